@@ -1,0 +1,115 @@
+"""Typed records that cross the boundary between connectors and domain rules.
+
+Connectors turn wire payloads into these; domain rules compute on them; flows lay them out.
+Only the fields the rules need are kept, so nothing else (salary, personal data) travels on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Employee:
+    """A BambooHR employee, reduced to what capacity and budgets need."""
+
+    id: str
+    name: str
+    email: str | None
+    team: str | None
+    country: str | None  # ISO 3166-1 alpha-2 when known, e.g. "DE"
+    status: str  # "Active" / "Inactive"
+    employment_status: str | None  # e.g. "Full-Time", "Contractor"
+    hire_date: date | None
+    termination_date: date | None  # None when BambooHR sends 0000-00-00 or nothing
+
+
+@dataclass(frozen=True)
+class JobInfoEntry:
+    """One row of BambooHR's jobInfo table: from `effective` on, the employee is in `team`."""
+
+    employee_id: str
+    effective: date
+    team: str | None
+
+
+@dataclass(frozen=True)
+class TimeOffDay:
+    """Approved time off on one day, in the unit BambooHR reports (days or hours)."""
+
+    employee_id: str
+    day: date
+    amount: float
+    unit: str  # "days" or "hours"
+
+
+@dataclass(frozen=True)
+class CompanyHoliday:
+    day: date
+    name: str
+
+
+@dataclass(frozen=True)
+class Worklog:
+    issue_key: str
+    author_account_id: str | None
+    author_email: str | None
+    started: datetime
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Sprint:
+    id: int
+    name: str
+    state: str  # "active" / "future" / "closed"
+    start: date | None
+    end: date | None
+
+
+@dataclass(frozen=True)
+class JiraIssue:
+    key: str
+    summary: str
+    status: str
+    project: str
+    assignee_account_id: str | None
+    assignee_name: str | None
+    assignee_email: str | None
+    original_seconds: int | None
+    remaining_seconds: int | None
+    spent_seconds: int | None
+    due: date | None = None
+    start: date | None = None  # the site's start-date custom field, if any
+    sprints: tuple[Sprint, ...] = ()
+    fix_version_dates: tuple[date, ...] = ()  # release dates of unreleased fix versions
+    worklogs: tuple[Worklog, ...] = ()
+
+
+@dataclass(frozen=True)
+class JiraUser:
+    account_id: str
+    name: str
+    email: str | None
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One row of the PeopleOps spend ledger exactly as typed (cells are raw sheet values)."""
+
+    row_number: int  # 1-based sheet row, so a rejection can point at the cell
+    cells: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Spend:
+    """A ledger row that passed validation."""
+
+    row_number: int
+    day: date
+    team: str
+    amount: Decimal
+    currency: str
+    description: str

@@ -1,0 +1,1 @@
+"""Shared fixtures. Tests that need Prefect use the session-wide harness in tests/prefect_harness."""
