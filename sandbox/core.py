@@ -75,9 +75,7 @@ class RequestLog:
 
     def count(self, method: str | None = None, path_contains: str = "") -> int:
         return sum(
-            1
-            for e in self.entries
-            if (method is None or e.method == method) and path_contains in e.path
+            1 for e in self.entries if (method is None or e.method == method) and path_contains in e.path
         )
 
     def counts_by_route(self) -> Counter[str]:
@@ -135,8 +133,9 @@ class Instrumented:
         if fault == "reset":
             # Headers promise a body that never comes; the server then drops the connection,
             # which the client sees as a broken connection before any data.
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-length", b"100")]})
+            await send(
+                {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"100")]}
+            )
             raise ConnectionResetError("sandbox: injected connection reset")
         if fault == "stall":
             await asyncio.sleep(self.knobs.stall_s)

@@ -1,0 +1,182 @@
+"""opsheets.yaml: one file, validated with pydantic, secrets referenced but never stored in it.
+
+An unknown key or a bad value is an error that names the key and the file. Secrets come from
+environment variables or Prefect Secret blocks named here, and are held as SecretStr.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+
+DEFAULT_CONFIG_ENV = "OPSHEETS_CONFIG"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file, the key and the fix."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SecretRef(Strict):
+    """Where a secret lives: an environment variable or a Prefect Secret block, never the YAML."""
+
+    env: str | None = None
+    prefect_secret: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SecretRef:
+        if bool(self.env) == bool(self.prefect_secret):
+            raise ValueError("give exactly one of 'env' or 'prefect_secret'")
+        return self
+
+    def describe(self) -> str:
+        if self.env:
+            return f"environment variable {self.env}"
+        return f"Prefect Secret block '{self.prefect_secret}'"
+
+    def resolve(self) -> SecretStr:
+        if self.env:
+            value = os.environ.get(self.env)
+            if not value:
+                raise ConfigError(f"secret missing: set the environment variable {self.env}")
+            return SecretStr(value)
+        from prefect.blocks.system import Secret  # only needed when a block is named
+
+        try:
+            return SecretStr(str(Secret.load(self.prefect_secret).get()))
+        except ValueError as exc:
+            raise ConfigError(
+                f"secret missing: create the Prefect Secret block '{self.prefect_secret}' "
+                f"(prefect block create secret) or use an environment variable"
+            ) from exc
+
+
+class HttpSettings(Strict):
+    max_attempts: int = Field(6, ge=1, le=20)
+    backoff_base_s: float = Field(0.5, gt=0)
+    backoff_cap_s: float = Field(30.0, gt=0)
+    max_retry_after_s: float = Field(300.0, gt=0)
+    connect_timeout_s: float = Field(5.0, gt=0)
+    read_timeout_s: float = Field(60.0, gt=0)
+
+
+class SheetsSettings(Strict):
+    backend: Literal["auto", "google", "workbook"] = "auto"
+    workbook_dir: Path = Path("out/sheets")
+    credentials: SecretRef = SecretRef(env="GOOGLE_APPLICATION_CREDENTIALS")
+    # Sandbox/testing only: send Google Sheets calls to this base URL instead of Google.
+    api_base: str | None = None
+
+
+class JiraSettings(Strict):
+    url: str
+    email: str | None = None  # Cloud: the account the API token belongs to
+    token: SecretRef = SecretRef(env="JIRA_API_TOKEN")
+    projects: list[str] = Field(default_factory=list)
+    jql: str | None = None
+    hours_per_day: float | None = Field(None, gt=0, le=24)
+    sprint_field: str | None = None
+    start_date_field: str | None = None
+    max_parallel_chains: int = Field(4, ge=1, le=16)
+
+
+class BambooSettings(Strict):
+    company: str
+    api_key: SecretRef = SecretRef(env="BAMBOOHR_API_KEY")
+    base_url: str | None = None
+    team_field: str = "department"
+
+
+class IntercomSettings(Strict):
+    base_url: str = "https://api.intercom.io"
+    token: SecretRef = SecretRef(env="INTERCOM_ACCESS_TOKEN")
+    link_attribute: str = "jira_issue_key"
+    note_tag: str | None = None
+    admin_id: str | None = None
+
+
+class AvailabilitySettings(Strict):
+    spreadsheet: str = "resource-availability"
+    weeks: int = Field(12, ge=1, le=52)
+    actuals_weeks: int = Field(8, ge=0, le=52)
+    focus_factor: float = Field(1.0, gt=0, le=1)
+
+
+class LedgerSettings(Strict):
+    spreadsheet: str
+    tab: str = "Ledger"
+
+
+class BudgetSettings(Strict):
+    period: Literal["month", "quarter", "year"] = "quarter"
+    allowance_per_head: Decimal = Field(Decimal("50"), ge=0)
+    currency: str = Field("EUR", min_length=3, max_length=3)
+    overrides: dict[str, Decimal] = Field(default_factory=dict)
+    excluded_statuses: list[str] = Field(default_factory=lambda: ["Contractor"])
+    carry_over: bool = False
+    roster: bool = True
+    ledger: LedgerSettings
+    overview_spreadsheet: str = "budgets-overview"
+    teams: dict[str, str] = Field(default_factory=dict)  # team name -> spreadsheet key
+
+
+class Config(Strict):
+    timezone: str = "UTC"
+    http: HttpSettings = HttpSettings()
+    sheets: SheetsSettings = SheetsSettings()
+    jira: JiraSettings | None = None
+    bamboohr: BambooSettings | None = None
+    intercom: IntercomSettings | None = None
+    availability: AvailabilitySettings = AvailabilitySettings()
+    budgets: BudgetSettings | None = None
+
+
+def _error_lines(exc: ValidationError) -> list[str]:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(part) for part in err["loc"]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            lines.append(f"unknown key '{key}': remove it or check its spelling")
+        else:
+            lines.append(f"'{key}': {err['msg']} (got {err.get('input')!r})")
+    return lines
+
+
+def parse_config(data: object, source: str = "<config>") -> Config:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping of keys to values")
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: " + "; ".join(_error_lines(exc))) from None
+
+
+def config_path(explicit: str | Path | None) -> Path:
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get(DEFAULT_CONFIG_ENV, "opsheets.yaml"))
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate the YAML file; every problem is reported with the file name and key."""
+    file = config_path(path)
+    if not file.is_file():
+        raise ConfigError(
+            f"{file}: config file not found; copy opsheets.example.yaml to {file} "
+            f"or pass --config / set {DEFAULT_CONFIG_ENV}"
+        )
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML: {exc}") from None
+    return parse_config(data, str(file))
