@@ -42,9 +42,9 @@ class NotFoundError(FatalAPIError):
 class RetriesExhaustedError(ApiError):
     """Every attempt allowed by the retry policy failed with a retriable error."""
 
-    def __init__(self, system: str, attempts: int, last: RetriableAPIError) -> None:
-        super().__init__(
-            system, f"gave up after {attempts} attempts; last: {last.reason}", status=last.status
-        )
+    def __init__(self, system: str, attempts: int, last: RetriableAPIError, what: str = "") -> None:
+        where = f" ({what})" if what else ""
+        message = f"gave up after {attempts} attempts; last: {last.reason}{where}"
+        super().__init__(system, message, status=last.status)
         self.attempts = attempts
         self.last = last
