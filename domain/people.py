@@ -1,0 +1,294 @@
+"""Who is planned for: Jira users matched to BambooHR employees, with the People tab's human overrides.
+
+Jira Cloud often hides email addresses, so matching by email alone would silently lose people; a
+Jira user nobody can match is kept and flagged so a human can map it in the People tab.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+
+from domain.records import Employee, JiraUser
+
+BAMBOOHR_KEY_PREFIX = "bamboohr:"
+WORKING_DAYS_PER_WEEK = 5
+NO_BAMBOOHR_MATCH = "no BambooHR match"
+NO_JIRA_USER = "no Jira user"
+
+_TRUE = {"yes", "y", "true", "x", "1", "exclude", "excluded"}
+_FALSE = {"no", "n", "false", "0", ""}
+
+
+@dataclass(frozen=True)
+class Person:
+    """One row of the availability map. `key` is stable across runs: the Jira account id, or
+    "bamboohr:<id>" for an employee without a Jira user, so a later match never moves the sheet row."""
+
+    key: str
+    name: str
+    email: str | None
+    team: str | None
+    country: str | None
+    fte: float = 1.0
+    hours_per_day: float = 8.0
+    focus: float = 1.0
+    excluded: bool = False
+    employee_id: str | None = None
+    jira_account_id: str | None = None
+    hire_date: date | None = None
+    termination_date: date | None = None
+    matched: bool = False  # a Jira user and a BambooHR employee were joined
+    flags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.fte <= 1:
+            raise ValueError(f"{self.name}: FTE must be between 0 and 1, got {self.fte}")
+        if not 0 <= self.hours_per_day <= 24:
+            raise ValueError(f"{self.name}: hours per day must be between 0 and 24, got {self.hours_per_day}")
+        if not 0 <= self.focus <= 1:
+            raise ValueError(f"{self.name}: focus factor must be between 0 and 1, got {self.focus}")
+
+
+@dataclass(frozen=True)
+class PersonOverride:
+    """The human-edited fields of one People tab row; None means "leave as the sources say"."""
+
+    key: str
+    employee_id: str | None = None
+    team: str | None = None
+    fte: float | None = None
+    weekly_hours: float | None = None
+    country: str | None = None
+    exclude: bool | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        key: str,
+        *,
+        employee_id: object = None,
+        team: object = None,
+        fte: object = None,
+        weekly_hours: object = None,
+        country: object = None,
+        exclude: object = None,
+    ) -> PersonOverride:
+        """Build an override from raw sheet cells; a bad cell raises ValueError naming field, value, key."""
+        try:
+            return cls(
+                key=key,
+                employee_id=_identifier(employee_id),
+                team=_text(team),
+                fte=parse_fte(fte),
+                weekly_hours=parse_weekly_hours(weekly_hours),
+                country=_country(country),
+                exclude=parse_flag(exclude),
+            )
+        except ValueError as exc:
+            raise ValueError(f"People row {key!r}: {exc}") from exc
+
+
+def parse_fte(value: object, field: str = "FTE %") -> float | None:
+    """FTE as a fraction 0..1 from "50 %", "50%", 50, "0,5" or 0.5; empty → None.
+
+    Numbers above 1 are read as percentages (a 2 % FTE is not a real contract, 0.5 % is rarer still).
+    """
+    if _is_empty(value):
+        return None
+    text = _number_text(value, field)
+    is_percent = text.endswith("%")
+    number = _to_float(text.rstrip("%").strip(), field, value)
+    fraction = number / 100 if is_percent or number > 1 else number
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"{field} must be between 0 % and 100 %, got {value!r}")
+    return fraction
+
+
+def parse_weekly_hours(value: object, field: str = "weekly hours") -> float | None:
+    """Weekly hours from 40, "32,5" or "20 h"; empty → None. At most 24 h on each of 5 days."""
+    if _is_empty(value):
+        return None
+    text = _number_text(value, field).removesuffix("h").strip()
+    hours = _to_float(text, field, value)
+    if not 0 <= hours <= 24 * WORKING_DAYS_PER_WEEK:
+        raise ValueError(f"{field} must be between 0 and {24 * WORKING_DAYS_PER_WEEK}, got {value!r}")
+    return hours
+
+
+def parse_flag(value: object, field: str = "exclude") -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return None if text == "" else False
+    raise ValueError(f"{field} must be yes/no (or empty), got {value!r}")
+
+
+def match_people(
+    employees: Iterable[Employee],
+    jira_users: Iterable[JiraUser],
+    overrides: Iterable[PersonOverride] = (),
+    *,
+    hours_per_day: float = 8.0,
+    focus: float = 1.0,
+) -> list[Person]:
+    """Join Jira users to employees (People tab mapping first, then email), apply overrides.
+
+    Every Jira user given is kept (flagged when unmatched); active employees without a Jira user are
+    kept too, since someone with no issues yet is exactly who a planner is looking for.
+    """
+    staff = list(employees)
+    by_id = {e.id: e for e in staff}
+    by_override = _index_overrides(overrides)
+    claimed = {o.employee_id for o in by_override.values() if o.employee_id and o.employee_id in by_id}
+    by_email = {e.email.lower(): e for e in reversed(staff) if e.email and e.id not in claimed}
+
+    people: dict[str, Person] = {}
+    for user in jira_users:
+        if user.account_id in people:
+            continue
+        override = by_override.get(user.account_id)
+        base = _person_for_jira_user(user, override, by_id, by_email, hours_per_day, focus)
+        if base.employee_id:
+            claimed.add(base.employee_id)
+            by_email.pop((by_id[base.employee_id].email or "").lower(), None)
+        people[base.key] = _apply(base, override)
+    for employee in staff:
+        key = BAMBOOHR_KEY_PREFIX + employee.id
+        override = by_override.get(key)
+        if employee.id in claimed or not (_is_active(employee) or override):
+            continue
+        base = _from_employee(key, employee, None, hours_per_day, focus, (NO_JIRA_USER,))
+        people[key] = _apply(base, override)
+    return sorted(people.values(), key=lambda p: (p.name.lower(), p.key))
+
+
+def _person_for_jira_user(
+    user: JiraUser,
+    override: PersonOverride | None,
+    by_id: Mapping[str, Employee],
+    by_email: Mapping[str, Employee],
+    hours_per_day: float,
+    focus: float,
+) -> Person:
+    mapped_id = override.employee_id if override else None
+    if mapped_id and mapped_id in by_id:
+        return _from_employee(user.account_id, by_id[mapped_id], user, hours_per_day, focus, ())
+    employee = by_email.get(user.email.lower()) if user.email else None
+    if employee:
+        return _from_employee(user.account_id, employee, user, hours_per_day, focus, ())
+    flags = [NO_BAMBOOHR_MATCH]
+    if mapped_id:
+        flags.append(f"People tab maps to employee id {mapped_id}, which BambooHR does not have")
+    if not user.email:
+        flags.append("Jira hides this user's email: map the account to an employee id in the People tab")
+    return Person(
+        key=user.account_id,
+        name=user.name,
+        email=user.email,
+        team=None,
+        country=None,
+        hours_per_day=hours_per_day,
+        focus=focus,
+        jira_account_id=user.account_id,
+        flags=tuple(flags),
+    )
+
+
+def _from_employee(
+    key: str,
+    employee: Employee,
+    user: JiraUser | None,
+    hours_per_day: float,
+    focus: float,
+    flags: tuple[str, ...],
+) -> Person:
+    if not _is_active(employee):
+        flags = (*flags, f"{employee.status or 'no status'} in BambooHR")
+    return Person(
+        key=key,
+        name=employee.name or (user.name if user else key),
+        email=employee.email or (user.email if user else None),
+        team=employee.team,
+        country=_country(employee.country),
+        hours_per_day=hours_per_day,
+        focus=focus,
+        employee_id=employee.id,
+        jira_account_id=user.account_id if user else None,
+        hire_date=employee.hire_date,
+        termination_date=employee.termination_date,
+        matched=user is not None,
+        flags=flags,
+    )
+
+
+def _apply(person: Person, override: PersonOverride | None) -> Person:
+    if override is None:
+        return person
+    flags = person.flags
+    if override.fte is not None and override.weekly_hours is not None:
+        flags = (*flags, "both FTE % and weekly hours set: capacity uses weekly hours × FTE")
+    return replace(
+        person,
+        team=override.team if override.team is not None else person.team,
+        country=override.country if override.country is not None else person.country,
+        fte=override.fte if override.fte is not None else person.fte,
+        hours_per_day=(
+            override.weekly_hours / WORKING_DAYS_PER_WEEK
+            if override.weekly_hours is not None
+            else person.hours_per_day
+        ),
+        excluded=bool(override.exclude),
+        flags=flags,
+    )
+
+
+def _index_overrides(overrides: Iterable[PersonOverride]) -> dict[str, PersonOverride]:
+    indexed: dict[str, PersonOverride] = {}
+    for override in overrides:
+        if override.key in indexed:
+            raise ValueError(f"People tab lists {override.key!r} twice; keep one row per person")
+        indexed[override.key] = override
+    return indexed
+
+
+def _is_active(employee: Employee) -> bool:
+    return (employee.status or "").strip().lower() == "active"
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _number_text(value: object, field: str) -> str:
+    if isinstance(value, bool):
+        raise ValueError(f"{field} must be a number, got {value!r}")
+    return str(value).strip().lower().replace(",", ".")
+
+
+def _to_float(text: str, field: str, original: object) -> float:
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+        raise ValueError(f"{field} must be a number, got {original!r}")
+    return float(text)
+
+
+def _identifier(value: object) -> str | None:
+    # A sheet may hand back an employee id typed as a number: 123.0 must still find employee "123".
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _text(value)
+
+
+def _text(value: object) -> str | None:
+    return None if _is_empty(value) else str(value).strip()
+
+
+def _country(value: object) -> str | None:
+    return None if _is_empty(value) else str(value).strip().upper()

@@ -1,0 +1,56 @@
+"""ISO weeks (Monday first) and working days: the calendar every availability figure is laid out on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+DEFAULT_HORIZON_WEEKS = 12
+_FRIDAY = 4
+
+
+def week_start(d: date) -> date:
+    """The Monday of the ISO week containing `d`."""
+    return d - timedelta(days=d.weekday())
+
+
+def week_friday(d: date) -> date:
+    """The Friday of the ISO week containing `d` (the last working day of that week)."""
+    return week_start(d) + timedelta(days=_FRIDAY)
+
+
+def week_label(monday: date) -> str:
+    """ISO week label, e.g. "2026-W48"; the ISO year can differ from the calendar year around New Year."""
+    iso = monday.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def horizon(today: date, weeks: int = DEFAULT_HORIZON_WEEKS) -> list[date]:
+    """Mondays of `weeks` weeks, starting with the week that contains `today`."""
+    if weeks < 1:
+        raise ValueError(f"horizon weeks must be at least 1, got {weeks}")
+    first = week_start(today)
+    return [first + timedelta(weeks=i) for i in range(weeks)]
+
+
+def past_weeks(today: date, weeks: int, *, include_current: bool = False) -> list[date]:
+    """Mondays of the `weeks` weeks before the current one (oldest first), optionally plus this week."""
+    if weeks < 1:
+        raise ValueError(f"past weeks must be at least 1, got {weeks}")
+    last = week_start(today) if include_current else week_start(today) - timedelta(weeks=1)
+    return [last - timedelta(weeks=i) for i in reversed(range(weeks))]
+
+
+def is_working_day(d: date) -> bool:
+    """Monday to Friday; holidays are handled by capacity, not here."""
+    return d.weekday() <= _FRIDAY
+
+
+def days_between(start: date, end: date) -> Iterator[date]:
+    """Every calendar day from `start` to `end`, both included (nothing when end < start)."""
+    for offset in range((end - start).days + 1):
+        yield start + timedelta(days=offset)
+
+
+def working_days(start: date, end: date) -> list[date]:
+    return [d for d in days_between(start, end) if is_working_day(d)]
