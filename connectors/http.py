@@ -279,9 +279,10 @@ def mount_policy(
 
 
 def _auth_secrets(auth: requests.auth.AuthBase | tuple | None) -> list[str]:
+    # The user part too: BambooHR sends its API key as the basic-auth user name.
     if isinstance(auth, tuple):
-        return [str(part) for part in auth[1:]]
-    names = ("password", "token", "api_key", "access_token")
+        return [str(part) for part in auth]
+    names = ("username", "password", "token", "api_key", "access_token")
     return [value for name in names if isinstance(value := getattr(auth, name, None), str)]
 
 
