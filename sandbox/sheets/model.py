@@ -1,0 +1,225 @@
+"""In-memory spreadsheets. Cells are stored as CellData dicts (userEnteredValue, note, userEnteredFormat)."""
+
+from __future__ import annotations
+
+import copy
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from sandbox.sheets.a1 import WHOLE_SHEET, Bounds, format_range, parse_cells, split_sheet
+from sandbox.sheets.errors import SheetsError, invalid, unparsable_range
+
+Cell = dict[str, Any]
+DEFAULT_ROWS = 1000
+DEFAULT_COLUMNS = 26
+
+
+@dataclass
+class Sheet:
+    properties: dict[str, Any]
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    row_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
+    column_meta: dict[int, dict[str, Any]] = field(default_factory=dict)
+    conditional_formats: list[dict[str, Any]] = field(default_factory=list)
+    protected_ranges: list[dict[str, Any]] = field(default_factory=list)
+    charts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def sheet_id(self) -> int:
+        return int(self.properties["sheetId"])
+
+    @property
+    def title(self) -> str:
+        return str(self.properties["title"])
+
+    @property
+    def grid(self) -> dict[str, Any]:
+        return self.properties.setdefault("gridProperties", {})
+
+    @property
+    def row_count(self) -> int:
+        return int(self.grid.get("rowCount", 0))
+
+    @property
+    def column_count(self) -> int:
+        return int(self.grid.get("columnCount", 0))
+
+    def clip(self, bounds: Bounds) -> tuple[int, int, int, int]:
+        """Open ends run to the edge of the grid; returns (row0, col0, row1, col1)."""
+        row1 = self.row_count if bounds.row1 is None else min(bounds.row1, self.row_count)
+        col1 = self.column_count if bounds.col1 is None else min(bounds.col1, self.column_count)
+        return bounds.row0, bounds.col0, max(row1, bounds.row0), max(col1, bounds.col0)
+
+    def a1(self, row0: int, col0: int, row1: int, col1: int) -> str:
+        return format_range(self.title, row0, col0, row1, col1)
+
+    def check_inside(self, row0: int, col0: int, row1: int, col1: int) -> None:
+        if row1 > self.row_count or col1 > self.column_count:
+            raise invalid(
+                f"Range ({self.a1(row0, col0, row1, col1)}) exceeds grid limits. "
+                f"Max rows: {self.row_count}, max columns: {self.column_count}"
+            )
+
+    def metadata(self, index: int) -> dict[str, Any]:
+        props = copy.deepcopy(self.properties)
+        props["index"] = index
+        out: dict[str, Any] = {"properties": props}
+        for key, items in (
+            ("conditionalFormats", self.conditional_formats),
+            ("protectedRanges", self.protected_ranges),
+            ("charts", self.charts),
+        ):
+            if items:
+                out[key] = copy.deepcopy(items)
+        return out
+
+
+@dataclass
+class Spreadsheet:
+    spreadsheet_id: str
+    properties: dict[str, Any]
+    sheets: list[Sheet] = field(default_factory=list)
+    next_object_id: int = 1_000_001
+
+    @property
+    def title(self) -> str:
+        return str(self.properties["title"])
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "spreadsheetId": self.spreadsheet_id,
+            "properties": copy.deepcopy(self.properties),
+            "sheets": [sheet.metadata(i) for i, sheet in enumerate(self.sheets)],
+            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit",
+        }
+
+    def by_title(self, title: str) -> Sheet | None:
+        return next((s for s in self.sheets if s.title == title), None)
+
+    def by_id(self, sheet_id: int) -> Sheet | None:
+        return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
+
+    def require_sheet(self, sheet_id: int | None) -> Sheet:
+        sheet = self.by_id(sheet_id or 0)
+        if sheet is None:
+            raise invalid(f"No grid with id: {sheet_id or 0}")
+        return sheet
+
+    def resolve(self, text: str) -> tuple[Sheet, Bounds]:
+        """An A1 range from a client to its sheet and bounds; unknown tabs cannot be parsed, as on Google."""
+        title, cells = split_sheet(text)
+        if title is None and cells is not None and self.by_title(cells) is not None:
+            return self.by_title(cells), WHOLE_SHEET  # type: ignore[return-value]
+        sheet = self.sheets[0] if title is None else self.by_title(title)
+        if sheet is None:
+            raise unparsable_range(text)
+        return sheet, WHOLE_SHEET if cells is None else parse_cells(cells, text)
+
+    def new_sheet_id(self, title: str) -> int:
+        """Google picks large random ids; so do we (deterministically) so index ≠ sheetId in tests."""
+        used = {s.sheet_id for s in self.sheets}
+        if not used:
+            return 0
+        candidate = zlib.crc32(f"{self.spreadsheet_id}/{title}".encode()) % 2_000_000_000
+        while candidate in used:
+            candidate += 1
+        return candidate
+
+    def new_object_id(self) -> int:
+        self.next_object_id += 1
+        return self.next_object_id
+
+
+def new_sheet(sheet_id: int, title: str, rows: int = DEFAULT_ROWS, columns: int = DEFAULT_COLUMNS) -> Sheet:
+    return Sheet(
+        properties={
+            "sheetId": sheet_id,
+            "title": title,
+            "index": 0,
+            "sheetType": "GRID",
+            "gridProperties": {"rowCount": rows, "columnCount": columns},
+        }
+    )
+
+
+def cell_value(cell: Cell | None) -> Any:
+    """The stored value: str, int, float, bool, the formula text, or None when empty."""
+    entered = (cell or {}).get("userEnteredValue") or {}
+    for key in ("formulaValue", "stringValue", "numberValue", "boolValue"):
+        if key in entered:
+            return entered[key]
+    return None
+
+
+def is_formula_cell(cell: Cell | None) -> bool:
+    return "formulaValue" in ((cell or {}).get("userEnteredValue") or {})
+
+
+def set_cell(sheet: Sheet, row: int, col: int, updater: Cell | None) -> None:
+    """Replace a cell's content; an empty dict drops the cell so trimming sees it as empty."""
+    if updater:
+        sheet.cells[(row, col)] = updater
+    else:
+        sheet.cells.pop((row, col), None)
+
+
+def parse_mask(fields: str) -> list[list[str]]:
+    """'a(b,c.d),e' → [['a','b'], ['a','c','d'], ['e']]; '*' → [['*']]."""
+    paths: list[list[str]] = []
+    stack: list[list[str]] = [[]]
+    token = ""
+    for ch in fields.replace(" ", "") + ",":
+        if ch == "(":
+            stack.append(stack[-1] + token.split("."))
+            token = ""
+        elif ch in ",)":
+            if token:
+                paths.append(stack[-1] + token.split("."))
+            token = ""
+            if ch == ")":
+                stack.pop()
+        else:
+            token += ch
+    if len(stack) != 1:
+        raise SheetsError(400, f"Invalid field mask: {fields}")
+    return paths
+
+
+def apply_mask(target: dict[str, Any], source: dict[str, Any], fields: str | None) -> None:
+    """Copy the masked fields from source to target; a masked field absent from source is cleared."""
+    if not fields:
+        raise invalid("At least one field must be specified.")
+    for path in parse_mask(fields):
+        if path == ["*"]:
+            target.clear()
+            target.update(copy.deepcopy(source))
+            continue
+        _copy_path(target, source, path)
+
+
+def _copy_path(target: dict[str, Any], source: dict[str, Any], path: list[str]) -> None:
+    src: Any = source
+    for key in path:
+        src = src.get(key) if isinstance(src, dict) else None
+    node = target
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+    if src is None:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = copy.deepcopy(src)
+    _prune(target, path)
+
+
+def _prune(target: dict[str, Any], path: list[str]) -> None:
+    """Drop dicts the mask left empty, so an emptied cell counts as empty."""
+    chain = [target]
+    for key in path[:-1]:
+        nxt = chain[-1].get(key)
+        if not isinstance(nxt, dict):
+            return
+        chain.append(nxt)
+    for parent, key in zip(reversed(chain[:-1]), reversed(path[:-1]), strict=True):
+        if parent.get(key) == {}:
+            del parent[key]
