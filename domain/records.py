@@ -86,6 +86,8 @@ class JiraIssue:
     sprints: tuple[Sprint, ...] = ()
     fix_version_dates: tuple[date, ...] = ()  # release dates of unreleased fix versions
     worklogs: tuple[Worklog, ...] = ()
+    # Data problems found while reading the issue (e.g. an absurd estimate treated as missing).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
