@@ -4,10 +4,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.budgets import BudgetLine, BudgetRules, compute_budgets, spent_by_team_period
 from domain.headcount import head_days, team_spans
-from domain.periods import period_containing, periods_in_year
+from domain.periods import days, period_containing, periods_in_year
 from domain.records import Employee, JobInfoEntry, Spend
 
 
@@ -73,36 +75,34 @@ def test_quarter_budgets_with_per_team_override() -> None:
         "quarter", Decimal("100"), overrides={"data": Decimal("150")}, excluded_statuses=CONTRACTORS
     )
     spends = [spend(date(2026, 11, 3), "Platform", "120.50"), spend(date(2026, 9, 30), "Platform", "999")]
-    lines = compute_budgets(STAFF, HISTORY, spends, rules, [Q4_2026])
-    assert lines == [
-        # Data, override 150: head-days 31 + 92 = 123; 150 × 123 / 92 = 200.543… → 200.54
-        BudgetLine(
-            "Data",
-            "2026-Q4",
-            2,
-            123,
-            Decimal("150"),
-            Decimal("200.54"),
-            Decimal("0.00"),
-            Decimal("0.00"),
-            Decimal("200.54"),
-            Decimal("0.0"),
-        ),
-        # Platform, default 100: 92 + 47 + 20 + 61 = 220; 100 × 220 / 92 = 239.130… → 239.13;
-        # spent 120.50 (the September row is Q3); 120.50 / 239.13 = 50.39 % → 50.4
-        BudgetLine(
-            "Platform",
-            "2026-Q4",
-            4,
-            220,
-            Decimal("100"),
-            Decimal("239.13"),
-            Decimal("0.00"),
-            Decimal("120.50"),
-            Decimal("118.63"),
-            Decimal("50.4"),
-        ),
-    ]
+    data, platform = compute_budgets(STAFF, HISTORY, spends, rules, [Q4_2026])
+    # Data, override 150: head-days 31 + 92 = 123; 150 × 123 / 92 = 200.543… → 200.54
+    assert data == BudgetLine(
+        team="Data",
+        period_label="2026-Q4",
+        headcount=2,
+        head_days=123,
+        allowance=Decimal("150"),
+        budget=Decimal("200.54"),
+        carried_over=Decimal("0.00"),
+        spent=Decimal("0.00"),
+        remaining=Decimal("200.54"),
+        pct_used=Decimal("0.0"),
+    )
+    # Platform, default 100: 92 + 47 + 20 + 61 = 220; 100 × 220 / 92 = 239.130… → 239.13;
+    # spent 120.50 (the September row is Q3); 120.50 / 239.13 = 50.39 % → 50.4
+    assert platform == BudgetLine(
+        team="Platform",
+        period_label="2026-Q4",
+        headcount=4,
+        head_days=220,
+        allowance=Decimal("100"),
+        budget=Decimal("239.13"),
+        carried_over=Decimal("0.00"),
+        spent=Decimal("120.50"),
+        remaining=Decimal("118.63"),
+        pct_used=Decimal("50.4"),
+    )
 
 
 def test_without_override_data_gets_the_default_allowance() -> None:
@@ -287,3 +287,35 @@ def test_history_after_termination_is_ignored() -> None:
     person = emp("ox", "Web", left=date(2026, 11, 5))
     history = [JobInfoEntry("ox", date(2020, 1, 1), "Web"), JobInfoEntry("ox", date(2026, 11, 20), "Data")]
     assert head_days([person], history, NOV_2026) == {"Web": {"ox": 5}}
+
+
+DAYS_2025_2027 = st.dates(date(2025, 6, 1), date(2027, 6, 30))
+
+
+@st.composite
+def people_with_history(draw: st.DrawFn) -> tuple[list[Employee], list[JobInfoEntry]]:
+    staff, history = [], []
+    for index in range(draw(st.integers(1, 4))):
+        hired = draw(st.none() | DAYS_2025_2027)
+        left = draw(st.none() | DAYS_2025_2027)
+        staff.append(emp(f"e{index}", draw(st.sampled_from(["A", "B", None])), hired=hired, left=left))
+        for effective in draw(st.lists(DAYS_2025_2027, max_size=3)):
+            history.append(JobInfoEntry(f"e{index}", effective, draw(st.sampled_from(["A", "B", ""]))))
+    return staff, history
+
+
+@settings(max_examples=60, deadline=None)
+@given(people_with_history(), st.integers(1, 4))
+def test_head_days_of_months_add_up_to_their_quarter(org: tuple, quarter_number: int) -> None:
+    staff, history = org
+    quarter = periods_in_year("quarter", 2026)[quarter_number - 1]
+    months = periods_in_year("month", 2026)[3 * (quarter_number - 1) : 3 * quarter_number]
+    summed: dict[tuple[str, str], int] = {}
+    for month in months:
+        for team, per_person in head_days(staff, history, month).items():
+            for person, counted in per_person.items():
+                summed[(team, person)] = summed.get((team, person), 0) + counted
+    whole = head_days(staff, history, quarter)
+    assert summed == {(t, p): d for t, per_person in whole.items() for p, d in per_person.items()}
+    for person in staff:  # a transfer splits a person's days, it never doubles them
+        assert sum(per_person.get(person.id, 0) for per_person in whole.values()) <= days(quarter)
