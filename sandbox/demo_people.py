@@ -50,6 +50,7 @@ def generate_bamboohr(
             status="Active", employmentHistoryStatus="Full-Time", terminationDate="0000-00-00"
         )
         employees[i]["hireDate"] = min(employees[i]["hireDate"], date(today.year - 2, 3, 1).isoformat())
+    _pin_shapes(rng, employees[len(teams) :], today)
     job_info = _job_info(rng, employees, teams, today)
     requests = _time_off(rng, [e for e in employees if e["status"] == "Active"], today, time_off)
     return {
@@ -93,6 +94,20 @@ def _employee(rng: random.Random, index: int, team: str, countries: tuple[str, .
             rng.randrange(1965, 2002), rng.randrange(1, 13), rng.randrange(1, 29)
         ).isoformat(),
     }
+
+
+def _pin_shapes(rng: random.Random, others: list[dict], today: date) -> None:
+    """Whatever the seed, a small org still has a joiner, a leaver, a contractor and a part-timer."""
+    if len(others) < 4:
+        return
+    joiner, leaver, contractor, part_timer = others[:4]
+    joiner.update(
+        status="Active", terminationDate="0000-00-00", hireDate=_mid_month_this_year(rng, today).isoformat()
+    )
+    leaver.update(status="Inactive", hireDate=_old_hire_date(rng, today).isoformat())
+    leaver["terminationDate"] = _mid_month_this_year(rng, today).isoformat()
+    contractor["employmentHistoryStatus"] = "Contractor"
+    part_timer["employmentHistoryStatus"] = "Part-Time"
 
 
 def _ascii(name: str) -> str:
