@@ -1,0 +1,312 @@
+"""Jira connector: open issues with estimates, sprints, fix versions and worklogs; Cloud or Data Center.
+
+Built on `connectors.http.ApiClient`, not on the `jira` package. The package would bring auth
+header construction and little else this connector needs, at a cost: it cannot take our session
+(the shared policy must be bolted onto its private `_session`); its Cloud search pages by GET only
+and loops internally, so pages cannot be yielded, retried or run as parallel chains under our
+control; it turns every issue into a Resource object we would turn back into dicts; its `worklogs()`
+has neither `startedAfter` nor paging; and on Data Center its JSON search returns a single page.
+With ApiClient, retries, Retry-After, error hints and redaction come from the one HTTP layer, and
+the two page loops below are the only pagination code.
+
+Flow of one run: serverInfo picks the API (`deploymentType` Cloud → REST v3 enhanced search with
+`nextPageToken`; Server/DataCenter → REST v2 search with `startAt`); configuration gives hours per
+day and /field the Sprint and Start date custom field ids (both once per connector, overridable);
+each JQL is a page chain (several chains may run in parallel threads); only the fields needed are
+requested; worklogs come embedded (≤ 20) and `/issue/{key}/worklog?startedAfter=` is asked only for
+issues whose embedded `total` exceeds its `maxResults`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import cached_property, partial
+from typing import Any, Literal
+
+from connectors.http import ApiClient, AuthError, FatalAPIError, RetryPolicy
+from connectors.jira_parse import (
+    CustomFieldIds,
+    find_custom_fields,
+    parse_issue,
+    parse_user,
+    parse_worklog,
+    requested_fields,
+    worklogs_truncated,
+)
+from domain.records import JiraIssue, JiraUser, Worklog
+
+SYSTEM = "Jira"
+SERVER_INFO = "/rest/api/2/serverInfo"  # the same path on Cloud and Data Center
+DEFAULT_OPEN_CLAUSES = "assignee is not EMPTY AND statusCategory != Done"
+
+
+@dataclass(frozen=True)
+class JiraApi:
+    """Where each resource lives and how search pages, per deployment."""
+
+    deployment: Literal["cloud", "datacenter"]
+    search: str
+    paging: Literal["token", "offset"]
+    page_size: int  # the server's cap when fields beyond id/key are requested
+    configuration: str
+    fields: str
+    myself: str
+    worklog: str  # format with key=
+
+
+CLOUD = JiraApi(
+    deployment="cloud",
+    search="/rest/api/3/search/jql",
+    paging="token",
+    page_size=100,
+    configuration="/rest/api/3/configuration",
+    fields="/rest/api/3/field",
+    myself="/rest/api/3/myself",
+    worklog="/rest/api/3/issue/{key}/worklog",
+)
+DATACENTER = JiraApi(
+    deployment="datacenter",
+    search="/rest/api/2/search",
+    paging="offset",
+    page_size=1000,
+    configuration="/rest/api/2/configuration",
+    fields="/rest/api/2/field",
+    myself="/rest/api/2/myself",
+    worklog="/rest/api/2/issue/{key}/worklog",
+)
+APIS_BY_DEPLOYMENT_TYPE = {"Cloud": CLOUD, "Server": DATACENTER, "DataCenter": DATACENTER}
+WORKLOG_PAGE_SIZE = 5000
+
+API_TOKEN_HINTS = {
+    401: "check JIRA_EMAIL and JIRA_API_TOKEN: the API token must belong to that email's Atlassian account "
+    "and not be revoked (create one at https://id.atlassian.com/manage-profile/security/api-tokens)",
+    403: "the account of JIRA_EMAIL lacks a permission this request needs (e.g. Browse projects on the "
+    "searched projects): grant it, or use JIRA_EMAIL/JIRA_API_TOKEN of an account that has it",
+}
+PAT_HINTS = {
+    401: "check JIRA_PAT: the personal access token is wrong, expired or revoked "
+    "(create one in Jira under your profile → Personal Access Tokens)",
+    403: "the user who owns JIRA_PAT lacks a permission this request needs (e.g. Browse projects on the "
+    "searched projects): grant it, or use another user's JIRA_PAT",
+}
+
+
+def open_assigned_jql(projects: Sequence[str], clauses: str = DEFAULT_OPEN_CLAUSES) -> str:
+    """The default query: open, assigned issues in the configured projects, in a stable order."""
+    return f"project in ({', '.join(projects)}) AND {clauses} ORDER BY key"
+
+
+def jql_per_project(projects: Sequence[str], clauses: str = DEFAULT_OPEN_CLAUSES) -> list[str]:
+    """One query per project, to run as parallel chains (each chain's latency is paid in parallel)."""
+    return [f"project = {project} AND {clauses} ORDER BY key" for project in projects]
+
+
+def token_pages(
+    post: Callable[[dict[str, Any]], Mapping[str, Any]], body: dict[str, Any]
+) -> Iterator[list[Any]]:
+    """Cloud enhanced search: follow `nextPageToken` until `isLast` (there is no total to count to)."""
+    token: str | None = None
+    while True:
+        page = post(body | {"nextPageToken": token} if token else body)
+        yield list(page.get("issues", []))
+        next_token = page.get("nextPageToken")
+        if page.get("isLast") or not next_token:
+            return
+        if next_token == token:
+            raise FatalAPIError(
+                SYSTEM, "search returned the same nextPageToken twice; stopping to avoid a loop"
+            )
+        token = next_token
+
+
+def offset_pages(fetch: Callable[[int], Mapping[str, Any]], items_key: str) -> Iterator[list[Any]]:
+    """`startAt` paging (Data Center search, worklogs): advance by what came back, until `total`."""
+    start = 0
+    while True:
+        page = fetch(start)
+        items = list(page.get(items_key, []))
+        yield items
+        start += len(items)
+        if not items or start >= int(page.get("total", 0)):
+            return
+
+
+class JiraConnector:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        email: str | None = None,
+        api_token: str | None = None,
+        pat: str | None = None,
+        policy: RetryPolicy = RetryPolicy(),
+        rewrite: Mapping[str, str] | None = None,
+        hours_per_day: float | None = None,
+        sprint_field: str | None = None,
+        start_date_field: str | None = None,
+        page_size: int | None = None,
+    ) -> None:
+        """Cloud: `email` + `api_token` (basic auth). Data Center: `pat` (bearer), or `email` + `api_token`
+        as username and password. `page_size` defaults to the deployment's cap."""
+        if pat is None and not (email and api_token):
+            raise ValueError("Jira needs JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center)")
+        self._uses_pat = pat is not None and not api_token
+        headers = {"Accept": "application/json", "Accept-Language": "en"}
+        if self._uses_pat:
+            headers["Authorization"] = f"Bearer {pat}"
+        self.client = ApiClient(
+            SYSTEM, base_url, auth=None if self._uses_pat else (str(email), str(api_token)), headers=headers,
+            policy=policy, hints=PAT_HINTS if self._uses_pat else API_TOKEN_HINTS, rewrite=rewrite,
+        )  # fmt: skip
+        self._hours_override = hours_per_day
+        self._field_overrides = (sprint_field, start_date_field)
+        self._page_size = page_size
+        self._users: dict[str, JiraUser] = {}
+        self._users_lock = threading.Lock()
+
+    @cached_property
+    def api(self) -> JiraApi:
+        info = self.client.get_json(SERVER_INFO)
+        deployment_type = str(info.get("deploymentType", ""))
+        api = APIS_BY_DEPLOYMENT_TYPE.get(deployment_type)
+        if api is None:
+            raise FatalAPIError(SYSTEM, f"unknown serverInfo.deploymentType {deployment_type!r}; "
+                                        "expected Cloud, Server or DataCenter")  # fmt: skip
+        if api is CLOUD and self._uses_pat:
+            raise AuthError(SYSTEM, "this is Jira Cloud, which does not accept JIRA_PAT: "
+                                    "set JIRA_EMAIL and JIRA_API_TOKEN instead")  # fmt: skip
+        return api
+
+    def hours_per_day(self) -> float:
+        if self._hours_override is not None:
+            return self._hours_override
+        return self._configured_hours
+
+    @cached_property
+    def _configured_hours(self) -> float:
+        config = self.client.get_json(self.api.configuration)
+        return float(config["timeTrackingConfiguration"]["workingHoursPerDay"])
+
+    @cached_property
+    def custom_fields(self) -> CustomFieldIds:
+        sprint, start = self._field_overrides
+        if sprint and start:
+            return CustomFieldIds(sprint, start)
+        found = find_custom_fields(self.client.get_json(self.api.fields))
+        return CustomFieldIds(sprint or found.sprint, start or found.start_date)
+
+    def myself(self) -> JiraUser:
+        user = parse_user(self.client.get_json(self.api.myself))
+        if user is None:
+            raise FatalAPIError(SYSTEM, f"{self.api.myself} returned no account id")
+        return user
+
+    def search_issues(
+        self,
+        jql: str | Sequence[str],
+        *,
+        max_parallel_chains: int = 1,
+        worklogs_since: datetime | None = None,
+    ) -> list[JiraIssue]:
+        """Issues matching `jql` (or any of several JQLs, each its own page chain, up to
+        `max_parallel_chains` at once), in chain order, each key once. Worklogs are limited to those
+        started at or after `worklogs_since` when given."""
+        chains = [jql] if isinstance(jql, str) else list(jql)
+        custom = self._prepare()
+        with ThreadPoolExecutor(max_workers=max(1, min(max_parallel_chains, len(chains) or 1))) as pool:
+            raw_issues = _unique_by_key(
+                issue for chain in pool.map(self._run_chain, chains) for issue in chain
+            )
+            truncated = [raw["key"] for raw in raw_issues if worklogs_truncated(raw)]
+            fetch = partial(self.issue_worklogs, since=worklogs_since)
+            fetched = dict(zip(truncated, pool.map(fetch, truncated), strict=True))
+        for raw in raw_issues:
+            self._remember(_raw_users(raw))
+        return [
+            _within(parse_issue(raw, custom, fetched.get(raw["key"])), worklogs_since) for raw in raw_issues
+        ]
+
+    def issue_worklogs(self, key: str, since: datetime | None = None) -> list[Worklog]:
+        """Every worklog of one issue started at or after `since` (all when None), page by page."""
+        path = self.api.worklog.format(key=key)
+        params: dict[str, Any] = {"maxResults": WORKLOG_PAGE_SIZE}
+        if since is not None:
+            # One millisecond early, whether the server reads startedAfter as > or ≥; filtered exactly below.
+            params["startedAfter"] = int(since.timestamp() * 1000) - 1
+        pages = offset_pages(
+            lambda start: self.client.get_json(path, params=params | {"startAt": start}), "worklogs"
+        )
+        raw = [worklog for page in pages for worklog in page]
+        self._remember(w.get("author") for w in raw)
+        return [w for w in (parse_worklog(item, key) for item in raw) if since is None or w.started >= since]
+
+    def seen_users(self) -> list[JiraUser]:
+        """Assignees and worklog authors met so far, by account id."""
+        with self._users_lock:
+            return sorted(self._users.values(), key=lambda u: u.account_id)
+
+    def close(self) -> None:
+        self.client.session.close()
+
+    def _prepare(self) -> CustomFieldIds:
+        """Resolve the API and the custom fields before threads start: cached_property takes no lock."""
+        _ = self.api
+        return self.custom_fields
+
+    def _run_chain(self, jql: str) -> list[dict[str, Any]]:
+        api = self.api
+        body: dict[str, Any] = {
+            "jql": jql,
+            "fields": requested_fields(self.custom_fields),
+            "maxResults": self._page_size or api.page_size,
+        }
+        post = self._search_post(jql)
+        if api.paging == "token":
+            pages = token_pages(post, body)
+        else:
+            pages = offset_pages(lambda start: post(body | {"startAt": start}), "issues")
+        return [issue for page in pages for issue in page]
+
+    def _search_post(self, jql: str) -> Callable[[dict[str, Any]], Mapping[str, Any]]:
+        def post(body: dict[str, Any]) -> Mapping[str, Any]:
+            try:
+                return self.client.post_json(self.api.search, json=body)
+            except FatalAPIError as exc:
+                if exc.status != 400:
+                    raise
+                message = (
+                    f"Jira rejected the JQL {jql!r}; fix jira.jql or jira.projects in the config ({exc})"
+                )
+                raise FatalAPIError(SYSTEM, message, status=400) from exc
+
+        return post
+
+    def _remember(self, raw_users: Iterable[Mapping[str, Any] | None]) -> None:
+        users = [u for u in (parse_user(raw) for raw in raw_users) if u]
+        with self._users_lock:
+            for user in users:
+                self._users[user.account_id] = user
+
+
+def _unique_by_key(issues: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Chains may overlap (e.g. partitions of a query that are not disjoint); keep the first copy."""
+    seen: dict[str, dict[str, Any]] = {}
+    for issue in issues:
+        seen.setdefault(issue["key"], issue)
+    return list(seen.values())
+
+
+def _raw_users(raw: Mapping[str, Any]) -> list[Mapping[str, Any] | None]:
+    fields = raw.get("fields") or {}
+    worklogs = (fields.get("worklog") or {}).get("worklogs", [])
+    return [fields.get("assignee"), *(w.get("author") for w in worklogs)]
+
+
+def _within(issue: JiraIssue, since: datetime | None) -> JiraIssue:
+    if since is None:
+        return issue
+    return replace(issue, worklogs=tuple(w for w in issue.worklogs if w.started >= since))
