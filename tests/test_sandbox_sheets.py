@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,25 +10,15 @@ import gspread
 import pytest
 import requests
 from google.oauth2.credentials import Credentials
-from requests.adapters import HTTPAdapter
 
+from connectors.http import RetryPolicy, mount_policy
 from sandbox.core import RunningService
 from sandbox.sheets import FORMULA_PLACEHOLDER, SheetsState, start_sheets_sandbox
+from sandbox.sheets.a1 import Bounds, format_range, parse_cells, quote_title, split_sheet
+from sandbox.sheets.errors import SheetsError
 
 GOOGLE = "https://sheets.googleapis.com"
 AUTH = {"Authorization": "Bearer sandbox-token"}
-
-
-class _RewriteToSandbox(HTTPAdapter):
-    """Sends what gspread addresses to Google to the sandbox instead (no monkeypatching of gspread)."""
-
-    def __init__(self, target: str) -> None:
-        super().__init__()
-        self.target = target
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        request.url = (request.url or "").replace(GOOGLE, self.target, 1)
-        return super().send(request, **kwargs)
 
 
 @pytest.fixture
@@ -50,7 +41,8 @@ def state(sandbox: tuple[RunningService, SheetsState]) -> SheetsState:
 @pytest.fixture
 def gc(sandbox: tuple[RunningService, SheetsState]) -> gspread.Client:
     client = gspread.Client(Credentials(token="sandbox-token"))
-    client.http_client.session.mount(GOOGLE, _RewriteToSandbox(sandbox[0].url))
+    policy = RetryPolicy(max_attempts=3, backoff_base_s=0.05, backoff_cap_s=0.2)
+    mount_policy(client.http_client.session, "Google Sheets", policy, rewrite={GOOGLE: sandbox[0].url})
     return client
 
 
@@ -278,3 +270,270 @@ def test_gspread_sees_googles_error_bodies(gc: gspread.Client, state: SheetsStat
         "message": "The caller does not have permission",
         "status": "PERMISSION_DENIED",
     }
+
+
+def test_gspread_layout_calls_reach_the_stand_in(gc: gspread.Client, state: SheetsState) -> None:
+    sid = state.create_spreadsheet("Ops", {"Data": [["Key", "Hours"], ["A", 1], ["B", 2], ["C", 3]]})
+    book = gc.open_by_key(sid)
+    sheet = book.add_worksheet("Plan", rows=10, cols=4)
+    assert state.sheet_properties(sid, "Plan")["gridProperties"] == {"rowCount": 10, "columnCount": 4}
+    data = book.worksheet("Data")
+    data.freeze(rows=1)
+    data.format("A1:B1", {"textFormat": {"bold": True}})
+    data.update_note("A1", "maintained by opsheets")
+    data.delete_rows(3)
+    sheet.add_rows(5)
+    assert state.sheet_properties(sid, "Data")["gridProperties"]["frozenRowCount"] == 1
+    assert state.cell(sid, "Data", 0, 1)["userEnteredFormat"] == {"textFormat": {"bold": True}}
+    assert data.get_note("A1") == "maintained by opsheets"
+    assert state.grid(sid, "Data") == [["Key", "Hours"], ["A", 1], ["C", 3]]
+    assert state.sheet_properties(sid, "Plan")["gridProperties"]["rowCount"] == 15
+
+
+# --- spreadsheets:batchUpdate ------------------------------------------------------------------
+
+
+def test_add_sheet_honours_requested_id_and_refuses_duplicate_titles(api: Api, state: SheetsState) -> None:
+    sid = state.create_spreadsheet("Ops", {"Data": []})
+    reply = api.batch(sid, {"addSheet": {"properties": {"title": "Plan", "sheetId": 77}}}, {"addSheet": {}})
+    assert reply.status_code == 200
+    replies = reply.json()["replies"]
+    assert replies[0]["addSheet"]["properties"] == {
+        "sheetId": 77,
+        "title": "Plan",
+        "sheetType": "GRID",
+        "gridProperties": {"rowCount": 1000, "columnCount": 26},
+        "index": 1,
+    }
+    assert replies[1]["addSheet"]["properties"]["title"] == "Sheet3"
+    again = api.batch(sid, {"addSheet": {"properties": {"title": "Plan"}}})
+    assert again.status_code == 400
+    assert "already exists" in _error(again)["message"]
+    assert state.tabs(sid) == ["Data", "Plan", "Sheet3"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"deleteSheet": {"sheetId": 999}},
+        {"addSheet": {"properties": {"title": "New"}}},
+        {"frobnicate": {}},
+        {"repeatCell": {"range": {"sheetId": 0, "endRowIndex": 1001}, "cell": {}, "fields": "note"}},
+        {"updateSheetProperties": {"properties": {"sheetId": 0, "hidden": True}}},
+    ],
+)
+def test_batch_update_with_one_invalid_request_applies_nothing(
+    api: Api, state: SheetsState, bad: dict[str, Any]
+) -> None:
+    sid = state.create_spreadsheet("Ops", {"Data": [["a", "b"], ["c", "d"]]})
+    before = state.snapshot()
+    good = [
+        {"addSheet": {"properties": {"title": "New"}}},
+        {"deleteDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0, "endIndex": 1}}},
+        {"updateSheetProperties": {"properties": {"sheetId": 0, "title": "Renamed"}, "fields": "title"}},
+    ]
+    response = api.batch(sid, *good, bad)
+    assert response.status_code == 400
+    assert _error(response)["status"] == "INVALID_ARGUMENT"
+    assert "requests[3]" in _error(response)["message"]
+    assert state.snapshot() == before
+
+
+def test_update_sheet_properties_follows_the_field_mask(api: Api, state: SheetsState) -> None:
+    sid = state.create_spreadsheet("Ops", {"Data": [], "Other": []})
+    props = {"sheetId": 0, "title": "Ignored", "hidden": True, "gridProperties": {"frozenRowCount": 1}}
+    assert api.batch(
+        sid,
+        {"updateSheetProperties": {"properties": props, "fields": "gridProperties.frozenRowCount,hidden"}},
+    ).ok
+    got = state.sheet_properties(sid, "Data")
+    assert got["hidden"] is True
+    assert got["gridProperties"] == {"rowCount": 1000, "columnCount": 26, "frozenRowCount": 1}
+    rename = {"properties": {"sheetId": 0, "title": "Plan", "index": 1}, "fields": "title,index"}
+    assert api.batch(sid, {"updateSheetProperties": rename}).ok
+    assert state.tabs(sid) == ["Other", "Plan"]
+
+
+def test_delete_dimension_shifts_rows_columns_and_rules(api: Api, state: SheetsState) -> None:
+    rows = [["h1", "h2", "h3"], ["r1", "x", "y"], ["r2", "x", "y"], ["r3", "x", "y"]]
+    sid = state.create_spreadsheet("Ops", {"T": rows})
+    rule = {
+        "ranges": [{"sheetId": 0, "startRowIndex": 3, "endRowIndex": 4}],
+        "booleanRule": {"condition": {"type": "NOT_BLANK"}, "format": {"textFormat": {"bold": True}}},
+    }
+    assert api.batch(sid, {"addConditionalFormatRule": {"rule": rule, "index": 0}}).ok
+    response = api.batch(
+        sid,
+        {"deleteDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 3}}},
+        {
+            "deleteDimension": {
+                "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2}
+            }
+        },
+    )
+    assert response.json()["replies"] == [{}, {}]
+    assert state.grid(sid, "T") == [["h1", "h3"], ["r3", "y"]]
+    props = state.sheet_properties(sid, "T")["gridProperties"]
+    assert (props["rowCount"], props["columnCount"]) == (998, 25)
+    moved = state.sheet_metadata(sid, "T")["conditionalFormats"][0]["ranges"][0]
+    assert (moved["startRowIndex"], moved["endRowIndex"]) == (1, 2)
+
+
+def test_insert_append_and_move_dimension(api: Api, state: SheetsState) -> None:
+    sid = state.create_spreadsheet("Ops", {"T": [["a", "b", "c"], ["d", "e", "f"]]})
+    ok = api.batch(
+        sid,
+        {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}}},
+        {"moveDimension": {
+            "source": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1},
+            "destinationIndex": 3,
+        }},
+        {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": 5}},
+    )  # fmt: skip
+    assert ok.ok, ok.text
+    assert state.grid(sid, "T") == [["b", "c", "a"], [], ["e", "f", "d"]]
+    assert state.sheet_properties(sid, "T")["gridProperties"]["rowCount"] == 1006
+    beyond = api.put(f"/{sid}/values/T!A1006", {"values": [["last"]]}, valueInputOption="RAW")
+    assert beyond.ok
+    bare = api.batch(
+        sid, {"insertDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 1}}}
+    )
+    assert bare.status_code == 400
+
+
+def test_formats_widths_and_number_formats_are_stored(api: Api, state: SheetsState) -> None:
+    sid = state.create_spreadsheet("Ops", {"T": [["Hours"], [1.25]]})
+    header = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1}
+    hours = {"sheetId": 0, "startRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": 1}
+    ok = api.batch(
+        sid,
+        {"repeatCell": {"range": header, "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                        "fields": "userEnteredFormat.textFormat.bold"}},
+        {"repeatCell": {"range": hours, "cell": {"userEnteredFormat": {"numberFormat": {
+            "type": "NUMBER", "pattern": "0.0"}}}, "fields": "userEnteredFormat(numberFormat)"}},
+        {"updateDimensionProperties": {
+            "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 2},
+            "properties": {"pixelSize": 140}, "fields": "pixelSize"}},
+    )  # fmt: skip
+    assert ok.ok, ok.text
+    assert state.cell(sid, "T", 0, 25)["userEnteredFormat"] == {"textFormat": {"bold": True}}
+    assert state.cell(sid, "T", 1, 0)["userEnteredFormat"]["numberFormat"]["pattern"] == "0.0"
+    assert state.dimension_properties(sid, "T", "COLUMNS", 1) == {"pixelSize": 140}
+    assert api.get(f"/{sid}/values/T!A2").json()["values"] == [["1.3"]]
+    assert api.get(f"/{sid}/values/T!A2", valueRenderOption="UNFORMATTED_VALUE").json()["values"] == [[1.25]]
+
+
+def test_protected_ranges_charts_and_notes_show_in_metadata(api: Api, state: SheetsState) -> None:
+    sid = state.create_spreadsheet("Ops", {"T": [["Key"]]})
+    owned = {"sheetId": 0, "startColumnIndex": 0, "endColumnIndex": 2}
+    chart = {"spec": {"title": "Load"}, "position": {"overlayPosition": {"anchorCell": {"sheetId": 0}}}}
+    note = {"rows": [{"values": [{"note": "maintained by opsheets"}]}], "fields": "note",
+            "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0}}  # fmt: skip
+    response = api.batch(
+        sid,
+        {"addProtectedRange": {"protectedRange": {"range": owned, "warningOnly": True}}},
+        {"addChart": {"chart": chart}},
+        {"updateCells": note},
+    )
+    replies = response.json()["replies"]
+    protected_id = replies[0]["addProtectedRange"]["protectedRange"]["protectedRangeId"]
+    chart_id = replies[1]["addChart"]["chart"]["chartId"]
+    assert replies[2] == {}
+    sheet = api.get(f"/{sid}").json()["sheets"][0]
+    assert sheet["protectedRanges"][0]["protectedRangeId"] == protected_id
+    assert sheet["protectedRanges"][0]["warningOnly"] is True
+    assert sheet["charts"][0]["chartId"] == chart_id
+    assert state.cell(sid, "T", 0, 0) == {
+        "userEnteredValue": {"stringValue": "Key"},
+        "note": "maintained by opsheets",
+    }
+    notes = api.get(f"/{sid}", includeGridData="true", ranges="T!A1").json()["sheets"][0]["data"][0]
+    assert notes["rowData"][0]["values"][0]["note"] == "maintained by opsheets"
+    assert api.batch(sid, {"deleteEmbeddedObject": {"objectId": chart_id}}).ok
+    assert "charts" not in api.get(f"/{sid}").json()["sheets"][0]
+
+
+# --- quota -------------------------------------------------------------------------------------
+
+
+def test_write_quota_is_per_user_over_a_sliding_window() -> None:
+    service, state = start_sheets_sandbox(write_limit=2, window_s=0.6)
+    with service:
+        api = Api(service.url)
+        sid = state.create_spreadsheet("Ops", {"T": []})
+        for _ in range(2):
+            assert api.put(f"/{sid}/values/T!A1", {"values": [["x"]]}, valueInputOption="RAW").ok
+        refused = api.post(f"/{sid}/values:batchClear", {"ranges": ["T"]})
+        assert refused.status_code == 429
+        assert _error(refused)["status"] == "RESOURCE_EXHAUSTED"
+        assert _error(refused)["message"].startswith(
+            "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user'"
+        )
+        assert "Retry-After" not in refused.headers
+        other_user = requests.post(
+            f"{api.base}/{sid}:batchUpdate", json={"requests": []}, headers={"Authorization": "Bearer other"}
+        )
+        assert other_user.ok
+        assert api.get(f"/{sid}").ok  # reads have their own quota
+        time.sleep(0.65)
+        assert api.post(f"/{sid}/values:batchClear", {"ranges": ["T"]}).ok
+        assert state.write_requests == 4
+
+
+def test_read_quota_refuses_after_the_limit() -> None:
+    service, state = start_sheets_sandbox(read_limit=3, window_s=60)
+    with service:
+        api = Api(service.url)
+        sid = state.create_spreadsheet("Ops")
+        statuses = [api.get(f"/{sid}/values:batchGet", ranges="Sheet1").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        assert state.read_requests == 3
+
+
+def test_unknown_routes_answer_googles_json(api: Api) -> None:
+    response = requests.get(api.base.replace("/v4/spreadsheets", "/v3/nothing"), headers=AUTH, timeout=10)
+    assert response.status_code == 404
+    assert response.json()["error"]["status"] == "NOT_FOUND"
+
+
+# --- A1 notation -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("'It''s'!A1:B2", ("It's", "A1:B2")),
+        ("'Tab!x'", ("Tab!x", None)),
+        ("Tab!A:C", ("Tab", "A:C")),
+        ("B3", (None, "B3")),
+    ],
+)
+def test_split_sheet(text: str, expected: tuple[str | None, str | None]) -> None:
+    assert split_sheet(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("cells", "bounds"),
+    [
+        ("A1", Bounds(0, 0, 1, 1)),
+        ("C3:A1", Bounds(0, 0, 3, 3)),
+        ("A:C", Bounds(0, 0, None, 3)),
+        ("2:5", Bounds(1, 0, 5, None)),
+        ("B2:D", Bounds(1, 1, None, 4)),
+        ("$AA$10", Bounds(9, 26, 10, 27)),
+    ],
+)
+def test_parse_cells(cells: str, bounds: Bounds) -> None:
+    assert parse_cells(cells, cells) == bounds
+
+
+@pytest.mark.parametrize("cells", ["A0", "A1:B2:C3", "A", "1A", ""])
+def test_unparsable_cells(cells: str) -> None:
+    with pytest.raises(SheetsError, match="Unable to parse range"):
+        parse_cells(cells, cells)
+
+
+def test_titles_are_quoted_only_when_needed() -> None:
+    assert quote_title("Sheet1") == "Sheet1"
+    assert quote_title("A1") == "'A1'"
+    assert format_range("Team's plan", 0, 0, 3, 3) == "'Team''s plan'!A1:C3"

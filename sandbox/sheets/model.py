@@ -136,7 +136,6 @@ def new_sheet(sheet_id: int, title: str, rows: int = DEFAULT_ROWS, columns: int 
         properties={
             "sheetId": sheet_id,
             "title": title,
-            "index": 0,
             "sheetType": "GRID",
             "gridProperties": {"rowCount": rows, "columnCount": columns},
         }
@@ -169,7 +168,8 @@ def parse_mask(fields: str) -> list[list[str]]:
     paths: list[list[str]] = []
     stack: list[list[str]] = [[]]
     token = ""
-    for ch in fields.replace(" ", "") + ",":
+    # Google accepts "/" as well as "." between names; gspread sends "gridProperties/frozenRowCount".
+    for ch in fields.replace(" ", "").replace("/", ".") + ",":
         if ch == "(":
             stack.append(stack[-1] + token.split("."))
             token = ""
@@ -188,9 +188,17 @@ def parse_mask(fields: str) -> list[list[str]]:
 
 def apply_mask(target: dict[str, Any], source: dict[str, Any], fields: str | None) -> None:
     """Copy the masked fields from source to target; a masked field absent from source is cleared."""
+    apply_paths(target, source, mask_paths(fields))
+
+
+def mask_paths(fields: str | None) -> list[list[str]]:
     if not fields:
         raise invalid("At least one field must be specified.")
-    for path in parse_mask(fields):
+    return parse_mask(fields)
+
+
+def apply_paths(target: dict[str, Any], source: dict[str, Any], paths: list[list[str]]) -> None:
+    for path in paths:
         if path == ["*"]:
             target.clear()
             target.update(copy.deepcopy(source))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sandbox.sheets.a1 import Bounds, column_letters
@@ -101,7 +102,9 @@ def format_value(value: Any, number_format: dict[str, Any]) -> str:
         return value
     decimals = _decimals(str(number_format.get("pattern", "")))
     if decimals is not None:
-        return f"{value:,.{decimals}f}" if "," in number_format["pattern"] else f"{value:.{decimals}f}"
+        # Sheets rounds halves away from zero (1.25 → "1.3"), unlike Python's float formatting.
+        rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        return f"{rounded:,}" if "," in number_format["pattern"] else f"{rounded}"
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.10g}"
