@@ -1,0 +1,183 @@
+"""The one interface flows use: plan every tab, refuse before writing, then let a backend apply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from connectors.sheets.memory import read_memory
+from connectors.sheets.merge import HEADER_SCAN_ROWS, Grid, TabPlan, plan_tab
+from connectors.sheets.table import MEMORY_TAB, SheetError, SheetLayoutError, Table
+from connectors.sheets.values import a1, header_name, is_blank, normalise
+
+
+@dataclass
+class Snapshot:
+    """What a backend read: grids of the requested tabs (None: missing) and its own handles."""
+
+    title: str
+    grids: dict[str, Grid | None]
+    memory_grid: Grid | None
+    handle: Any = None
+
+
+class ReplanNeeded(Exception):
+    """The backend's structural write was refused in a way a lost-response retry explains."""
+
+
+class Backend(Protocol):
+    title: str
+
+    def load(self, tabs: list[str]) -> Snapshot: ...
+
+    def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None: ...
+
+
+@dataclass(frozen=True)
+class CellChange:
+    tab: str
+    cell: str  # A1
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class TabResult:
+    tab: str
+    cells_written: int
+    rows_added: int
+    rows_removed: int
+    rows_kept: int
+    columns_added: int
+    columns_removed: int
+    created: bool
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    title: str
+    dry_run: bool
+    tabs: list[TabResult]
+    changes: list[CellChange] = field(default_factory=list)
+
+    @property
+    def cells_written(self) -> int:
+        return sum(t.cells_written for t in self.tabs)
+
+
+class Spreadsheet:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    @property
+    def title(self) -> str:
+        return self.backend.title
+
+    def sync(self, tables: list[Table], *, today: date, dry_run: bool = False) -> SyncResult:
+        """Keyed merge of every table into its tab; raises SheetLayoutError before any write."""
+        _check_unique_tabs(tables)
+        for attempt in (1, 2):
+            snapshot = self.backend.load([t.tab for t in tables])
+            plans, memory = _plan_all(snapshot, tables, today)
+            problems = [p for plan in plans for p in plan.problems]
+            if problems:
+                raise SheetLayoutError("\n".join(problems))
+            if dry_run or not _needs_write(snapshot, plans, memory):
+                break
+            try:
+                self.backend.apply(snapshot, plans, memory)
+                break
+            except ReplanNeeded as refused:
+                if attempt == 2:
+                    raise SheetError(
+                        f"Spreadsheet '{snapshot.title}': {refused} (after re-reading once)"
+                    ) from refused
+        return _result(snapshot.title, plans, dry_run)
+
+    def check_layout(self, tables: list[Table]) -> list[str]:
+        """Problems a sync would refuse on, without writing anything."""
+        snapshot = self.backend.load([t.tab for t in tables])
+        plans, _ = _plan_all(snapshot, tables, date.today())
+        return [p for plan in plans for p in plan.problems]
+
+    def read_rows(
+        self, tab: str, *, required: tuple[str, ...] = (), dates: tuple[str, ...] = ()
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """Rows under the header as (1-based sheet row, {header: value}); blank rows skipped.
+
+        The header is the first row among the first 20 holding every `required` name (or the first
+        non-blank row). Columns named in `dates` turn serial numbers / datetimes into dates.
+        """
+        grid = self.backend.load([tab]).grids[tab]
+        if grid is None:
+            raise SheetLayoutError(
+                f"Spreadsheet '{self.title}': tab '{tab}' not found. Fix: create or rename it"
+            )
+        header_row = _find_header(grid, required)
+        if header_row is None:
+            raise SheetLayoutError(
+                f"Spreadsheet '{self.title}', tab '{tab}', column '{', '.join(required)}': no header row "
+                f"among the first {HEADER_SCAN_ROWS} rows. Fix: restore the header"
+            )
+        names = [header_name(v) for v in grid[header_row]]
+        rows = []
+        for r in range(header_row + 1, len(grid)):
+            values = {
+                n: normalise(v, "date" if n in dates else "text")
+                for n, v in zip(names, grid[r], strict=False)
+                if n
+            }
+            if any(not is_blank(v) for v in values.values()):
+                rows.append((r + 1, {n: values.get(n, "") for n in names if n}))
+        return rows
+
+
+def _check_unique_tabs(tables: list[Table]) -> None:
+    tabs = [t.tab for t in tables]
+    if len(set(tabs)) != len(tabs):
+        raise ValueError(f"two tables write the same tab: {tabs}")
+
+
+def _plan_all(snapshot: Snapshot, tables: list[Table], today: date) -> tuple[list[TabPlan], dict]:
+    remembered = read_memory(snapshot.memory_grid)
+    plans = [
+        plan_tab(snapshot.title, t, snapshot.grids.get(t.tab), remembered.get(t.tab), today) for t in tables
+    ]
+    memory = {**remembered, **{p.tab: list(p.positions) for p in plans}}
+    return plans, memory
+
+
+def _needs_write(snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> bool:
+    if any(p.writes or p.changes_structure for p in plans):
+        return True
+    return snapshot.memory_grid is None or read_memory(snapshot.memory_grid) != memory
+
+
+def _find_header(grid: Grid, required: tuple[str, ...]) -> int | None:
+    for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        names = {header_name(v) for v in row}
+        if (required and all(n in names for n in required)) or (not required and names - {""}):
+            return i
+    return None
+
+
+def _result(title: str, plans: list[TabPlan], dry_run: bool) -> SyncResult:
+    tabs = [
+        TabResult(
+            tab=p.tab,
+            cells_written=len(p.writes),
+            rows_added=p.added,
+            rows_removed=p.removed,
+            rows_kept=p.kept,
+            columns_added=len(p.insert_cols),
+            columns_removed=len(p.delete_cols),
+            created=p.create,
+        )
+        for p in plans
+    ]
+    changes = [CellChange(p.tab, a1(w.row, w.col), w.old, w.value) for p in plans for w in p.writes]
+    return SyncResult(title, dry_run, tabs, changes)
+
+
+__all__ = ["MEMORY_TAB", "CellChange", "Spreadsheet", "SyncResult", "TabResult"]

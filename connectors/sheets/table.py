@@ -1,0 +1,96 @@
+"""What a flow hands the sheet connector: a tab of typed columns, keyed rows and formatting wishes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+Kind = Literal["text", "int", "hours", "money", "percent", "date", "bool"]
+Mode = Literal["managed", "fill"]
+Value = str | int | float | Decimal | date | bool | None
+
+KINDS: tuple[str, ...] = ("text", "int", "hours", "money", "percent", "date", "bool")
+SYNC_STATUS = "Sync status"
+MEMORY_TAB = "_opsheets"
+
+
+class SheetError(Exception):
+    """Base of every error the sheet connector raises."""
+
+
+class SheetLayoutError(SheetError):
+    """The sheet's layout does not allow a safe sync; nothing was written."""
+
+
+class SpreadsheetNotFound(SheetError):
+    pass
+
+
+class SheetAccessDenied(SheetError):
+    pass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind = "text"
+    width: int | None = None  # pixels; None keeps the backend default
+
+
+@dataclass(frozen=True)
+class ConditionalRule:
+    """A formatting wish over named columns.
+
+    kind "negative": values below zero red; "budget": >= 0.9 amber and > 1.0 red (a used share);
+    "scale": a white→green colour scale.
+    """
+
+    kind: Literal["negative", "budget", "scale"]
+    columns: tuple[str, ...]
+
+
+@dataclass
+class Table:
+    tab: str
+    columns: list[Column]
+    key: tuple[str, ...]
+    rows: list[dict[str, Value]] = field(default_factory=list)
+    currency: str = "EUR"
+    rules: list[ConditionalRule] = field(default_factory=list)
+    mode: Mode = "managed"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.key, str):
+            self.key = (self.key,)
+        self._check()
+
+    def _check(self) -> None:
+        names = [c.name for c in self.columns]
+        problems = []
+        if len(set(names)) != len(names):
+            problems.append("column names repeat")
+        if SYNC_STATUS in names:
+            problems.append(f"'{SYNC_STATUS}' is reserved for opsheets")
+        if self.tab == MEMORY_TAB:
+            problems.append(f"tab name '{MEMORY_TAB}' is reserved for opsheets")
+        problems += [f"key column '{k}' is not a column" for k in self.key if k not in names]
+        problems += [
+            f"column '{c.name}' has unknown kind '{c.kind}'" for c in self.columns if c.kind not in KINDS
+        ]
+        for rule in self.rules:
+            problems += [f"rule column '{c}' is not a column" for c in rule.columns if c not in names]
+        if not self.key:
+            problems.append("a table needs at least one key column")
+        if problems:
+            raise ValueError(f"Table '{self.tab}': " + "; ".join(problems))
+
+    def owned_columns(self) -> list[Column]:
+        """The columns opsheets writes; managed tabs end with the sync status column."""
+        if self.mode == "managed":
+            return [*self.columns, Column(SYNC_STATUS, "text", 220)]
+        return list(self.columns)
+
+    def kind_of(self, name: str) -> str:
+        return next((c.kind for c in self.owned_columns() if c.name == name), "text")

@@ -1,0 +1,151 @@
+"""Local .xlsx backend (openpyxl): the embedded default when no Google credentials are configured."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from connectors.sheets.layout import AMBER, GREEN, RED, WHITE, TabLayout, tab_layout
+from connectors.sheets.memory import memory_writes
+from connectors.sheets.merge import CellWrite, TabPlan
+from connectors.sheets.spreadsheet import Snapshot, Spreadsheet
+from connectors.sheets.table import MEMORY_TAB
+from connectors.sheets.values import column_letter
+
+MAX_ROW = 1048576  # Excel's last row: our conditional formats run to it, which is how we recognise them
+FORMULA_STARTS = ("=", "+", "-", "@")
+PX_PER_CHAR = 7
+
+
+class WorkbookBackend:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.title = self.path.name
+        self.reads = 0
+        self.saves = 0  # counted as write requests so "unchanged data → zero writes" holds for both backends
+
+    def load(self, tabs: list[str]) -> Snapshot:
+        if self.path.exists():
+            wb = load_workbook(self.path)
+            self.reads += 1
+        else:
+            wb = Workbook()
+            wb.remove(wb.active)
+        grids = {tab: _grid(wb[tab]) if tab in wb.sheetnames else None for tab in tabs}
+        memory = _grid(wb[MEMORY_TAB]) if MEMORY_TAB in wb.sheetnames else None
+        return Snapshot(self.title, grids, memory, handle=wb)
+
+    def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
+        wb: Workbook = snapshot.handle
+        for plan in plans:
+            ws = wb[plan.tab] if plan.tab in wb.sheetnames else _create_sheet(wb, plan.tab)
+            _apply_plan(ws, plan)
+        mem = wb[MEMORY_TAB] if MEMORY_TAB in wb.sheetnames else wb.create_sheet(MEMORY_TAB)
+        mem.sheet_state = "hidden"
+        for w in memory_writes(snapshot.memory_grid, memory):
+            _write(mem, w, None)
+        self._save(wb)
+
+    def _save(self, wb: Workbook) -> None:
+        # Same directory, so os.replace is an atomic rename: a crash leaves the old file or the new one.
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        try:
+            wb.save(tmp)
+            os.replace(tmp, self.path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        self.saves += 1
+
+
+def open_workbook(path: str | os.PathLike[str]) -> Spreadsheet:
+    return Spreadsheet(WorkbookBackend(Path(path)))
+
+
+def _grid(ws: Worksheet) -> list[list[Any]]:
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+def _create_sheet(wb: Workbook, tab: str) -> Worksheet:
+    index = wb.sheetnames.index(MEMORY_TAB) if MEMORY_TAB in wb.sheetnames else None
+    return wb.create_sheet(tab, index)
+
+
+def _apply_plan(ws: Worksheet, plan: TabPlan) -> None:
+    for col in plan.delete_cols:
+        ws.delete_cols(col + 1)
+    for col in plan.insert_cols:
+        ws.insert_cols(col + 1)
+    for row in plan.delete_rows:
+        ws.delete_rows(row + 1)
+    layout = tab_layout(plan)
+    formats = {c.index: c.number_format for c in layout.columns}
+    for w in plan.writes:
+        _write(ws, w, formats.get(w.col) if w.row > plan.header_row else None)
+    if plan.relayout:
+        _apply_layout(ws, layout)
+
+
+def _write(ws: Worksheet, w: CellWrite, number_format: str | None) -> None:
+    cell = ws.cell(row=w.row + 1, column=w.col + 1)
+    cell.value = None if w.value == "" else w.value
+    if isinstance(w.value, str) and w.value:
+        # openpyxl turns a leading "=" into a formula; a source string must stay text, also in Excel.
+        cell.data_type = "s"
+        cell.quotePrefix = w.value.startswith(FORMULA_STARTS)
+    if number_format and cell.value is not None and not isinstance(w.value, str):
+        cell.number_format = number_format
+
+
+def _apply_layout(ws: Worksheet, layout: TabLayout) -> None:
+    header = layout.header_row + 1
+    ws.freeze_panes = f"A{header + 1}"
+    for col in layout.columns:
+        cell = ws.cell(row=header, column=col.index + 1)
+        cell.font = Font(bold=True)
+        cell.comment = Comment(layout.note, "opsheets")
+        ws.column_dimensions[column_letter(col.index)].width = round(col.width / PX_PER_CHAR, 1)
+    _replace_rules(ws, layout)
+
+
+def _replace_rules(ws: Worksheet, layout: TabLayout) -> None:
+    kept = ConditionalFormattingList()
+    for cf in ws.conditional_formatting:
+        if not all(r.max_row == MAX_ROW for r in cf.sqref.ranges):
+            for rule in cf.rules:
+                kept.add(str(cf.sqref), rule)
+    ws.conditional_formatting = kept
+    first = layout.header_row + 2
+    for rule in layout.rules:
+        for col in rule.columns:
+            letter = column_letter(col)
+            for xl_rule in _rules(rule.kind):
+                ws.conditional_formatting.add(f"{letter}{first}:{letter}{MAX_ROW}", xl_rule)
+
+
+def _fill(rgb: tuple[float, float, float]) -> PatternFill:
+    color = "".join(f"{round(c * 255):02X}" for c in rgb)
+    return PatternFill(start_color=color, end_color=color, fill_type="solid")
+
+
+def _rules(kind: str) -> list[Any]:
+    if kind == "negative":
+        return [CellIsRule(operator="lessThan", formula=["0"], fill=_fill(RED))]
+    if kind == "budget":
+        return [
+            CellIsRule(operator="greaterThan", formula=["1"], fill=_fill(RED), stopIfTrue=True),
+            CellIsRule(operator="greaterThanOrEqual", formula=["0.9"], fill=_fill(AMBER)),
+        ]
+    white, green = ("".join(f"{round(c * 255):02X}" for c in rgb) for rgb in (WHITE, GREEN))
+    return [ColorScaleRule(start_type="min", start_color=white, end_type="max", end_color=green)]

@@ -1,0 +1,161 @@
+"""One harness per backend so the same acceptance tests run against the workbook and Google.
+
+A harness also plays the human: edits cells, inserts or deletes columns, renames headers, the way
+someone in the spreadsheet UI would (for Google: through the stand-in's own API, outside opsheets).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import openpyxl
+import requests
+from google.oauth2.credentials import Credentials
+
+from connectors.http import RetryPolicy
+from connectors.sheets import Spreadsheet, open_google, open_workbook
+from connectors.sheets.google import SHEETS_URL
+from connectors.sheets.values import normalise
+from sandbox.core import RunningService
+from sandbox.sheets import SheetsState
+
+FAST_POLICY = RetryPolicy(max_attempts=8, backoff_base_s=0.1, backoff_cap_s=1.0, max_retry_after_s=5.0)
+TOKEN = "sandbox-user-token"
+ACCOUNT = "opsheets@demo-project.iam.gserviceaccount.com"
+
+
+class SandboxCredentials(Credentials):
+    """An OAuth token the stand-in accepts, plus the service-account email a real key would carry."""
+
+    service_account_email = ACCOUNT
+
+
+class Harness(Protocol):
+    name: str
+    sheet: Spreadsheet
+
+    def grid(self, tab: str) -> list[list[Any]]: ...
+    def set_cells(self, tab: str, a1: str, rows: list[list[Any]]) -> None: ...
+    def insert_column(self, tab: str, index: int) -> None: ...
+    def delete_column(self, tab: str, index: int) -> None: ...
+    def fingerprint(self) -> Any: ...
+    def requests(self) -> int: ...
+    def writes(self) -> int: ...
+    def is_formula(self, tab: str, row: int, col: int) -> bool: ...
+
+
+def rows_of(grid: list[list[Any]]) -> list[list[Any]]:
+    """Trailing blanks dropped and values normalised, so both backends compare alike."""
+    out = []
+    for row in grid:
+        cells = [normalise(v) for v in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        out.append(cells)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+class WorkbookHarness:
+    name = "workbook"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sheet = open_workbook(path)
+
+    @contextmanager
+    def _edit(self) -> Iterator[openpyxl.Workbook]:
+        wb = openpyxl.load_workbook(self.path)
+        yield wb
+        wb.save(self.path)
+
+    def grid(self, tab: str) -> list[list[Any]]:
+        ws = openpyxl.load_workbook(self.path)[tab]
+        return rows_of([list(r) for r in ws.iter_rows(values_only=True)])
+
+    def set_cells(self, tab: str, a1: str, rows: list[list[Any]]) -> None:
+        with self._edit() as wb:
+            start = wb[tab][a1]
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    wb[tab].cell(row=start.row + r, column=start.column + c, value=value)
+
+    def insert_column(self, tab: str, index: int) -> None:
+        with self._edit() as wb:
+            wb[tab].insert_cols(index + 1)
+
+    def delete_column(self, tab: str, index: int) -> None:
+        with self._edit() as wb:
+            wb[tab].delete_cols(index + 1)
+
+    def fingerprint(self) -> Any:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest() if self.path.exists() else None
+
+    def requests(self) -> int:
+        return self.sheet.backend.reads + self.sheet.backend.saves
+
+    def writes(self) -> int:
+        return self.sheet.backend.saves
+
+    def is_formula(self, tab: str, row: int, col: int) -> bool:
+        return openpyxl.load_workbook(self.path)[tab].cell(row=row + 1, column=col + 1).data_type == "f"
+
+
+class GoogleHarness:
+    name = "google"
+
+    def __init__(self, service: RunningService, state: SheetsState, title: str = "Team budgets") -> None:
+        self.service = service
+        self.state = state
+        self.key = state.create_spreadsheet(title)
+        credentials = SandboxCredentials(token=TOKEN)
+        self.sheet = open_google(
+            self.key, credentials=credentials, policy=FAST_POLICY, rewrite={SHEETS_URL: service.url}
+        )
+        service.log.clear()
+
+    def _human(self, method: str, path: str, **kw: Any) -> None:
+        url = f"{self.service.url}/v4/spreadsheets/{self.key}{path}"
+        response = requests.request(method, url, headers={"Authorization": "Bearer human"}, timeout=10, **kw)
+        assert response.ok, response.text
+
+    def _sheet_id(self, tab: str) -> int:
+        return int(self.state.sheet_properties(self.key, tab)["sheetId"])
+
+    def _dimension(self, kind: str, tab: str, index: int) -> None:
+        span = {
+            "sheetId": self._sheet_id(tab),
+            "dimension": "COLUMNS",
+            "startIndex": index,
+            "endIndex": index + 1,
+        }
+        self._human("POST", ":batchUpdate", json={"requests": [{kind: {"range": span}}]})
+
+    def grid(self, tab: str) -> list[list[Any]]:
+        return rows_of(self.state.grid(self.key, tab))
+
+    def set_cells(self, tab: str, a1: str, rows: list[list[Any]]) -> None:
+        self.state.edit(self.key, f"'{tab}'!{a1}", rows, user_entered=False)
+
+    def insert_column(self, tab: str, index: int) -> None:
+        self._dimension("insertDimension", tab, index)
+
+    def delete_column(self, tab: str, index: int) -> None:
+        self._dimension("deleteDimension", tab, index)
+
+    def fingerprint(self) -> Any:
+        return self.state.snapshot()
+
+    def requests(self) -> int:
+        return len(self.service.log.entries)
+
+    def writes(self) -> int:
+        return sum(1 for e in self.service.log.entries if e.method != "GET")
+
+    def is_formula(self, tab: str, row: int, col: int) -> bool:
+        return self.state.is_formula(self.key, tab, row, col)

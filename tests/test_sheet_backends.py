@@ -1,0 +1,206 @@
+"""The sheet connector's acceptance suite, run against both backends.
+
+Google runs through the real gspread client against the Sheets stand-in (URL rewritten by the
+shared HTTP layer); the workbook runs through openpyxl on a temp file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.sheets import SYNC_STATUS, Column, ConditionalRule, SheetLayoutError, Table
+from sandbox.core import RunningService
+from sandbox.sheets import SheetsState, start_sheets_sandbox
+from tests.sheets_fixtures import GoogleHarness, Harness, WorkbookHarness
+
+TODAY = date(2026, 11, 26)
+COLUMNS = [
+    Column("Key"),
+    Column("Name"),
+    Column("Hours", "hours"),
+    Column("Cost", "money"),
+    Column("Day", "date"),
+]
+
+
+def table(keys: list[str], version: int = 1) -> Table:
+    rows = [
+        {
+            "Key": k,
+            "Name": f"name {k}",
+            "Hours": 1.5 * i + version,
+            "Cost": Decimal("10.25") * i,
+            "Day": date(2026, 11, i + 1),
+        }
+        for i, k in enumerate(keys)
+    ]
+    rules = [ConditionalRule("negative", ("Cost",))]
+    return Table("Budget", COLUMNS, key=("Key",), rows=rows, rules=rules)
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[tuple[RunningService, SheetsState]]:
+    service, state = start_sheets_sandbox()
+    with service:
+        yield service, state
+
+
+@pytest.fixture(params=["workbook", "google"])
+def harness(request: pytest.FixtureRequest, tmp_path: Path) -> Harness:
+    if request.param == "workbook":
+        return WorkbookHarness(tmp_path / "Team budgets.xlsx")
+    service, state = request.getfixturevalue("sandbox")
+    return GoogleHarness(service, state)
+
+
+def by_key(harness: Harness, tab: str = "Budget") -> tuple[list[Any], dict[str, list[Any]]]:
+    grid = harness.grid(tab)
+    header = grid[0]
+    return header, {r[header.index("Key")]: r for r in grid[1:] if r}
+
+
+def column(header: list[Any], row: list[Any], name: str) -> Any:
+    i = header.index(name)
+    return row[i] if i < len(row) else ""
+
+
+def test_human_column_between_owned_columns_follows_its_row(harness: Harness) -> None:
+    harness.sheet.sync([table(["a", "b", "c", "d", "e"])], today=TODAY)
+    harness.insert_column("Budget", 2)  # between Name and Hours
+    harness.set_cells("Budget", "C1", [["Note"], ["note a"], ["note b"], [None], ["note d"], [None]])
+
+    result = harness.sheet.sync([table(["e", "d", "a", "f", "b", "g"], version=2)], today=TODAY)
+
+    header, rows = by_key(harness)
+    assert header[:3] == ["Key", "Name", "Note"]
+    assert set(rows) == {"a", "b", "d", "e", "f", "g"}  # c had no human content: removed
+    expected_notes = {"a": "note a", "b": "note b", "d": "note d", "e": "", "f": "", "g": ""}
+    for key, note in expected_notes.items():
+        assert column(header, rows[key], "Note") == note
+        assert column(header, rows[key], "Name") == f"name {key}"
+    assert column(header, rows["a"], "Hours") == pytest.approx(1.5 * 2 + 2)
+    assert [r[0] for r in harness.grid("Budget")[1:]] == ["a", "b", "d", "e", "f", "g"]  # human order kept
+    assert result.tabs[0].rows_added == 2 and result.tabs[0].rows_removed == 1
+
+
+def test_removed_key_with_human_note_is_kept_and_marked_without_is_removed(harness: Harness) -> None:
+    harness.sheet.sync([table(["a", "b", "c"])], today=TODAY)
+    harness.set_cells("Budget", "G1", [["Comment"], [None], ["ask finance"]])
+    result = harness.sheet.sync([table(["a"])], today=TODAY)
+    header, rows = by_key(harness)
+    assert "c" not in rows
+    assert column(header, rows["b"], SYNC_STATUS) == "removed from source 2026-11-26"
+    assert column(header, rows["b"], "Comment") == "ask finance"
+    assert result.tabs[0].rows_kept == 1 and result.tabs[0].rows_removed == 1
+
+
+def test_second_sync_with_unchanged_data_writes_nothing(harness: Harness) -> None:
+    harness.sheet.sync([table(["a", "b", "c"])], today=TODAY)
+    before = harness.writes()
+    result = harness.sheet.sync([table(["a", "b", "c"])], today=TODAY)
+    assert harness.writes() == before
+    assert result.cells_written == 0
+
+
+def test_full_first_sync_of_2000_by_20_costs_at_most_4_requests(harness: Harness) -> None:
+    columns = (
+        [Column("Key")] + [Column(f"W{i:02d}", "hours") for i in range(1, 19)] + [Column("Since", "date")]
+    )
+    rows = [
+        {
+            "Key": f"P{r:04d}",
+            **{f"W{i:02d}": (r * i) % 40 / 2 for i in range(1, 19)},
+            "Since": date(2026, 1, 1 + r % 28),
+        }
+        for r in range(2000)
+    ]
+    big = Table("Weeks", columns, key=("Key",), rows=rows)
+    harness.sheet.sync([big], today=TODAY)
+    assert harness.requests() <= 4
+    grid = harness.grid("Weeks")
+    assert len(grid) == 2001 and len(grid[0]) == 21  # 20 columns + Sync status
+    assert grid[1234][0] == "P1233" and grid[1234][5] == pytest.approx((1233 * 5) % 40 / 2)
+    writes = harness.writes()
+    harness.sheet.sync([big], today=TODAY)
+    assert harness.writes() == writes
+
+
+def _assert_refused(harness: Harness, tables: list[Table], column_name: str) -> None:
+    before = harness.fingerprint()
+    with pytest.raises(SheetLayoutError) as refused:
+        harness.sheet.sync(tables, today=TODAY)
+    message = str(refused.value)
+    assert "Team budgets" in message and "'Budget'" in message and f"'{column_name}'" in message
+    assert "Fix:" in message
+    assert harness.fingerprint() == before  # nothing written
+
+
+def test_renamed_owned_header_stops_the_sync_and_changes_nothing(harness: Harness) -> None:
+    harness.sheet.sync([table(["a", "b"])], today=TODAY)
+    harness.set_cells("Budget", "C1", [["Hours (old)"]])
+    _assert_refused(harness, [table(["a", "c"])], "Hours")
+
+
+def test_deleted_owned_column_stops_the_sync_and_changes_nothing(harness: Harness) -> None:
+    harness.sheet.sync([table(["a", "b"])], today=TODAY)
+    harness.delete_column("Budget", 3)  # Cost
+    _assert_refused(harness, [table(["a", "c"])], "Cost")
+
+
+def test_duplicated_key_in_sheet_or_source_stops_the_sync(harness: Harness) -> None:
+    harness.sheet.sync([table(["a", "b"])], today=TODAY)
+    _assert_refused(harness, [table(["a", "b", "a"])], "Key")
+    harness.set_cells("Budget", "A3", [["a"]])  # a human copied a key
+    _assert_refused(harness, [table(["a"])], "Key")
+
+
+FORMULA_LOOKALIKES = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", '=HYPERLINK("http://x","y")']
+
+
+def test_formula_lookalike_strings_stay_literal_text(harness: Harness) -> None:
+    rows = [{"Key": f"k{i}", "Name": text} for i, text in enumerate(FORMULA_LOOKALIKES)]
+    harness.sheet.sync([Table("Budget", COLUMNS[:2], key=("Key",), rows=rows)], today=TODAY)
+    read = harness.sheet.read_rows("Budget", required=("Key",))
+    assert [values["Name"] for _, values in read] == FORMULA_LOOKALIKES
+    assert [number for number, _ in read] == [2, 3, 4, 5, 6]
+    for row in range(1, 6):
+        assert not harness.is_formula("Budget", row, 1)
+
+
+def test_week_columns_roll_and_human_columns_to_the_right_keep_their_data(harness: Harness) -> None:
+    def weeks(names: list[str]) -> Table:
+        cols = [Column("Person"), *(Column(n, "hours") for n in names)]
+        rows = [{"Person": p, **{n: float(i) for i, n in enumerate(names)}} for p in ("ann", "bob")]
+        return Table("Budget", cols, key=("Person",), rows=rows)
+
+    harness.sheet.sync([weeks(["W47", "W48"])], today=TODAY)
+    harness.set_cells("Budget", "E1", [["Comment"], ["ann's note"], ["bob's note"]])
+    harness.sheet.sync([weeks(["W48", "W49"])], today=TODAY)
+    assert harness.grid("Budget") == [
+        ["Person", "W48", "W49", SYNC_STATUS, "Comment"],
+        ["ann", 0, 1, "", "ann's note"],
+        ["bob", 0, 1, "", "bob's note"],
+    ]
+
+
+def test_dry_run_lists_cell_changes_and_writes_nothing(harness: Harness) -> None:
+    harness.sheet.sync([table(["a", "b"])], today=TODAY)
+    before = harness.fingerprint()
+    changed = table(["a", "b"])
+    changed.rows[1]["Name"] = "renamed"
+    result = harness.sheet.sync([changed], today=TODAY, dry_run=True)
+    assert [(c.tab, c.cell, c.old, c.new) for c in result.changes] == [("Budget", "B3", "name b", "renamed")]
+    assert harness.fingerprint() == before
+
+
+def test_check_layout_reports_without_writing(harness: Harness) -> None:
+    harness.sheet.sync([table(["a"])], today=TODAY)
+    harness.set_cells("Budget", "B1", [["Full name"]])
+    problems = harness.sheet.check_layout([table(["a"])])
+    assert len(problems) == 1 and "'Name'" in problems[0]
