@@ -1,0 +1,112 @@
+"""Builds the connectors a flow needs from the validated configuration.
+
+The one place where secrets are resolved and handed to a connector; nothing here is a rule.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TypeVar
+
+from connectors.bamboohr import BambooHRClient
+from connectors.http import RetryPolicy, register_secret
+from connectors.jira import JiraConnector
+from connectors.sheets import Spreadsheet, open_google, open_workbook
+from flows.config import BambooSettings, Config, ConfigError, JiraSettings, SecretRef
+
+T = TypeVar("T")
+
+SHEETS_SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+GOOGLE_SHEETS_HOST = "https://sheets.googleapis.com"
+
+
+def retry_policy(config: Config) -> RetryPolicy:
+    return RetryPolicy(**config.http.model_dump())
+
+
+def _secret(ref: SecretRef) -> str:
+    value = ref.resolve().get_secret_value()
+    register_secret(value)
+    return value
+
+
+def jira_connector(config: Config) -> JiraConnector:
+    settings = _require(config.jira, "jira")
+    token = _secret(settings.token)
+    auth = {"email": settings.email, "api_token": token} if settings.email else {"pat": token}
+    return JiraConnector(
+        settings.url,
+        **auth,
+        policy=retry_policy(config),
+        hours_per_day=settings.hours_per_day,
+        sprint_field=settings.sprint_field,
+        start_date_field=settings.start_date_field,
+    )
+
+
+def jira_queries(settings: JiraSettings) -> list[str]:
+    """One page chain per project so chains can run in parallel; an explicit JQL is one chain."""
+    from connectors.jira import jql_per_project
+
+    if settings.jql:
+        return [settings.jql]
+    if not settings.projects:
+        raise ConfigError("jira: give 'projects' (a list of project keys) or 'jql'")
+    return jql_per_project(settings.projects)
+
+
+def bamboohr_client(config: Config) -> BambooHRClient:
+    settings: BambooSettings = _require(config.bamboohr, "bamboohr")
+    return BambooHRClient(
+        settings.company,
+        _secret(settings.api_key),
+        base_url=settings.base_url,
+        policy=retry_policy(config),
+    )
+
+
+def uses_google(config: Config) -> bool:
+    if config.sheets.backend != "auto":
+        return config.sheets.backend == "google"
+    ref = config.sheets.credentials
+    return bool(ref.env and os.environ.get(ref.env)) or bool(ref.prefect_secret)
+
+
+def open_sheet(config: Config, key: str) -> Spreadsheet:
+    """A spreadsheet by its Google key, or by name as a workbook under `sheets.workbook_dir`."""
+    if not uses_google(config):
+        directory = Path(config.sheets.workbook_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        return open_workbook(directory / f"{key}.xlsx")
+    rewrite = {GOOGLE_SHEETS_HOST: config.sheets.api_base} if config.sheets.api_base else None
+    credentials = google_credentials(config)
+    return open_google(key, credentials=credentials, policy=retry_policy(config), rewrite=rewrite)
+
+
+def google_credentials(config: Config) -> object:
+    """Service-account credentials limited to the spreadsheets scope (no Drive access is needed)."""
+    from google.oauth2 import service_account
+
+    raw = config.sheets.credentials.resolve().get_secret_value()
+    try:
+        info = json.loads(raw) if raw.lstrip().startswith("{") else json.loads(Path(raw).read_text())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"Google Sheets: cannot read the service-account key from "
+            f"{config.sheets.credentials.describe()}: {type(exc).__name__}; "
+            f"point it at the JSON key file downloaded from Google Cloud"
+        ) from None
+    if info.get("type") == "opsheets-sandbox":
+        # The sandbox accepts any bearer token; a fixed one keeps its per-user quota meaningful.
+        from google.oauth2.credentials import Credentials
+
+        return Credentials(token=info["token"])
+    return service_account.Credentials.from_service_account_info(info, scopes=list(SHEETS_SCOPES))
+
+
+def _require(section: T | None, name: str) -> T:
+    if section is None:
+        raise ConfigError(f"the config has no '{name}' section; add it (see opsheets.example.yaml)")
+    return section
