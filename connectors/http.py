@@ -34,7 +34,13 @@ from connectors.errors import (
     RetriableAPIError,
     RetriesExhaustedError,
 )
-from connectors.redaction import install_log_redaction, redact, register_secret
+from connectors.redaction import (
+    install_log_redaction,
+    redact,
+    register_secret,
+    secrets_in_auth,
+    secrets_in_headers,
+)
 
 __all__ = [
     "ApiClient",
@@ -278,24 +284,6 @@ def mount_policy(
 # ---- the client -------------------------------------------------------------------------------
 
 
-def _auth_secrets(auth: requests.auth.AuthBase | tuple | None) -> list[str]:
-    # The user part too: BambooHR sends its API key as the basic-auth user name.
-    if isinstance(auth, tuple):
-        return [str(part) for part in auth]
-    names = ("username", "password", "token", "api_key", "access_token")
-    return [value for name in names if isinstance(value := getattr(auth, name, None), str)]
-
-
-def _header_secrets(headers: Mapping[str, str]) -> list[str]:
-    secrets = []
-    for name, value in headers.items():
-        if name.lower() in ("authorization", "proxy-authorization"):
-            secrets += [value, value.split(" ", 1)[-1]]  # the whole value and the token after "Bearer "
-        elif "token" in name.lower() or "key" in name.lower():
-            secrets.append(value)
-    return secrets
-
-
 def _excerpt(response: requests.Response) -> str:
     return " ".join(response.text.split())[:_EXCERPT_CHARS]
 
@@ -318,7 +306,7 @@ class ApiClient:
         self.system = system
         self.base_url = base_url.rstrip("/")
         self.hints = {**DEFAULT_HINTS, **(hints or {})}
-        for secret in (*secrets, *_auth_secrets(auth), *_header_secrets(headers or {})):
+        for secret in (*secrets, *secrets_in_auth(auth), *secrets_in_headers(headers or {})):
             register_secret(secret)
         self.session = requests.Session()
         self.session.auth = auth

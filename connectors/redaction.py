@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from urllib.parse import quote, quote_plus
 
 MASK = "***"
@@ -34,6 +35,26 @@ def redact(text: str) -> str:
     for secret in secrets:
         text = text.replace(secret, MASK)
     return text
+
+
+def secrets_in_auth(auth: object) -> list[str]:
+    """The secret parts of a requests `auth` value (a tuple or an AuthBase), to register."""
+    # The user part too: BambooHR sends its API key as the basic-auth user name.
+    if isinstance(auth, tuple):
+        return [str(part) for part in auth]
+    names = ("username", "password", "token", "api_key", "access_token")
+    return [value for name in names if isinstance(value := getattr(auth, name, None), str)]
+
+
+def secrets_in_headers(headers: Mapping[str, str]) -> list[str]:
+    """Credentials carried in pinned headers (Authorization, *token*, *key*), to register."""
+    secrets = []
+    for name, value in headers.items():
+        if name.lower() in ("authorization", "proxy-authorization"):
+            secrets += [value, value.split(" ", 1)[-1]]  # the whole value and the token after "Bearer "
+        elif "token" in name.lower() or "key" in name.lower():
+            secrets.append(value)
+    return secrets
 
 
 def _is_covered(logger_name: str) -> bool:
