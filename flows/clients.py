@@ -77,9 +77,9 @@ def uses_google(config: Config) -> bool:
 def open_sheet(config: Config, key: str) -> Spreadsheet:
     """A spreadsheet by its Google key, or by name as a workbook under `sheets.workbook_dir`."""
     if not uses_google(config):
-        directory = Path(config.sheets.workbook_dir)
-        directory.mkdir(parents=True, exist_ok=True)
-        return open_workbook(directory / f"{key}.xlsx")
+        path = Path(config.sheets.workbook_dir) / f"{key}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open_workbook(path)
     rewrite = {GOOGLE_SHEETS_HOST: config.sheets.api_base} if config.sheets.api_base else None
     credentials = google_credentials(config)
     return open_google(key, credentials=credentials, policy=retry_policy(config), rewrite=rewrite)
