@@ -104,11 +104,17 @@ def spread(hours: float, capacity: Mapping[date, float], start: date, end: date)
         raise ValueError(
             f"capacity is missing {len(missing)} day(s) from {missing[0]} on; compute it up to {end}"
         )
-    working = [d for d in days if capacity[d] > 0]
-    total = sum(capacity[d] for d in working)
+    total = sum(capacity[d] for d in days if capacity[d] > 0)
     if hours <= 0 or total <= 0:
         return {}
-    return {d: hours * capacity[d] / total for d in working}
+    placed = {d: hours * (capacity[d] / total) for d in days if capacity[d] > 0}
+    placed = {d: h for d, h in placed.items() if h > 0}  # a share too small for a float is no booking
+    if not placed:
+        return {}
+    # Float shares can miss `hours` by a crumb; the busiest day absorbs it so the invariant is exact.
+    busiest = max(placed, key=lambda d: capacity[d])
+    placed[busiest] += hours - sum(placed.values())
+    return placed
 
 
 def allocate(
