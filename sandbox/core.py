@@ -107,27 +107,37 @@ class Instrumented:
         if self.knobs.latency_s:
             await asyncio.sleep(self.knobs.latency_s)
         fault = self.knobs.pick_fault()
-        status_box: list[int] = [0]
-        try:
-            await self._answer(scope, raw, send, fault, status_box)
-        finally:
-            self.log.add(
-                LoggedRequest(
-                    method=scope["method"],
-                    path=scope["path"],
-                    query=scope.get("query_string", b"").decode(),
-                    body=_parse_body(raw),
-                    status=status_box[0],
-                    fault=fault,
-                    at=time.time(),
-                )
-            )
+        logged = False
 
-    async def _answer(
-        self, scope: Scope, raw: bytes, send: Send, fault: str | None, status_box: list[int]
-    ) -> None:
+        def record(status: int) -> None:
+            nonlocal logged
+            if not logged:
+                logged = True
+                self.log.add(
+                    LoggedRequest(
+                        method=scope["method"],
+                        path=scope["path"],
+                        query=scope.get("query_string", b"").decode(),
+                        body=_parse_body(raw),
+                        status=status,
+                        fault=fault,
+                        at=time.time(),
+                    )
+                )
+
+        async def logging_send(message: Message) -> None:
+            # Logged before the response leaves, so a client that has its answer sees it in the log.
+            if message["type"] == "http.response.start":
+                record(message["status"])
+            await send(message)
+
+        try:
+            await self._answer(scope, raw, logging_send, fault)
+        finally:
+            record(0)
+
+    async def _answer(self, scope: Scope, raw: bytes, send: Send, fault: str | None) -> None:
         if fault in ("429", "500", "503"):
-            status_box[0] = int(fault)
             await _send_error(send, int(fault), self.knobs.retry_after_s)
             return
         if fault == "reset":
@@ -141,11 +151,11 @@ class Instrumented:
             await asyncio.sleep(self.knobs.stall_s)
         replay = _replay(raw)
         if fault == "truncate":
-            await self._truncated(scope, replay, send, status_box)
+            await self._truncated(scope, replay, send)
             return
-        await self.app(scope, replay, _recording(send, status_box))
+        await self.app(scope, replay, send)
 
-    async def _truncated(self, scope: Scope, receive: Receive, send: Send, status_box: list[int]) -> None:
+    async def _truncated(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the request for real, then send only half of the body and drop the connection."""
         messages: list[Message] = []
 
@@ -155,7 +165,6 @@ class Instrumented:
         await self.app(scope, receive, collect)
         start = next(m for m in messages if m["type"] == "http.response.start")
         body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
-        status_box[0] = start["status"]
         await send(start)
         await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
         raise ConnectionResetError("sandbox: injected truncated body")
@@ -181,15 +190,6 @@ def _replay(raw: bytes) -> Receive:
         return {"type": "http.request", "body": raw, "more_body": False}
 
     return receive
-
-
-def _recording(send: Send, status_box: list[int]) -> Send:
-    async def wrapped(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            status_box[0] = message["status"]
-        await send(message)
-
-    return wrapped
 
 
 async def _send_error(send: Send, status: int, retry_after: int) -> None:
