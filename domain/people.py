@@ -145,13 +145,16 @@ def match_people(
     kept too, since someone with no issues yet is exactly who a planner is looking for.
     """
     staff = list(employees)
+    users = list(jira_users)
     by_id = {e.id: e for e in staff}
     by_override = _index_overrides(overrides)
-    claimed = {o.employee_id for o in by_override.values() if o.employee_id and o.employee_id in by_id}
+    # Only mappings of users present this run claim an employee: a stale People row must not hide one.
+    present = {u.account_id for u in users}
+    claimed = {o.employee_id for k, o in by_override.items() if k in present and o.employee_id in by_id}
     by_email = {e.email.lower(): e for e in reversed(staff) if e.email and e.id not in claimed}
 
     people: dict[str, Person] = {}
-    for user in jira_users:
+    for user in users:
         if user.account_id in people:
             continue
         override = by_override.get(user.account_id)

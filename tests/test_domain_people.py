@@ -168,3 +168,9 @@ def test_duplicate_override_rows_are_refused() -> None:
 def test_person_rejects_impossible_numbers() -> None:
     with pytest.raises(ValueError, match="FTE must be between 0 and 1"):
         Person("k", "Kim", None, None, None, fte=1.5)
+
+
+def test_a_stale_people_row_does_not_hide_its_employee() -> None:
+    # the mapped Jira user is not among this run's users: employee 2 still shows, without Jira user
+    people = by_key(match_people(EMPLOYEES, [], [PersonOverride("acc-gone", employee_id="2")]))
+    assert people["bamboohr:2"].flags == (NO_JIRA_USER,)
