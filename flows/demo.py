@@ -1,0 +1,52 @@
+"""`opsheets demo`: the whole product on loopback, no account needed.
+
+Generates the demo organisation, serves it through the stand-ins, runs every flow against them and
+leaves local workbooks (plus the dataset it served) under the output folder.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from flows.report import RunReport
+from flows.sandbox_env import sandbox_environment
+from sandbox.demo_org import dump, generate
+
+
+def run_demo(out_dir: Path, *, today: date | None = None, console: Console | None = None) -> list[RunReport]:
+    from flows.availability import sync_resource_availability
+    from flows.budgets import sync_team_budgets
+
+    console = console or Console()
+    today = today or date.today()
+    dataset = generate(today=today)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dump(dataset, out_dir / "dataset.json")
+    reports: list[RunReport] = []
+    with sandbox_environment(dataset, out_dir) as env:
+        config = str(env.config_path)
+        console.print(f"sandbox up: Jira {env.services['jira'].url}, BambooHR {env.services['bamboohr'].url}")
+        reports.append(sync_resource_availability(config_path=config, today=today.isoformat()))
+        reports.append(sync_team_budgets(config_path=config, today=today.isoformat()))
+    print_summary(console, reports, out_dir)
+    return reports
+
+
+def print_summary(console: Console, reports: list[RunReport], out_dir: Path) -> None:
+    for report in reports:
+        table = RichTable(title=report.flow, show_header=False, title_justify="left")
+        for line in report.summary:
+            table.add_row(line)
+        for line in report.warnings[:5]:
+            table.add_row(f"[yellow]warning:[/yellow] {line}")
+        if len(report.warnings) > 5:
+            table.add_row(f"[yellow]… and {len(report.warnings) - 5} more warnings[/yellow]")
+        console.print(table)
+    console.print(f"\nWorkbooks and dataset written under [bold]{out_dir.resolve()}[/bold]:")
+    for path in sorted(out_dir.rglob("*")):
+        if path.is_file() and path.suffix in (".xlsx", ".json", ".md"):
+            console.print(f"  {path.relative_to(out_dir)}")

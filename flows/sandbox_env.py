@@ -1,0 +1,182 @@
+"""A whole outside world on loopback: the stand-ins seeded with one dataset, plus an opsheets.yaml
+pointing at them. The demo, the end-to-end tests and the benchmark all run against this.
+
+Lives in flows/ (not sandbox/) because it writes opsheets' own configuration; the stand-ins
+themselves stay ignorant of opsheets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from openpyxl import Workbook
+
+from sandbox.bamboohr import BambooState, start_bamboohr_sandbox
+from sandbox.core import Knobs, RunningService
+from sandbox.jira import JiraState, start_jira_sandbox
+from sandbox.sheets import SheetsState, start_sheets_sandbox
+
+LEDGER_COLUMNS = ("Date", "Team", "Amount", "Currency", "Description")
+# Demo-only secrets: recognisable so tests can prove they never leak.
+SANDBOX_SECRETS = {
+    "JIRA_API_TOKEN": "sandbox-jira-token",
+    "BAMBOOHR_API_KEY": "demo-bamboohr-key",
+    "OPSHEETS_SANDBOX_GOOGLE": json.dumps({"type": "opsheets-sandbox", "token": "sandbox-google-token"}),
+}
+JIRA_EMAIL = "sandbox-bot@example.com"
+
+
+@dataclass
+class SandboxEnvironment:
+    dataset: dict[str, Any]
+    config_path: Path
+    services: dict[str, RunningService]
+    jira: JiraState
+    bamboohr: BambooState
+    sheets: SheetsState | None = None
+    team_keys: dict[str, str] = field(default_factory=dict)
+
+    def knobs(self, system: str) -> Knobs:
+        return self.services[system].knobs
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+@contextmanager
+def sandbox_environment(
+    dataset: dict[str, Any],
+    out_dir: Path,
+    *,
+    sheets: Literal["workbook", "google"] = "workbook",
+    jira_mode: Literal["cloud", "datacenter"] = "cloud",
+    knobs: dict[str, Knobs] | None = None,
+    config_overrides: dict[str, Any] | None = None,
+) -> Iterator[SandboxEnvironment]:
+    """Start the stand-ins, seed the ledger, write `out_dir/opsheets.yaml`, set the demo secrets."""
+    knobs = knobs or {}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        jira_service, jira_state = start_jira_sandbox(
+            dataset, jira_mode, knobs.get("jira"), email=JIRA_EMAIL, token=SANDBOX_SECRETS["JIRA_API_TOKEN"]
+        )
+        stack.callback(jira_service.stop)
+        bamboo_service, bamboo_state = start_bamboohr_sandbox(
+            dataset, knobs.get("bamboohr"), api_key=SANDBOX_SECRETS["BAMBOOHR_API_KEY"]
+        )
+        stack.callback(bamboo_service.stop)
+        services = {"jira": jira_service, "bamboohr": bamboo_service}
+        env = SandboxEnvironment(dataset, out_dir / "opsheets.yaml", services, jira_state, bamboo_state)
+        env.team_keys = _team_keys(dataset, sheets)
+        if sheets == "google":
+            sheets_service, env.sheets = start_sheets_sandbox(knobs.get("sheets"))
+            stack.callback(sheets_service.stop)
+            services["sheets"] = sheets_service
+            _seed_google(env)
+        else:
+            write_ledger_workbook(dataset["ledger"], out_dir / "budgets" / "ledger.xlsx")
+        config = _config(env, out_dir, sheets, jira_mode)
+        for section, values in (config_overrides or {}).items():
+            config.setdefault(section, {}).update(values)
+        env.config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        stack.enter_context(_secrets_in_environment(jira_mode))
+        yield env
+
+
+def _team_keys(dataset: dict[str, Any], sheets: str) -> dict[str, str]:
+    separator = "/" if sheets == "workbook" else "-"
+    return {t["name"]: f"budgets{separator}{slug(t['name'])}" for t in dataset["teams"]}
+
+
+def _config(env: SandboxEnvironment, out_dir: Path, sheets: str, jira_mode: str) -> dict[str, Any]:
+    jira = env.dataset["jira"]
+    separator = "/" if sheets == "workbook" else "-"
+    config: dict[str, Any] = {
+        "timezone": "UTC",
+        "http": {"max_attempts": 8, "backoff_base_s": 0.2, "backoff_cap_s": 5.0, "read_timeout_s": 10.0},
+        "sheets": {"backend": sheets, "workbook_dir": str(out_dir)},
+        "jira": {
+            "url": env.services["jira"].url,
+            "projects": [p["key"] for p in jira["projects"]],
+            "token": {"env": "JIRA_API_TOKEN"},
+        },
+        "bamboohr": {
+            "company": "demo",
+            "base_url": env.services["bamboohr"].url,
+            "api_key": {"env": "BAMBOOHR_API_KEY"},
+        },
+        "availability": {"spreadsheet": "resource-availability"},
+        "budgets": {
+            "period": "quarter",
+            "allowance_per_head": 60,
+            "currency": env.dataset.get("currency", "EUR"),
+            "ledger": {"spreadsheet": f"budgets{separator}ledger", "tab": "Ledger"},
+            "overview_spreadsheet": f"budgets{separator}overview",
+            "teams": env.team_keys,
+        },
+    }
+    if jira_mode == "cloud":
+        config["jira"]["email"] = JIRA_EMAIL
+    if sheets == "google":
+        config["sheets"]["api_base"] = env.services["sheets"].url
+        config["sheets"]["credentials"] = {"env": "OPSHEETS_SANDBOX_GOOGLE"}
+    return config
+
+
+def _seed_google(env: SandboxEnvironment) -> None:
+    """Spreadsheets exist before a sync (people create and share them); opsheets only adds tabs."""
+    assert env.sheets is not None
+    ledger_rows = [list(LEDGER_COLUMNS)] + [
+        [_typed(r.get(c, "")) for c in LEDGER_COLUMNS] for r in env.dataset["ledger"]
+    ]
+    env.sheets.create_spreadsheet(
+        "Spend ledger", tabs={"Ledger": ledger_rows}, spreadsheet_id="budgets-ledger"
+    )
+    env.sheets.create_spreadsheet("Resource availability", spreadsheet_id="resource-availability")
+    env.sheets.create_spreadsheet("Budgets overview", spreadsheet_id="budgets-overview")
+    for team, key in env.team_keys.items():
+        env.sheets.create_spreadsheet(f"{team} event budget", spreadsheet_id=key)
+
+
+def write_ledger_workbook(rows: list[dict[str, str]], path: Path) -> None:
+    """The PeopleOps ledger as a person would type it: numbers and dates typed, the rest as text."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Ledger"
+    sheet.append(list(LEDGER_COLUMNS))
+    for row in rows:
+        sheet.append([_typed(row.get(column, "")) for column in LEDGER_COLUMNS])
+    book.save(path)
+
+
+def _typed(text: str) -> object:
+    if re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return float(text)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return date.fromisoformat(text)
+    return text
+
+
+@contextmanager
+def _secrets_in_environment(jira_mode: str) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in SANDBOX_SECRETS}
+    os.environ.update(SANDBOX_SECRETS)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
