@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -13,7 +14,7 @@ import connectors.http as http
 from connectors.http import AuthError, FatalAPIError
 from connectors.jira import JiraConnector, jql_per_project, open_assigned_jql
 from connectors.jira_parse import SYSTEM_FIELDS
-from sandbox.core import RunningService
+from sandbox.core import Knobs, LoggedRequest, RunningService
 from sandbox.jira import JiraState, start_jira_sandbox
 from sandbox.jira.jql import key_sort
 from sandbox.jira.sample import sample_jira_dataset
@@ -31,6 +32,7 @@ def recorded_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Retry waits are recorded instead of slept, so the suite stays fast and the waits can be checked."""
     sleeps: list[float] = []
     monkeypatch.setattr(http, "sleep", sleeps.append)
+    http.reset_request_counts()  # `logged` compares against them; ports get reused between tests
     return sleeps
 
 
@@ -58,8 +60,17 @@ def dc_connector(sandbox: Sandbox, **options: Any) -> JiraConnector:
     return JiraConnector(service.url, pat=state.token, **options)
 
 
+def logged(service: RunningService) -> list[LoggedRequest]:
+    """The request log once it has caught up: the stand-in logs a request just after answering it."""
+    sent = http.request_counts().get(f"127.0.0.1:{service.port}", 0)
+    deadline = time.monotonic() + 5
+    while len(service.log.entries) < sent and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return service.log.entries
+
+
 def search_bodies(service: RunningService, path: str) -> list[dict[str, Any]]:
-    return [e.body for e in service.log.entries if e.path == path and e.method == "POST"]
+    return [e.body for e in logged(service) if e.path == path and e.method == "POST"]
 
 
 def test_cloud_pages_enhanced_search_by_token_never_old_search(cloud: Sandbox) -> None:
@@ -70,7 +81,7 @@ def test_cloud_pages_enhanced_search_by_token_never_old_search(cloud: Sandbox) -
     assert len(bodies) == -(-len(OPEN_ASSIGNED) // 10)
     assert "nextPageToken" not in bodies[0] and all(b["nextPageToken"] for b in bodies[1:])
     assert service.log.count(None, "/search") == len(bodies)  # nothing went to /rest/api/3/search
-    assert all(e.path != "/rest/api/3/search" for e in service.log.entries)
+    assert all(e.path != "/rest/api/3/search" for e in logged(service))
 
 
 def test_dc_pages_search_by_start_at(dc: Sandbox) -> None:
@@ -79,7 +90,7 @@ def test_dc_pages_search_by_start_at(dc: Sandbox) -> None:
     assert sorted(i.key for i in issues) == OPEN_ASSIGNED and len(issues) == len(OPEN_ASSIGNED)
     bodies = search_bodies(service, "/rest/api/2/search")
     assert [b["startAt"] for b in bodies] == list(range(0, len(OPEN_ASSIGNED), 10))
-    assert not any(e.path.startswith("/rest/api/3") for e in service.log.entries)
+    assert not any(e.path.startswith("/rest/api/3") for e in logged(service))
 
 
 def test_429_on_third_search_page_is_recovered_without_loss(
@@ -92,7 +103,7 @@ def test_429_on_third_search_page_is_recovered_without_loss(
     issues = connector.search_issues(open_assigned_jql(PROJECTS))
     keys = [i.key for i in issues]
     assert sorted(keys) == OPEN_ASSIGNED and len(keys) == len(set(keys))
-    statuses = [e.status for e in service.log.entries if e.path.endswith("/search/jql")]
+    statuses = [e.status for e in logged(service) if e.path.endswith("/search/jql")]
     assert statuses[:4] == [200, 200, 429, 200] and statuses.count(429) == 1
     assert any(wait >= 1 for wait in recorded_sleeps)
 
@@ -103,7 +114,7 @@ def test_all_45_worklogs_and_no_worklog_request_for_20_or_fewer(cloud: Sandbox) 
     issues = {i.key: i for i in cloud_connector(cloud).search_issues("key in (PLAT-1, PLAT-2, APP-1)")}
     assert [len(issues[k].worklogs) for k in ("PLAT-1", "PLAT-2", "APP-1")] == [45, 20, 3]
     assert len({w.started for w in issues["PLAT-1"].worklogs}) == 45
-    worklog_paths = [e.path for e in service.log.entries if e.path.endswith("/worklog")]
+    worklog_paths = [e.path for e in logged(service) if e.path.endswith("/worklog")]
     assert worklog_paths == ["/rest/api/3/issue/PLAT-1/worklog"] * 5
 
 
@@ -115,7 +126,7 @@ def test_worklogs_since_asks_with_started_after_and_filters_embedded(cloud: Sand
     }
     assert len(issues["PLAT-1"].worklogs) == 45 - 19 and not issues["APP-1"].worklogs
     assert all(w.started >= since for w in issues["PLAT-1"].worklogs)
-    (query,) = [e.query for e in service.log.entries if e.path.endswith("/worklog")]
+    (query,) = [e.query for e in logged(service) if e.path.endswith("/worklog")]
     assert f"startedAfter={int(since.timestamp() * 1000) - 1}" in query
 
 
@@ -193,6 +204,21 @@ def test_parallel_chains_return_the_same_issues(cloud: Sandbox) -> None:
     assert jqls == set(jql_per_project(PROJECTS))
     seen = {u.account_id: u for u in connector.seen_users()}
     assert seen["acc-hidden"].email is None and seen["acc-ana"].name == "Ana Lopez"
+
+
+def test_random_faults_lose_and_duplicate_nothing() -> None:
+    service, state = start_jira_sandbox(
+        DATASET,
+        "cloud",
+        Knobs(fault_rates={"429": 0.15, "503": 0.1, "reset": 0.05, "truncate": 0.05}, seed=3),
+    )
+    with service:
+        issues = cloud_connector((service, state), page_size=5).search_issues(
+            jql_per_project(PROJECTS), max_parallel_chains=2
+        )
+        faults = [e.fault for e in logged(service) if e.fault]
+    assert sorted(i.key for i in issues) == OPEN_ASSIGNED and len(issues) == len(OPEN_ASSIGNED)
+    assert len(faults) >= 2
 
 
 def test_401_names_the_credentials_to_fix(cloud: Sandbox, dc: Sandbox) -> None:

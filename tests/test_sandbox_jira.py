@@ -104,6 +104,14 @@ def test_unsupported_jql_is_a_400_with_jira_body(cloud: tuple[RunningService, Ji
     assert "'project = PLAT OR project = APP'" in response.json()["errorMessages"][0]
 
 
+def test_search_bodies_refuse_unknown_properties(cloud: tuple[RunningService, JiraState]) -> None:
+    service, state = cloud
+    response = cloud_session(state).post(
+        f"{service.url}/rest/api/3/search/jql", json={"jql": "project = APP", "startAt": 50}
+    )
+    assert response.status_code == 400 and '"startAt"' in response.json()["errorMessages"][0]
+
+
 def test_cloud_old_search_is_gone(cloud: tuple[RunningService, JiraState]) -> None:
     service, state = cloud
     for path in ("/rest/api/3/search", "/rest/api/2/search"):

@@ -28,6 +28,26 @@ REMOVED_SEARCH = (
 )
 
 
+# Request bean properties (SearchAndReconcileRequestBean, SearchRequestBean). The stand-in reads jql,
+# fields, maxResults and nextPageToken/startAt; expand, properties, fieldsByKeys, reconcileIssues and
+# validateQuery are accepted and have no effect here.
+ENHANCED_SEARCH_BODY = frozenset(
+    {
+        "expand",
+        "fields",
+        "fieldsByKeys",
+        "jql",
+        "maxResults",
+        "nextPageToken",
+        "properties",
+        "reconcileIssues",
+    }
+)
+SEARCH_BODY = frozenset(
+    {"expand", "fields", "fieldsByKeys", "jql", "maxResults", "properties", "startAt", "validateQuery"}
+)
+
+
 class JiraError(Exception):
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -114,7 +134,7 @@ def create_app(state: JiraState) -> FastAPI:
         check_access(state, version, request)
         if state.mode != "cloud":
             raise JiraError(404, "null for uri: " + str(request.url))
-        params = await search_params(request)
+        params = await search_params(request, ENHANCED_SEARCH_BODY)
         return search_response(state, lambda: cloud_page(state, params, str(request.base_url)))
 
     @app.api_route("/rest/api/{version}/search", methods=["GET", "POST"])
@@ -122,7 +142,7 @@ def create_app(state: JiraState) -> FastAPI:
         check_access(state, version, request)
         if state.mode == "cloud":
             raise JiraError(410, REMOVED_SEARCH)
-        params = await search_params(request)
+        params = await search_params(request, SEARCH_BODY)
         return search_response(state, lambda: offset_page(state, params, str(request.base_url)))
 
     return app
@@ -149,7 +169,7 @@ def check_access(state: JiraState, version: str, request: Request) -> None:
         )
 
 
-async def search_params(request: Request) -> dict[str, Any]:
+async def search_params(request: Request, allowed: frozenset[str]) -> dict[str, Any]:
     if request.method == "POST":
         try:
             body = await request.json()
@@ -157,6 +177,9 @@ async def search_params(request: Request) -> dict[str, Any]:
             raise JiraError(400, "Unexpected character in the request body: not valid JSON.") from exc
         if not isinstance(body, dict):
             raise JiraError(400, "The request body must be a JSON object.")
+        unknown = sorted(set(body) - allowed)
+        if unknown:  # the request beans refuse unknown properties (additionalProperties: false)
+            raise JiraError(400, f'Unrecognized field "{unknown[0]}", not marked as ignorable.')
         return body
     query = request.query_params
     params: dict[str, Any] = {k: query[k] for k in query if k != "fields"}
