@@ -1,0 +1,231 @@
+"""Flow `sync_team_budgets`: BambooHR headcount + the PeopleOps spend ledger → team budget sheets.
+
+Steps: read people and job history from BambooHR, read the ledger tab (never written), parse it
+(bad rows kept with their reason), compute every period of the current year up to today's, then
+write one spreadsheet per mapped team and the overview. A team whose spreadsheet cannot be written
+does not stop the others: the run writes everything else, then fails naming that team, and the
+next run completes it (the keyed merge makes a rerun safe).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.states import State
+
+from connectors.errors import RetriableAPIError, RetriesExhaustedError
+from connectors.sheets import SyncResult, Table
+from domain.budgets import BudgetLine, BudgetRules, compute_budgets
+from domain.ledger import REQUIRED_COLUMNS, Rejection, parse_ledger
+from domain.periods import Period, periods_in_year
+from domain.records import Employee, JobInfoEntry, LedgerRow, Spend
+from flows import budgets_tables as bt
+from flows.artifacts import publish_run_artifacts, sheet_url
+from flows.clients import bamboohr_client, open_sheet
+from flows.config import BudgetSettings, Config, ConfigError, load_config
+from flows.report import RunReport
+
+FLOW_NAME = "sync_team_budgets"
+OVERVIEW_NAME = "Budgets overview"
+
+
+class BudgetSyncFailed(RuntimeError):
+    """Some spreadsheets could not be written; the message names each one and its fix."""
+
+
+@dataclass(frozen=True)
+class People:
+    employees: list[Employee]
+    job_history: list[JobInfoEntry]
+
+
+def _transient(_task: Any, _run: TaskRun, state: State) -> bool:
+    """Retry a read only when the service may recover; a wrong key or a missing tab will not."""
+    return isinstance(state.data, RetriableAPIError | RetriesExhaustedError)
+
+
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_transient, cache_policy=NO_CACHE)
+def fetch_people(config: Config) -> People:
+    """Employees (name, dates, team, statuses only) and their job history, for transfers."""
+    if config.bamboohr is None:
+        raise ConfigError("the config has no 'bamboohr' section; budgets need it for headcount")
+    client = bamboohr_client(config)
+    team_field = config.bamboohr.team_field
+    people = People(client.employees(team_field), client.job_history(team_field))
+    get_run_logger().info(
+        "BambooHR: %d employees, %d job history rows", len(people.employees), len(people.job_history)
+    )
+    return people
+
+
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_transient, cache_policy=NO_CACHE)
+def read_ledger(config: Config, settings: BudgetSettings) -> list[LedgerRow]:
+    """The ledger rows as typed; only read, never written."""
+    sheet = open_sheet(config, settings.ledger.spreadsheet)
+    rows = sheet.read_rows(settings.ledger.tab, required=REQUIRED_COLUMNS, dates=("Date",))
+    get_run_logger().info("Ledger '%s' tab '%s': %d rows", sheet.title, settings.ledger.tab, len(rows))
+    return [LedgerRow(number, cells) for number, cells in rows]
+
+
+@task(cache_policy=NO_CACHE)
+def parse_spend(
+    rows: list[LedgerRow], teams: list[str], currency: str
+) -> tuple[list[Spend], list[Rejection]]:
+    spends, rejections = parse_ledger(rows, teams, currency)
+    get_run_logger().info("Ledger: %d rows accepted, %d rejected", len(spends), len(rejections))
+    return spends, rejections
+
+
+@task(cache_policy=NO_CACHE)
+def compute_team_budgets(
+    people: People, spends: list[Spend], rules: BudgetRules, periods: list[Period], teams: list[str]
+) -> list[BudgetLine]:
+    return compute_budgets(people.employees, people.job_history, spends, rules, periods, teams)
+
+
+@task(cache_policy=NO_CACHE)
+def write_spreadsheet(
+    config: Config, key: str, tables: list[Table], today: date, dry_run: bool
+) -> SyncResult:
+    """Keyed merge of the tables; refuses (nothing written) on a broken layout."""
+    result = open_sheet(config, key).sync(tables, today=today, dry_run=dry_run)
+    verb = "would change" if dry_run else "wrote"
+    get_run_logger().info("Spreadsheet '%s': %s %d cells", result.title, verb, result.cells_written)
+    return result
+
+
+def run_day(config: Config, today: str | None) -> date:
+    if today:
+        return date.fromisoformat(today)
+    return datetime.now(ZoneInfo(config.timezone)).date()
+
+
+def periods_to_date(settings: BudgetSettings, today: date) -> list[Period]:
+    """Every period of the current year up to and including today's."""
+    return [p for p in periods_in_year(settings.period, today.year) if p.start <= today]
+
+
+def budget_rules(settings: BudgetSettings) -> BudgetRules:
+    return BudgetRules(
+        period_kind=settings.period,
+        allowance_per_head=settings.allowance_per_head,
+        overrides=dict(settings.overrides),
+        excluded_statuses=frozenset(settings.excluded_statuses),
+        carry_over=settings.carry_over,
+        currency=settings.currency,
+    )
+
+
+def uncounted_spend_warning(spends: list[Spend], periods: list[Period]) -> str | None:
+    outside = [s for s in spends if not any(p.start <= s.day <= p.end for p in periods)]
+    if not outside:
+        return None
+    rows = ", ".join(str(s.row_number) for s in outside[:10]) + (" …" if len(outside) > 10 else "")
+    return (
+        f"{len(outside)} ledger row(s) dated outside {periods[0].start}..{periods[-1].end} are not counted "
+        f"(rows {rows}): check their dates"
+    )
+
+
+def unmapped_warnings(lines: list[BudgetLine], keys: dict[str, str]) -> list[str]:
+    active = sorted({line.team for line in lines if line.head_days or line.spent} - set(keys))
+    return [
+        f"team '{team}' has people or spend but no spreadsheet: add '{team}: <spreadsheet key>' "
+        f"under budgets.teams in the config"
+        for team in active
+    ]
+
+
+def _write_all(
+    config: Config, targets: list[tuple[str, str, list[Table]]], today: date, dry_run: bool, report: RunReport
+) -> None:
+    """Write each (name, key, tables); a failure is recorded and the next spreadsheet still written."""
+    for name, key, tables in targets:
+        state = write_spreadsheet(config, key, tables, today, dry_run, return_state=True)
+        outcome = state.result(raise_on_failure=False)
+        if isinstance(outcome, BaseException):
+            report.failures.append(f"{name} (spreadsheet '{key}'): {outcome}")
+        else:
+            report.sheets[name] = outcome
+        report.links[name] = sheet_url(config, key)
+
+
+def _summarise(report: RunReport, lines: list[BudgetLine], current: Period, rejected: int) -> None:
+    over = bt.over_budget(lines, current.label)
+    shown = ", ".join(
+        f"{line.team} ({line.pct_used} %)" if line.pct_used is not None else line.team for line in over
+    )
+    report.summary.append(f"Period {current.label} ({current.start} – {current.end})")
+    report.summary.append(
+        f"Teams over budget in {current.label}: {shown}"
+        if over
+        else f"No team over budget in {current.label}"
+    )
+    report.summary.append(
+        f"Rejected ledger rows: {rejected}" + (" (see the Rejected tab)" if rejected else "")
+    )
+    report.summary.append(f"Warnings: {len(report.warnings)}")
+    report.table = bt.figures(lines, current.label)
+
+
+@flow(name=FLOW_NAME)
+def sync_team_budgets(
+    config_path: str | None = None, dry_run: bool = False, today: str | None = None
+) -> RunReport:
+    logger = get_run_logger()
+    config = load_config(config_path)
+    if config.budgets is None:
+        raise ConfigError("the config has no 'budgets' section; add it (see opsheets.example.yaml)")
+    settings = config.budgets
+    day = run_day(config, today)
+    periods = periods_to_date(settings, day)
+    current = periods[-1]
+    report = RunReport(FLOW_NAME, dry_run=dry_run)
+
+    people = fetch_people(config)
+    teams = bt.canonical_teams(people.employees, people.job_history, settings.teams)
+    spends, rejections = parse_spend(read_ledger(config, settings), teams, settings.currency)
+    keys = bt.spreadsheet_keys(teams, settings.teams)
+    lines = compute_team_budgets(people, spends, budget_rules(settings), periods, sorted(keys))
+    report.warnings += unmapped_warnings(lines, keys)
+    report.warnings += [w for w in [uncounted_spend_warning(spends, periods)] if w]
+    for warning in report.warnings:
+        logger.warning(warning)
+
+    roster = bt.roster(people.employees, people.job_history, current, settings.excluded_statuses)
+    targets = [
+        (
+            f"Budget {team}",
+            key,
+            bt.team_tables(
+                team,
+                lines,
+                spends,
+                periods,
+                roster.get(team, []) if settings.roster else None,
+                settings.currency,
+                settings.carry_over,
+            ),
+        )
+        for team, key in sorted(keys.items())
+    ]
+    overview = bt.overview_tables(lines, rejections, settings.currency, settings.carry_over)
+    targets.append((OVERVIEW_NAME, settings.overview_spreadsheet, overview))
+    _write_all(config, targets, day, dry_run, report)
+
+    _summarise(report, lines, current, len(rejections))
+    publish_run_artifacts(FLOW_NAME, summary_md=report.markdown(), table=report.table, links=report.links)
+    if report.failures:
+        raise BudgetSyncFailed(
+            f"{len(report.failures)} of {len(targets)} spreadsheets not written (the others were): "
+            + "; ".join(report.failures)
+            + ". Fix the cause and run again; the next run completes them."
+        )
+    logger.info("Budgets synced: %d spreadsheets, %d cells written", len(targets), report.cells_written)
+    return report

@@ -1,0 +1,288 @@
+"""Team event budgets laid out as sheet tables: one spreadsheet per team, an overview for PeopleOps.
+
+Pure: budget lines, accepted spend, the roster and rejected ledger rows in, `Table`s out. Every
+team table is built from rows filtered by that team here, so no caller can leak another team's
+people or spend into a team's spreadsheet.
+
+"% used" is written as a fraction (0.923 shown as 92%), the scale the sheet connector's "budget"
+rule (>= 0.9 amber, > 1.0 red) and the "percent" number format both expect.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from connectors.sheets import Column, ConditionalRule, Table
+from connectors.sheets.table import Value
+from domain.budgets import BudgetLine
+from domain.headcount import is_counted, team_spans
+from domain.ledger import LEDGER_COLUMNS, Rejection
+from domain.periods import Period, overlap_days
+from domain.records import Employee, JobInfoEntry, Spend
+
+BUDGET_TAB, SPEND_TAB, ROSTER_TAB = "Budget", "Spend", "Roster"
+OVERVIEW_TAB, REJECTED_TAB = "Overview", "Rejected"
+PCT_USED = "% used"
+CARRIED = "Carried over"
+_BUDGET_RULES = [ConditionalRule("budget", (PCT_USED,)), ConditionalRule("negative", ("Remaining",))]
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """A person counted for a team in a period: days in the team, and the first and last of them."""
+
+    team: str
+    employee_id: str
+    name: str
+    days: int
+    first_day: date
+    last_day: date
+
+
+def used_fraction(line: BudgetLine) -> Decimal | None:
+    """BudgetLine.pct_used (percent, one decimal) as the share the sheet's percent format shows."""
+    return None if line.pct_used is None else line.pct_used / 100
+
+
+def canonical_teams(
+    employees: Iterable[Employee], job_history: Iterable[JobInfoEntry], configured: Iterable[str]
+) -> list[str]:
+    """Every team name known: BambooHR's spelling first, configured names only when BambooHR lacks them."""
+    names: dict[str, str] = {}
+    seen = [e.team for e in employees] + [j.team for j in job_history]
+    for name in [*seen, *configured]:
+        cleaned = (name or "").strip()
+        if cleaned:
+            names.setdefault(cleaned.casefold(), cleaned)
+    return sorted(names.values(), key=str.casefold)
+
+
+def spreadsheet_keys(teams: Iterable[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """team (canonical spelling) → spreadsheet key, team names compared case-insensitively."""
+    by_name = {name.strip().casefold(): key for name, key in mapping.items()}
+    return {team: by_name[team.casefold()] for team in teams if team.casefold() in by_name}
+
+
+def roster(
+    employees: Iterable[Employee],
+    job_history: Iterable[JobInfoEntry],
+    period: Period,
+    excluded_statuses: Collection[str] = (),
+) -> dict[str, list[RosterEntry]]:
+    """team → people counted in the period, by name; the same rules as domain.headcount.head_days."""
+    history: dict[str, list[JobInfoEntry]] = defaultdict(list)
+    for entry in job_history:
+        history[entry.employee_id].append(entry)
+    spans: dict[tuple[str, str], list[tuple[date, date, int]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for employee in employees:
+        if not is_counted(employee, excluded_statuses):
+            continue
+        names[employee.id] = employee.name
+        for span in team_spans(employee, history.get(employee.id, [])):
+            counted = overlap_days(period, span.start, span.end)
+            if counted:
+                first, last = max(span.start, period.start), min(span.end, period.end)
+                spans[(span.team, employee.id)].append((first, last, counted))
+    result: dict[str, list[RosterEntry]] = defaultdict(list)
+    for (team, employee_id), parts in spans.items():
+        entry = RosterEntry(
+            team=team,
+            employee_id=employee_id,
+            name=names[employee_id],
+            days=sum(p[2] for p in parts),
+            first_day=min(p[0] for p in parts),
+            last_day=max(p[1] for p in parts),
+        )
+        result[team].append(entry)
+    return {
+        team: sorted(entries, key=lambda e: (e.name.casefold(), e.employee_id))
+        for team, entries in result.items()
+    }
+
+
+def _money_columns(carry_over: bool) -> list[Column]:
+    carried = [Column(CARRIED, "money", 110)] if carry_over else []
+    return [
+        Column("Budget", "money", 110),
+        *carried,
+        Column("Spent", "money", 110),
+        Column("Remaining", "money", 110),
+        Column(PCT_USED, "percent", 80),
+    ]
+
+
+def _money_values(line: BudgetLine, carry_over: bool) -> dict[str, Value]:
+    carried: dict[str, Value] = {CARRIED: line.carried_over} if carry_over else {}
+    return {
+        "Budget": line.budget,
+        **carried,
+        "Spent": line.spent,
+        "Remaining": line.remaining,
+        PCT_USED: used_fraction(line),
+    }
+
+
+def budget_table(team: str, lines: Iterable[BudgetLine], currency: str, carry_over: bool) -> Table:
+    """The team's `Budget` tab: one row per period, keyed by period."""
+    columns = [Column("Period", "text", 90), Column("Headcount", "int"), Column("Head-days", "int")]
+    rows = [
+        {
+            "Period": line.period_label,
+            "Headcount": line.headcount,
+            "Head-days": line.head_days,
+            **_money_values(line, carry_over),
+        }
+        for line in lines
+        if line.team == team
+    ]
+    return Table(BUDGET_TAB, columns + _money_columns(carry_over), ("Period",), rows, currency, _BUDGET_RULES)
+
+
+def spend_table(team: str, spends: Iterable[Spend], periods: Sequence[Period], currency: str) -> Table:
+    """The team's `Spend` tab: its accepted ledger rows, keyed by ledger row number."""
+    columns = [
+        Column("Ledger row", "int", 80),
+        Column("Date", "date"),
+        Column("Period", "text", 90),
+        Column("Amount", "money", 110),
+        Column("Description", "text", 280),
+    ]
+    rows = [
+        {
+            "Ledger row": s.row_number,
+            "Date": s.day,
+            "Period": _period_label(s.day, periods),
+            "Amount": s.amount,
+            "Description": s.description,
+        }
+        for s in sorted(spends, key=lambda s: s.row_number)
+        if s.team == team
+    ]
+    return Table(SPEND_TAB, columns, ("Ledger row",), rows, currency)
+
+
+def _period_label(day: date, periods: Sequence[Period]) -> str:
+    return next((p.label for p in periods if p.start <= day <= p.end), "")
+
+
+def roster_table(team: str, entries: Iterable[RosterEntry], period: Period) -> Table:
+    """The team's `Roster` tab: who counts in the current period and for how many days.
+
+    Keyed by BambooHR employee id, since two people may share a name.
+    """
+    columns = [
+        Column("Name", "text", 200),
+        Column("Period", "text", 90),
+        Column("Days", "int", 70),
+        Column("From", "date"),
+        Column("To", "date"),
+        Column("Employee ID", "text", 100),
+    ]
+    rows = [
+        {
+            "Name": e.name,
+            "Period": period.label,
+            "Days": e.days,
+            "From": e.first_day,
+            "To": e.last_day,
+            "Employee ID": e.employee_id,
+        }
+        for e in entries
+        if e.team == team
+    ]
+    return Table(ROSTER_TAB, columns, ("Employee ID",), rows)
+
+
+def team_tables(
+    team: str,
+    lines: Iterable[BudgetLine],
+    spends: Iterable[Spend],
+    periods: Sequence[Period],
+    roster_entries: Iterable[RosterEntry] | None,
+    currency: str,
+    carry_over: bool,
+) -> list[Table]:
+    """Everything in one team's spreadsheet; `roster_entries` None leaves the Roster tab out."""
+    tables = [budget_table(team, lines, currency, carry_over), spend_table(team, spends, periods, currency)]
+    if roster_entries is not None:
+        tables.append(roster_table(team, roster_entries, periods[-1]))
+    return tables
+
+
+def overview_table(lines: Iterable[BudgetLine], currency: str, carry_over: bool) -> Table:
+    """PeopleOps' `Overview` tab: one row per team and period."""
+    columns = [
+        Column("Team", "text", 160),
+        Column("Period", "text", 90),
+        Column("Headcount", "int"),
+        Column("Head-days", "int"),
+        Column("Allowance per head", "money", 130),
+    ]
+    rows = [
+        {
+            "Team": line.team,
+            "Period": line.period_label,
+            "Headcount": line.headcount,
+            "Head-days": line.head_days,
+            "Allowance per head": line.allowance,
+            **_money_values(line, carry_over),
+        }
+        for line in lines
+    ]
+    return Table(
+        OVERVIEW_TAB, columns + _money_columns(carry_over), ("Team", "Period"), rows, currency, _BUDGET_RULES
+    )
+
+
+def _raw_cell(cells: Mapping[str, object], column: str) -> Value:
+    """The cell as typed, found by header case-insensitively; dates shown as ISO text."""
+    wanted = column.casefold()
+    value = next((v for k, v in cells.items() if str(k).strip().casefold() == wanted), None)
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | Decimal | bool):
+        return value
+    return str(value)
+
+
+def rejected_table(rejections: Iterable[Rejection]) -> Table:
+    """The overview's `Rejected` tab: every ledger row not counted, why, and the row as typed."""
+    columns = [Column("Row", "int", 60), Column("Reason", "text", 420)]
+    columns += [Column(name, "text", 280 if name == "Description" else 110) for name in LEDGER_COLUMNS]
+    rows = [
+        {"Row": r.row_number, "Reason": r.reason, **{c: _raw_cell(r.cells, c) for c in LEDGER_COLUMNS}}
+        for r in rejections
+    ]
+    return Table(REJECTED_TAB, columns, ("Row",), rows)
+
+
+def overview_tables(
+    lines: Iterable[BudgetLine], rejections: Iterable[Rejection], currency: str, carry_over: bool
+) -> list[Table]:
+    return [overview_table(lines, currency, carry_over), rejected_table(rejections)]
+
+
+def over_budget(lines: Iterable[BudgetLine], period_label: str) -> list[BudgetLine]:
+    """Lines of the period whose spend exceeds what was available."""
+    return [line for line in lines if line.period_label == period_label and line.remaining < 0]
+
+
+def figures(lines: Iterable[BudgetLine], period_label: str) -> list[dict[str, object]]:
+    """The run's key figures (artifact table): the period's line per team."""
+    return [
+        {
+            "team": line.team,
+            "period": line.period_label,
+            "budget": str(line.budget),
+            "spent": str(line.spent),
+            "remaining": str(line.remaining),
+            "% used": "" if line.pct_used is None else f"{line.pct_used} %",
+        }
+        for line in lines
+        if line.period_label == period_label
+    ]

@@ -1,0 +1,168 @@
+"""Budget tables for the team spreadsheets and the overview, built without Prefect or any sheet."""
+
+from datetime import date
+from decimal import Decimal
+
+from domain.budgets import BudgetRules, compute_budgets
+from domain.headcount import head_days
+from domain.ledger import Rejection
+from domain.periods import period_containing, periods_in_year
+from domain.records import Employee, JobInfoEntry, Spend
+from flows import budgets_tables as bt
+
+Q4 = period_containing("quarter", date(2026, 11, 26))
+QUARTERS = periods_in_year("quarter", 2026)
+
+
+def emp(id_: str, name: str, team: str, hired: date = date(2020, 1, 1), kind: str = "Full-Time") -> Employee:
+    return Employee(id_, name, None, team, "DE", "Active", kind, hired, None)
+
+
+STAFF = [
+    emp("1", "Ana Platform", "Platform"),
+    emp("2", "Ben Joiner", "Platform", hired=date(2026, 11, 15)),  # Nov 15..Dec 31 = 47 days
+    emp("3", "Dia Mover", "Data"),  # Platform until Nov 30, Data from Dec 1
+    emp("4", "Eve Contractor", "Platform", kind="Contractor"),
+    emp("5", "Fay Data", "Data"),
+]
+HISTORY = [JobInfoEntry("3", date(2019, 1, 1), "Platform"), JobInfoEntry("3", date(2026, 12, 1), "Data")]
+SPENDS = [
+    Spend(4, date(2026, 11, 3), "Platform", Decimal("120.50"), "EUR", "Platform bowling"),
+    Spend(2, date(2026, 2, 1), "Data", Decimal("80.00"), "EUR", "Data pizza"),
+    Spend(3, date(2026, 10, 9), "Data", Decimal("40.00"), "EUR", "Data escape room"),
+]
+RULES = BudgetRules("quarter", Decimal("100"), excluded_statuses=frozenset({"Contractor"}))
+
+
+def lines() -> list:
+    return compute_budgets(STAFF, HISTORY, SPENDS, RULES, QUARTERS, ["Platform", "Data"])
+
+
+def cells(tables: list) -> set[str]:
+    return {str(v) for t in tables for row in t.rows for v in row.values()} | {
+        c.name for t in tables for c in t.columns
+    }
+
+
+def test_used_share_is_a_fraction_matching_the_budget_rule_and_percent_format() -> None:
+    table = bt.budget_table("Platform", lines(), "EUR", carry_over=False)
+    pct = next(c for c in table.columns if c.name == bt.PCT_USED)
+    rule = next(r for r in table.rules if r.kind == "budget")
+    assert pct.kind == "percent" and rule.columns == (bt.PCT_USED,)
+    q4 = next(r for r in table.rows if r["Period"] == "2026-Q4")
+    # Platform Q4: Ana 92 + Ben 47 + Dia 61 = 200 head-days → 100 × 200 / 92 = 217.39; spent 120.50
+    assert q4["Budget"] == Decimal("217.39") and q4["Spent"] == Decimal("120.50")
+    assert q4["Remaining"] == Decimal("96.89")
+    assert q4[bt.PCT_USED] == Decimal("0.554")  # 55.4 %, written as the share the rule compares to 0.9 / 1.0
+
+
+def test_budget_tab_has_one_row_per_period_of_its_team_only() -> None:
+    table = bt.budget_table("Data", lines(), "EUR", carry_over=False)
+    assert [r["Period"] for r in table.rows] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert table.key == ("Period",)
+    assert [r["Spent"] for r in table.rows] == [Decimal("80.00"), 0, 0, Decimal("40.00")]
+    assert bt.CARRIED not in [c.name for c in table.columns]
+
+
+def test_carried_over_column_only_when_carry_over_is_configured() -> None:
+    rules = BudgetRules("quarter", Decimal("100"), carry_over=True)
+    carried = compute_budgets(STAFF, HISTORY, SPENDS, rules, QUARTERS)
+    table = bt.budget_table("Data", carried, "EUR", carry_over=True)
+    assert bt.CARRIED in [c.name for c in table.columns]
+    assert table.rows[1][bt.CARRIED] == table.rows[0]["Remaining"]
+
+
+def test_spend_tab_holds_only_the_teams_accepted_rows_keyed_by_ledger_row() -> None:
+    table = bt.spend_table("Data", SPENDS, QUARTERS, "EUR")
+    assert table.key == ("Ledger row",)
+    assert [(r["Ledger row"], r["Period"], r["Amount"]) for r in table.rows] == [
+        (2, "2026-Q1", Decimal("80.00")),
+        (3, "2026-Q4", Decimal("40.00")),
+    ]
+
+
+def test_roster_splits_a_transfer_and_leaves_out_excluded_statuses() -> None:
+    roster = bt.roster(STAFF, HISTORY, Q4, {"contractor"})
+    platform = {e.name: (e.days, e.first_day, e.last_day) for e in roster["Platform"]}
+    assert platform == {
+        "Ana Platform": (92, date(2026, 10, 1), date(2026, 12, 31)),
+        "Ben Joiner": (47, date(2026, 11, 15), date(2026, 12, 31)),
+        "Dia Mover": (61, date(2026, 10, 1), date(2026, 11, 30)),
+    }
+    data = {e.name: (e.days, e.first_day) for e in roster["Data"]}
+    assert data == {"Dia Mover": (31, date(2026, 12, 1)), "Fay Data": (92, date(2026, 10, 1))}
+
+
+def test_roster_days_add_up_to_the_head_days_the_budget_uses() -> None:
+    roster = bt.roster(STAFF, HISTORY, Q4, {"Contractor"})
+    expected = head_days(STAFF, HISTORY, Q4, {"Contractor"})
+    assert {t: {e.employee_id: e.days for e in es} for t, es in roster.items()} == expected
+
+
+def test_roster_tab_is_keyed_by_employee_id_so_namesakes_both_show() -> None:
+    twins = [emp("7", "Alex Kim", "Web"), emp("8", "Alex Kim", "Web")]
+    table = bt.roster_table("Web", bt.roster(twins, [], Q4)["Web"], Q4)
+    assert table.key == ("Employee ID",)
+    assert sorted(r["Employee ID"] for r in table.rows) == ["7", "8"]
+    assert {r["Period"] for r in table.rows} == {"2026-Q4"}
+
+
+def test_team_tables_never_carry_another_teams_people_or_spend() -> None:
+    roster = bt.roster(STAFF, HISTORY, Q4, {"Contractor"})
+    platform = bt.team_tables(
+        "Platform", lines(), SPENDS, QUARTERS, [e for es in roster.values() for e in es], "EUR", False
+    )
+    data = bt.team_tables(
+        "Data", lines(), SPENDS, QUARTERS, [e for es in roster.values() for e in es], "EUR", False
+    )
+    assert [t.tab for t in platform] == ["Budget", "Spend", "Roster"]
+    assert not {"Fay Data", "Data pizza", "Data escape room"} & cells(platform)
+    assert not {"Ana Platform", "Ben Joiner", "Platform bowling"} & cells(data)
+    assert "Dia Mover" in cells(platform) and "Dia Mover" in cells(data)  # the transfer counts for both
+
+
+def test_roster_switched_off_leaves_the_tab_out() -> None:
+    tables = bt.team_tables("Data", lines(), SPENDS, QUARTERS, None, "EUR", False)
+    assert [t.tab for t in tables] == ["Budget", "Spend"]
+
+
+def test_overview_has_a_row_per_team_and_period_keyed_by_both() -> None:
+    table = bt.overview_table(lines(), "EUR", carry_over=False)
+    assert table.key == ("Team", "Period")
+    assert len(table.rows) == 8
+    assert {r["Team"] for r in table.rows} == {"Data", "Platform"}
+    assert any(r.kind == "budget" and r.columns == (bt.PCT_USED,) for r in table.rules)
+
+
+def test_rejected_tab_lists_row_reason_and_the_raw_cells() -> None:
+    rejection = Rejection(
+        9, "amount 'TBD' is not a number", {"date": date(2026, 3, 1), "TEAM": "Data", "Amount": "TBD"}
+    )
+    table = bt.rejected_table([rejection])
+    assert table.key == ("Row",)
+    assert table.rows == [
+        {
+            "Row": 9,
+            "Reason": "amount 'TBD' is not a number",
+            "Date": "2026-03-01",
+            "Team": "Data",
+            "Amount": "TBD",
+            "Currency": None,
+            "Description": None,
+        }
+    ]
+
+
+def test_team_names_follow_bamboohr_spelling_and_config_keys_match_case_insensitively() -> None:
+    teams = bt.canonical_teams(STAFF, HISTORY, ["platform", "Web"])
+    assert teams == ["Data", "Platform", "Web"]
+    assert bt.spreadsheet_keys(teams, {"platform": "k1", "WEB": "k2"}) == {"Platform": "k1", "Web": "k2"}
+
+
+def test_over_budget_and_figures_look_at_the_current_period() -> None:
+    spends = [*SPENDS, Spend(5, date(2026, 12, 1), "Data", Decimal("500"), "EUR", "Offsite")]
+    computed = compute_budgets(STAFF, HISTORY, spends, RULES, QUARTERS)
+    assert [line.team for line in bt.over_budget(computed, "2026-Q4")] == ["Data"]
+    figures = bt.figures(computed, "2026-Q4")
+    assert [f["team"] for f in figures] == ["Data", "Platform"]
+    assert set(figures[0]) == {"team", "period", "budget", "spent", "remaining", "% used"}
