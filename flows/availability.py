@@ -1,0 +1,236 @@
+"""Prefect flow `sync_resource_availability`: Jira estimates + BambooHR time off + holidays → one
+spreadsheet of capacity, allocation and availability per person and week.
+
+Order matters: the human-edited People tab is read first, then every source is fetched, then the
+figures are computed, and only then is the spreadsheet written. A source that cannot be reached
+fails the run before any cell is touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from connectors.errors import RetriesExhaustedError
+from connectors.sheets import SheetLayoutError, Spreadsheet, SyncResult, Table
+from connectors.sheets.values import is_blank
+from domain.people import PersonOverride
+from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay
+from flows.artifacts import publish_run_artifacts, sheet_url
+from flows.availability_model import (
+    AvailabilityModel,
+    Calendar,
+    Sources,
+    capacity_range,
+    compute_availability,
+)
+from flows.availability_tables import (
+    PEOPLE,
+    PERSON_ID,
+    RunFacts,
+    availability_tables,
+    overrides_from_rows,
+    sync_log_table,
+)
+from flows.clients import bamboohr_client, jira_connector, jira_queries, open_sheet
+from flows.config import Config, load_config
+from flows.report import RunReport
+
+FLOW_NAME = "sync_resource_availability"
+# The HTTP layer already retried each request; a task retry covers a longer outage, and only then.
+READ_RETRIES = 1
+READ_RETRY_DELAY_S = 30.0
+
+
+def retry_when_transient(_task: Any, _task_run: Any, state: Any) -> bool:
+    """Retry a read only when the service kept failing transiently, never on a config or auth error."""
+    return isinstance(state.result(raise_on_failure=False), RetriesExhaustedError)
+
+
+READ = {
+    "retries": READ_RETRIES,
+    "retry_delay_seconds": READ_RETRY_DELAY_S,
+    "retry_condition_fn": retry_when_transient,
+    "cache_policy": NO_CACHE,
+}
+
+
+@dataclass(frozen=True)
+class JiraData:
+    issues: list[JiraIssue]
+    users: list[JiraUser]
+    hours_per_day: float
+
+
+@task(name="read People overrides", **READ)
+def read_people_overrides(sheet: Spreadsheet) -> tuple[list[PersonOverride], list[str]]:
+    """The human-edited People tab; none yet (first run, empty tab) means no overrides."""
+    try:
+        rows = sheet.read_rows(PEOPLE, required=(PERSON_ID,))
+    except SheetLayoutError:
+        grid = sheet.backend.load([PEOPLE]).grids[PEOPLE]
+        if grid is None or all(is_blank(v) for row in grid for v in row):
+            return [], []
+        raise
+    overrides, warnings = overrides_from_rows(values for _, values in rows)
+    get_run_logger().info("People tab: %d row(s), %d override row(s) read", len(rows), len(overrides))
+    return overrides, warnings
+
+
+@task(name="fetch Jira issues", **READ)
+def fetch_jira(config: Config, worklogs_since: datetime) -> JiraData:
+    settings = config.jira
+    assert settings is not None  # jira_connector refuses a config without it, with the fix
+    connector = jira_connector(config)
+    try:
+        issues = connector.search_issues(
+            jira_queries(settings),
+            max_parallel_chains=settings.max_parallel_chains,
+            worklogs_since=worklogs_since,
+        )
+        data = JiraData(issues, connector.seen_users(), connector.hours_per_day())
+    finally:
+        connector.close()
+    get_run_logger().info(
+        "Jira: %d issue(s), %d user(s), %.1f h per day", len(data.issues), len(data.users), data.hours_per_day
+    )
+    return data
+
+
+@task(name="fetch BambooHR employees", **READ)
+def fetch_employees(config: Config) -> list[Employee]:
+    client = bamboohr_client(config)
+    try:
+        employees = client.employees(
+            team_field=config.bamboohr.team_field if config.bamboohr else "department"
+        )
+    finally:
+        client.api.session.close()
+    get_run_logger().info("BambooHR: %d employee(s)", len(employees))
+    return employees
+
+
+@task(name="fetch BambooHR time off", **READ)
+def fetch_time_off(config: Config, start: date, end: date) -> tuple[list[TimeOffDay], list[CompanyHoliday]]:
+    client = bamboohr_client(config)
+    try:
+        time_off, holidays = client.time_off(start, end), client.company_holidays(start, end)
+    finally:
+        client.api.session.close()
+    get_run_logger().info(
+        "BambooHR: %d day(s) of time off, %d company holiday day(s) from %s to %s",
+        len(time_off), len(holidays), start, end,
+    )  # fmt: skip
+    return time_off, holidays
+
+
+@task(name="compute availability", cache_policy=NO_CACHE)
+def compute(sources: Sources, calendar: Calendar, focus: float) -> AvailabilityModel:
+    model = compute_availability(sources, calendar, focus=focus)
+    get_run_logger().info(
+        "%d planned people, %d overbooked, %d unestimated issue(s)",
+        len(model.planned), len(model.overbooked), len(model.unestimated),
+    )  # fmt: skip
+    return model
+
+
+@task(name="write spreadsheet", cache_policy=NO_CACHE)  # no retries: a write is not blindly repeatable
+def write_sheet(sheet: Spreadsheet, tables: list[Table], today: date, dry_run: bool) -> SyncResult:
+    result = sheet.sync(tables, today=today, dry_run=dry_run)
+    verb = "would write" if dry_run else "wrote"
+    get_run_logger().info("%s: %s %d cell(s)", result.title, verb, result.cells_written)
+    return result
+
+
+@flow(name=FLOW_NAME)
+def sync_resource_availability(
+    config_path: str | None = None, dry_run: bool = False, today: str | None = None
+) -> RunReport:
+    """Sync the availability spreadsheet. `today` (ISO date) defaults to the date in config.timezone;
+    a dry run computes everything and reports the cell changes it would make, writing nothing."""
+    config = load_config(config_path)
+    run_at = datetime.now(ZoneInfo(config.timezone)).replace(microsecond=0)
+    day = date.fromisoformat(today) if today else run_at.date()
+    settings = config.availability
+    calendar = Calendar.of(day, settings.weeks, settings.actuals_weeks)
+    sheet = open_sheet(config, settings.spreadsheet)
+
+    overrides, override_warnings = read_people_overrides(sheet)
+    since = datetime.combine(calendar.first_day, time(), ZoneInfo(config.timezone))
+    jira_future = fetch_jira.submit(config, since)
+    employees_future = fetch_employees.submit(config)
+    jira, employees = jira_future.result(), employees_future.result()
+    time_off, holidays = fetch_time_off(config, *capacity_range(jira.issues, calendar))
+    sources = Sources(jira.issues, jira.users, jira.hours_per_day, employees, time_off, holidays, overrides)
+    model = compute(sources, calendar, settings.focus_factor)
+
+    result = write_sheet(sheet, availability_tables(model), day, dry_run)
+    report = build_report(model, override_warnings, dry_run)
+    if not dry_run and changed(result):
+        facts = run_facts(model, run_at, result.cells_written, len(report.warnings))
+        result = combine(result, write_sheet(sheet, [sync_log_table(facts)], day, dry_run))
+    report.sheets[settings.spreadsheet] = result
+    report.links[settings.spreadsheet] = sheet_url(config, settings.spreadsheet)
+    _log_warnings(report)
+    publish_run_artifacts(FLOW_NAME, summary_md=report.markdown(), table=report.table, links=report.links)
+    return report
+
+
+def build_report(model: AvailabilityModel, extra_warnings: list[str], dry_run: bool) -> RunReport:
+    overbooked = model.overbooked
+    names = ", ".join(row.person.name for row in overbooked[:10])
+    report = RunReport(flow=FLOW_NAME, dry_run=dry_run)
+    report.warnings = [*extra_warnings, *model.warnings]
+    report.summary = [
+        f"{len(model.planned)} people planned ({len(model.people) - len(model.planned)} excluded)",
+        f"{len(model.issues)} open issues",
+        f"{len(overbooked)} overbooked people" + (f": {names}" if names else ""),
+        f"{len(model.unestimated)} unestimated issues",
+        f"{len(report.warnings)} warnings",
+    ]
+    rows = sorted(model.planned, key=lambda r: (-r.overbooked_weeks, -r.unscheduled, r.person.name))
+    report.table = [
+        {
+            "Person": row.person.name,
+            "Team": row.person.team or "",
+            "Overbooked weeks": row.overbooked_weeks,
+            "Unscheduled hours": round(row.unscheduled, 1),
+        }
+        for row in rows
+    ]
+    return report
+
+
+def changed(result: SyncResult) -> bool:
+    return any(
+        t.cells_written or t.rows_removed or t.columns_added or t.columns_removed or t.created
+        for t in result.tabs
+    )
+
+
+def run_facts(model: AvailabilityModel, run_at: datetime, cells_written: int, warnings: int) -> RunFacts:
+    return RunFacts(
+        run_at=run_at.isoformat(),
+        today=model.calendar.today,
+        people=len(model.planned),
+        issues=len(model.issues),
+        unestimated=len(model.unestimated),
+        overbooked_people=len(model.overbooked),
+        cells_written=cells_written,
+        warnings=warnings,
+    )
+
+
+def combine(first: SyncResult, second: SyncResult) -> SyncResult:
+    return SyncResult(first.title, first.dry_run, first.tabs + second.tabs, first.changes + second.changes)
+
+
+def _log_warnings(report: RunReport) -> None:
+    logger = get_run_logger()
+    for warning in report.warnings:
+        logger.warning(warning)
