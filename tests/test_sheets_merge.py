@@ -202,7 +202,7 @@ def test_normalise_treats_equal_values_alike() -> None:
 keys = st.lists(st.sampled_from("abcdefgh"), unique=True, max_size=8)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     before=keys,
     after=keys,

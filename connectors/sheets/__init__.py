@@ -1,5 +1,6 @@
 """The sheet connector: keyed merge of `Table`s into Google Sheets or a local .xlsx workbook."""
 
+from connectors.sheets.google import open_google
 from connectors.sheets.spreadsheet import CellChange, Spreadsheet, SyncResult, TabResult
 from connectors.sheets.table import (
     MEMORY_TAB,
@@ -13,14 +14,6 @@ from connectors.sheets.table import (
     Table,
 )
 from connectors.sheets.workbook import open_workbook
-
-
-def open_google(key: str, **kwargs: object) -> Spreadsheet:
-    """Imported lazily so the workbook path needs neither gspread nor google-auth loaded."""
-    from connectors.sheets.google import open_google as _open
-
-    return _open(key, **kwargs)  # type: ignore[arg-type]
-
 
 __all__ = [
     "MEMORY_TAB",

@@ -20,6 +20,7 @@ from google.auth.credentials import Credentials
 
 from connectors.http import RetryPolicy, mount_policy
 from connectors.sheets.google_requests import (
+    NEW_TAB_MIN,
     ROW_HEADROOM,
     Request,
     SheetInfo,
@@ -86,7 +87,8 @@ class GoogleBackend:
         adds: list[Request] = []
         for plan in plans:
             if plan.tab not in sheets:
-                info = SheetInfo(next(new_ids), plan.rows + ROW_HEADROOM, plan.cols, [], [])
+                rows = max(plan.rows + ROW_HEADROOM, NEW_TAB_MIN[0])
+                info = SheetInfo(next(new_ids), rows, max(plan.cols, NEW_TAB_MIN[1]), [], [])
                 adds.append(add_sheet(info.sheet_id, plan.tab, info.rows, info.cols))
                 created[plan.tab] = info
         infos = {**sheets, **created}

@@ -18,6 +18,7 @@ from connectors.sheets.values import a1, to_serial
 
 PROTECTION_TAG = "opsheets"
 ROW_HEADROOM = 100  # grow grids in steps, so most syncs that append rows need no structural request
+NEW_TAB_MIN = (1000, 26)  # Google's own default grid: room for humans to add notes and columns
 _FORMAT_TYPES = {"int": "NUMBER", "hours": "NUMBER", "money": "NUMBER", "percent": "PERCENT", "date": "DATE"}
 
 Request = dict[str, Any]
