@@ -1,12 +1,33 @@
-"""The `opsheets` command line."""
+"""The `opsheets` command line: demo, run, check, serve.
+
+A problem the user can fix (config, credentials, an API refusing, a sheet's layout) ends the command
+with one paragraph naming it and the fix, and a non-zero exit code, never a traceback.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+from connectors.errors import ApiError
+from connectors.sheets import SheetError
+from flows.config import ConfigError, config_path, load_config
+from flows.report import RunReport
 
 app = typer.Typer(help="Keep Google Sheets in sync with Jira, BambooHR and Intercom.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, ApiError, SheetError)
+CONFIG_OPTION = typer.Option(None, "--config", "-c", help="opsheets.yaml (default: $OPSHEETS_CONFIG).")
+
+
+@app.callback()
+def main() -> None:
+    """opsheets: scheduled Prefect jobs keeping sheets in sync with the systems of record."""
 
 
 @app.command()
@@ -17,6 +38,92 @@ def demo(out: Path = typer.Option(Path("out/demo"), help="Where the workbooks an
     run_demo(out)
 
 
-@app.callback()
-def main() -> None:
-    """opsheets: scheduled Prefect jobs keeping sheets in sync with the systems of record."""
+@app.command()
+def run(
+    job: str = typer.Argument(..., help="availability, budgets or comments"),
+    config: Path | None = CONFIG_OPTION,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the cell changes; write nothing."),
+    show: int = typer.Option(200, help="Dry run: at most this many changes in the table."),
+) -> None:
+    """Run one job now. Progress is logged as each source is fetched and each sheet written."""
+    from flows.deployments import deployment
+
+    try:
+        file = config_path(config)
+        load_config(file)  # a config problem is reported before any API call
+        flow = deployment(job).load_flow()
+        console.print(f"[bold]{job}[/bold]: running with {file}" + (" (dry run)" if dry_run else ""))
+        report: RunReport = flow(config_path=str(file), dry_run=dry_run)
+    except user_errors() as exc:
+        fail(exc)
+    print_report(report)
+    if dry_run:
+        print_changes(report, show)
+
+
+@app.command()
+def check(config: Path | None = CONFIG_OPTION) -> None:
+    """Validate config, credentials, reachability, sheet access and header layout."""
+    from flows.check import any_failed, run_checks
+
+    probes = run_checks(str(config) if config else None)
+    table = RichTable(title="opsheets check", title_justify="left")
+    for column in ("Check", "Result", "Detail", "Fix"):
+        table.add_column(column, overflow="fold")
+    for probe in probes:
+        result = "[green]OK[/green]" if probe.ok else "[red]FAIL[/red]"
+        table.add_row(probe.check, result, probe.detail, "" if probe.ok else probe.fix)
+    console.print(table)
+    if any_failed(probes):
+        errors.print(f"{sum(not p.ok for p in probes)} check(s) failed: apply the fixes above and run again.")
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(config: Path | None = CONFIG_OPTION) -> None:
+    """Run every job on its schedule in this process (Ctrl-C stops); the single-machine way."""
+    from flows.serve import serve_all
+
+    try:
+        serve_all(config)
+    except user_errors() as exc:
+        fail(exc)
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """Errors whose message already says what to fix; anything else is a bug and keeps its traceback."""
+    from flows.budgets import BudgetSyncFailed
+
+    return (*USER_ERRORS, BudgetSyncFailed)
+
+
+def fail(exc: Exception) -> None:
+    errors.print(f"[red]Error:[/red] {escape(str(exc))}", soft_wrap=True, highlight=False)
+    raise typer.Exit(1)
+
+
+def print_report(report: RunReport) -> None:
+    table = RichTable(title=report.flow, show_header=False, title_justify="left")
+    for line in report.summary:
+        table.add_row(line)
+    for line in report.warnings:
+        table.add_row(f"[yellow]warning:[/yellow] {line}")
+    for name, url in report.links.items():
+        table.add_row(f"{name}: {url}")
+    console.print(table)
+
+
+def print_changes(report: RunReport, show: int) -> None:
+    changes = report.changes()
+    table = RichTable(title=f"Dry run: {len(changes)} cell change(s), nothing written", title_justify="left")
+    for column in ("Spreadsheet", "Tab", "Cell", "Old", "New"):
+        table.add_column(column, overflow="fold")
+    for name, change in changes[:show]:
+        table.add_row(name, change.tab, change.cell, _shown(change.old), f"→ {_shown(change.new)}")
+    console.print(table)
+    if len(changes) > show:
+        console.print(f"… and {len(changes) - show} more (use --show to see more)")
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)

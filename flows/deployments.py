@@ -1,0 +1,103 @@
+"""The deployments opsheets runs, defined once: `opsheets serve`, `opsheets run` and the test that
+keeps `prefect.yaml` in agreement all read this table.
+
+A flow module is listed only once it exists in the tree, so adding a flow is one line here (and its
+block in prefect.yaml, which a test compares against this table).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flows.config import ConfigError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_TIMEZONE = "Europe/Berlin"  # the example config's timezone; `serve` uses the config's own
+WORK_POOL = "opsheets"
+# One run at a time per deployment: a run triggered while another is active waits for it.
+CONCURRENCY = {"limit": 1, "collision_strategy": "ENQUEUE"}
+
+
+@dataclass(frozen=True)
+class DeploymentSpec:
+    name: str  # also the `opsheets run NAME` command
+    entrypoint: str  # "flows/file.py:function", relative to the project directory
+    cron: str
+    description: str
+
+    @property
+    def module(self) -> str:
+        return self.entrypoint.split(":")[0].removesuffix(".py").replace("/", ".")
+
+    @property
+    def function(self) -> str:
+        return self.entrypoint.split(":")[1]
+
+    def exists(self) -> bool:
+        return (PROJECT_DIR / self.entrypoint.split(":")[0]).is_file()
+
+    def load_flow(self) -> Any:
+        return getattr(importlib.import_module(self.module), self.function)
+
+
+DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
+    DeploymentSpec(
+        "availability",
+        "flows/availability.py:sync_resource_availability",
+        "0 * * * 1-5",
+        "Resource availability: Jira estimates + BambooHR time off + holidays, hourly on weekdays",
+    ),
+    DeploymentSpec(
+        "budgets",
+        "flows/budgets.py:sync_team_budgets",
+        "30 5 * * *",
+        "Team event budgets: headcount x allowance - ledger spend, daily early morning",
+    ),
+    DeploymentSpec(
+        "comments",
+        "flows/comments.py:sync_comments",
+        "*/5 * * * *",
+        "Jira <-> Intercom comment bridge, every 5 minutes",
+    ),
+)
+
+
+def available_deployments() -> list[DeploymentSpec]:
+    """The deployments whose flow module is in the tree."""
+    return [spec for spec in DEPLOYMENTS if spec.exists()]
+
+
+def deployment(name: str) -> DeploymentSpec:
+    for spec in available_deployments():
+        if spec.name == name:
+            return spec
+    names = ", ".join(spec.name for spec in available_deployments())
+    raise ConfigError(f"unknown job '{name}': choose one of {names}")
+
+
+def cron_schedule(spec: DeploymentSpec, timezone: str) -> Any:
+    """The Prefect schedule; a bad cron or timezone is a ConfigError naming the deployment."""
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        return CronSchedule(cron=spec.cron, timezone=timezone)
+    except ValidationError as exc:
+        problems = "; ".join(err["msg"] for err in exc.errors())
+        raise ConfigError(f"schedule of '{spec.name}' ({spec.cron!r}, {timezone}): {problems}") from None
+
+
+def prefect_yaml_deployment(spec: DeploymentSpec, timezone: str = DEFAULT_TIMEZONE) -> dict[str, Any]:
+    """What the deployment's block in prefect.yaml must say (the test compares the two)."""
+    return {
+        "name": spec.name,
+        "description": spec.description,
+        "entrypoint": spec.entrypoint,
+        "parameters": {"config_path": "opsheets.yaml"},
+        "schedules": [{"cron": spec.cron, "timezone": timezone, "active": True}],
+        "concurrency_limit": dict(CONCURRENCY),
+        "work_pool": {"name": WORK_POOL},
+    }

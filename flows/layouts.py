@@ -1,0 +1,68 @@
+"""The spreadsheets each configured flow reads or writes, with the tabs and columns it expects there.
+
+`opsheets check` compares these with the real sheets (Spreadsheet.check_layout) without fetching any
+source data: the tables are built from empty inputs, and an owned header is found or missing the same
+whether or not rows come with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from connectors.sheets import Table
+from flows import budgets_tables as bt
+from flows.availability_model import Calendar, Sources, compute_availability
+from flows.availability_tables import availability_tables
+from flows.config import Config
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    name: str  # what people call it: "Budget Platform"
+    key: str  # spreadsheet key (Google) or workbook name
+    tables: list[Table] = field(default_factory=list)  # tabs opsheets writes
+    read_tab: str | None = None  # a tab opsheets only reads (the ledger)
+    read_columns: tuple[str, ...] = ()
+
+
+def expected_layouts(config: Config, today: date) -> list[SheetLayout]:
+    layouts = []
+    if config.jira and config.bamboohr:
+        layouts.append(availability_layout(config, today))
+    if config.budgets and config.bamboohr:
+        layouts += budget_layouts(config, today)
+    return layouts
+
+
+def availability_layout(config: Config, today: date) -> SheetLayout:
+    settings = config.availability
+    calendar = Calendar.of(today, settings.weeks, settings.actuals_weeks)
+    model = compute_availability(Sources([], [], 8.0, []), calendar)
+    return SheetLayout("Resource availability", settings.spreadsheet, availability_tables(model))
+
+
+def budget_layouts(config: Config, today: date) -> list[SheetLayout]:
+    from domain.ledger import REQUIRED_COLUMNS
+    from flows.budgets import OVERVIEW_NAME, periods_to_date
+
+    settings = config.budgets
+    assert settings is not None
+    periods = periods_to_date(settings, today)
+    roster: list[bt.RosterEntry] | None = [] if settings.roster else None
+    ledger = SheetLayout(
+        "Spend ledger",
+        settings.ledger.spreadsheet,
+        read_tab=settings.ledger.tab,
+        read_columns=tuple(REQUIRED_COLUMNS),
+    )
+    teams = [
+        SheetLayout(
+            f"Budget {team}",
+            key,
+            bt.team_tables(team, [], [], periods, roster, settings.currency, settings.carry_over),
+        )
+        for team, key in sorted(settings.teams.items())
+    ]
+    overview = bt.overview_tables([], [], settings.currency, settings.carry_over)
+    return [ledger, *teams, SheetLayout(OVERVIEW_NAME, settings.overview_spreadsheet, overview)]

@@ -1,0 +1,39 @@
+"""`opsheets serve`: every deployment on its schedule in one process, the single-machine way.
+
+The same names, crons and one-run-at-a-time limit as prefect.yaml (both come from
+flows/deployments.py); the schedules run in the config's timezone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flows.config import Config, config_path, load_config
+from flows.deployments import CONCURRENCY, available_deployments, cron_schedule
+
+
+def build_deployments(config: Config, config_file: Path) -> list[Any]:
+    """One RunnerDeployment per flow in the tree; a bad schedule fails here, before anything runs."""
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig
+
+    parameters = {"config_path": str(config_file.resolve())}
+    return [
+        spec.load_flow().to_deployment(
+            name=spec.name,
+            description=spec.description,
+            schedules=[cron_schedule(spec, config.timezone)],
+            concurrency_limit=ConcurrencyLimitConfig(**CONCURRENCY),
+            parameters=parameters,
+        )
+        for spec in available_deployments()
+    ]
+
+
+def serve_all(path: str | Path | None = None) -> None:
+    """Validate the config, then serve until interrupted (Ctrl-C)."""
+    from prefect import serve
+
+    file = config_path(path)
+    config = load_config(file)
+    serve(*build_deployments(config, file))
