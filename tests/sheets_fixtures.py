@@ -21,7 +21,7 @@ from connectors.sheets import Spreadsheet, open_google, open_workbook
 from connectors.sheets.google import SHEETS_URL
 from connectors.sheets.values import normalise
 from sandbox.core import RunningService
-from sandbox.sheets import SheetsState
+from sandbox.sheets import SheetsState, start_sheets_sandbox
 
 FAST_POLICY = RetryPolicy(max_attempts=8, backoff_base_s=0.1, backoff_cap_s=1.0, max_retry_after_s=5.0)
 TOKEN = "sandbox-user-token"
@@ -167,3 +167,10 @@ class GoogleHarness:
 
     def is_formula(self, tab: str, row: int, col: int) -> bool:
         return self.state.is_formula(self.key, tab, row, col)
+
+
+def running_sandbox() -> Iterator[tuple[RunningService, SheetsState]]:
+    """Body of each test module's `sandbox` fixture: a fresh stand-in per test, stopped after."""
+    service, state = start_sheets_sandbox()
+    with service:
+        yield service, state

@@ -6,40 +6,35 @@ shared HTTP layer); the workbook runs through openpyxl on a temp file.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
-from connectors.http import RetryPolicy
 from connectors.sheets import (
     SYNC_STATUS,
     Column,
     ConditionalRule,
-    SheetAccessDenied,
     SheetLayoutError,
-    SpreadsheetNotFound,
     Table,
-    open_google,
-    open_workbook,
 )
-from connectors.sheets.google import SHEETS_URL
 from sandbox.core import RunningService
-from sandbox.sheets import SheetsState, start_sheets_sandbox
+from sandbox.sheets import SheetsState
 from tests.sheets_fixtures import (
-    ACCOUNT,
-    FAST_POLICY,
-    TOKEN,
     GoogleHarness,
     Harness,
-    SandboxCredentials,
     WorkbookHarness,
+    running_sandbox,
 )
+
+
+@pytest.fixture
+def sandbox() -> Iterator[tuple[RunningService, SheetsState]]:
+    yield from running_sandbox()
+
 
 TODAY = date(2026, 11, 26)
 COLUMNS = [
@@ -64,13 +59,6 @@ def table(keys: list[str], version: int = 1) -> Table:
     ]
     rules = [ConditionalRule("negative", ("Cost",))]
     return Table("Budget", COLUMNS, key=("Key",), rows=rows, rules=rules)
-
-
-@pytest.fixture
-def sandbox() -> Iterator[tuple[RunningService, SheetsState]]:
-    service, state = start_sheets_sandbox()
-    with service:
-        yield service, state
 
 
 @pytest.fixture(params=["workbook", "google"])
@@ -254,144 +242,3 @@ def test_fill_mode_tab_keeps_human_edits_and_only_appends(harness: Harness) -> N
     ]
     rows = harness.sheet.read_rows("People", required=("Email",))
     assert rows[0] == (2, {"Email": "ann@x", "Name": "Ann", "Hours per week": 32})
-
-
-# ---- Google only -------------------------------------------------------------------------------
-
-
-def google(sandbox: tuple[RunningService, SheetsState], title: str = "Team budgets") -> GoogleHarness:
-    service, state = sandbox
-    return GoogleHarness(service, state, title)
-
-
-def settled_log(service: RunningService, state: SheetsState) -> list[Any]:
-    """The log entry lands just after the response; wait until every answered request is in it."""
-    deadline = time.monotonic() + 2
-    while (
-        len(service.log.entries) < state.read_requests + state.write_requests and time.monotonic() < deadline
-    ):
-        time.sleep(0.01)
-    return service.log.entries
-
-
-def test_google_reads_and_writes_in_batches_raw_only(sandbox: tuple[RunningService, SheetsState]) -> None:
-    harness = google(sandbox)
-    harness.sheet.sync([table(["a", "b", "c"])], today=TODAY)
-    harness.sheet.sync([table(["b", "d", "c"], version=3)], today=TODAY)
-    routes = [f"{e.method} {e.path.rsplit('/', 1)[-1].split(':')[-1]}" for e in settled_log(*sandbox)]
-    assert routes.count("GET batchGet") == 1  # first sync: no tab existed yet, nothing to read
-    assert routes.count("POST batchUpdate") == 4  # per sync: one structural, one values
-    value_writes = [e.body for e in settled_log(*sandbox) if e.path.endswith("values:batchUpdate")]
-    assert {body["valueInputOption"] for body in value_writes} == {"RAW"}
-
-
-def test_google_layout_is_applied_once_and_replaced_not_duplicated(
-    sandbox: tuple[RunningService, SheetsState],
-) -> None:
-    harness = google(sandbox)
-    harness.sheet.sync([table(["a"])], today=TODAY)
-    state, key = harness.state, harness.key
-    meta = state.sheet_metadata(key, "Budget")
-    assert meta["properties"]["gridProperties"]["frozenRowCount"] == 1
-    assert state.cell(key, "Budget", 0, 0)["note"].startswith("maintained by opsheets")
-    assert state.cell(key, "Budget", 0, 0)["userEnteredFormat"]["textFormat"]["bold"] is True
-    assert state.cell(key, "Budget", 1, 2)["userEnteredFormat"]["numberFormat"]["pattern"] == "0.0"
-    assert state.cell(key, "Budget", 1, 4)["userEnteredFormat"]["numberFormat"]["type"] == "DATE"
-    assert all(p["warningOnly"] for p in meta["protectedRanges"]) and len(meta["protectedRanges"]) == 6
-    assert len(meta["conditionalFormats"]) == 1
-    assert state.sheet_properties(key, "_opsheets")["hidden"] is True
-    base = table(["a"])
-    wider = Table("Budget", [*COLUMNS, Column("Extra")], key=("Key",), rows=base.rows, rules=base.rules)
-    harness.sheet.sync([wider], today=TODAY)
-    meta = state.sheet_metadata(key, "Budget")
-    assert len(meta["conditionalFormats"]) == 1 and len(meta["protectedRanges"]) == 7
-
-
-def test_google_write_quota_is_waited_out_without_lost_or_doubled_writes(tmp_path: Path) -> None:
-    service, state = start_sheets_sandbox(write_limit=3, window_s=2.0)
-    # Google sends no Retry-After on quota 429s: full-jitter backoff must add up past the window.
-    patient = RetryPolicy(max_attempts=10, backoff_base_s=0.3, backoff_cap_s=2.0)
-    with service:
-        harness = GoogleHarness(service, state, policy=patient)
-        for version, keys in enumerate([["a", "b"], ["b", "c", "d"], ["d"]], start=1):
-            harness.sheet.sync([table(keys, version)], today=TODAY)
-        entries = settled_log(service, state)
-        assert any(e.status == 429 for e in entries)  # the quota did bite
-        admitted = [e for e in entries if e.method == "POST" and e.status == 200]
-        assert len(admitted) == state.write_requests
-        assert [r[0] for r in harness.grid("Budget")] == ["Key", "d"]
-
-
-def test_google_structural_batch_replayed_after_lost_response_is_not_applied_twice(
-    sandbox: tuple[RunningService, SheetsState], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    harness = google(sandbox)
-    harness.sheet.sync([table(["a", "b", "c", "d"])], today=TODAY)
-    http = harness.sheet.backend.http
-    real = http.batch_update
-    replays: list[int] = []
-
-    def applied_then_replayed(key: str, body: dict[str, Any]) -> Any:
-        real(key, body)  # applied; its response is lost, so the retry layer sends it again
-        replays.append(1)
-        monkeypatch.setattr(http, "batch_update", real)
-        return real(key, body)
-
-    monkeypatch.setattr(http, "batch_update", applied_then_replayed)
-    harness.sheet.sync([table(["a", "d"])], today=TODAY)  # deletes rows b and c
-    assert replays == [1]
-    assert [r[0] for r in harness.grid("Budget")] == ["Key", "a", "d"]
-
-
-def test_google_faults_are_retried_to_the_same_result(sandbox: tuple[RunningService, SheetsState]) -> None:
-    service, _ = sandbox
-    harness = google(sandbox)
-    service.knobs.fault_rates = {"500": 0.2, "503": 0.1, "reset": 0.1}
-    service.knobs.retry_after_s = 0
-    harness.sheet.sync([table(["a", "b", "c"])], today=TODAY)
-    harness.sheet.sync([table(["c", "a"], version=2)], today=TODAY)
-    service.knobs.fault_rates = {}
-    header, rows = by_key(harness)
-    assert set(rows) == {"a", "c"} and column(header, rows["a"], "Hours") == 3.5  # 1.5 * 1 + 2
-
-
-def test_google_access_errors_name_the_fix(sandbox: tuple[RunningService, SheetsState]) -> None:
-    harness = google(sandbox)
-    harness.state.deny(harness.key)
-    with pytest.raises(SheetAccessDenied, match=ACCOUNT):
-        harness.sheet.sync([table(["a"])], today=TODAY)
-    missing = open_google("no-such-key", credentials=SandboxCredentials(token=TOKEN), policy=FAST_POLICY,
-                          rewrite={SHEETS_URL: sandbox[0].url})  # fmt: skip
-    with pytest.raises(SpreadsheetNotFound, match="spreadsheet key"):
-        missing.read_rows("Budget")
-
-
-# ---- workbook only -----------------------------------------------------------------------------
-
-
-def test_workbook_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "book.xlsx"
-    sheet = open_workbook(path)
-    sheet.sync([table(["a"])], today=TODAY)
-    before = path.read_bytes()
-
-    def crash(self: openpyxl.Workbook, filename: str) -> None:
-        Path(filename).write_bytes(b"half a zip")
-        raise OSError("disk full")
-
-    monkeypatch.setattr(openpyxl.Workbook, "save", crash)
-    with pytest.raises(OSError, match="disk full"):
-        sheet.sync([table(["a", "b"])], today=TODAY)
-    assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
-
-
-def test_workbook_layout_and_text_cells(tmp_path: Path) -> None:
-    path = tmp_path / "book.xlsx"
-    rows = [{"Key": "k", "Name": "=1+1"}]
-    open_workbook(path).sync([Table("Budget", COLUMNS[:2], key=("Key",), rows=rows)], today=TODAY)
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Budget"]
-    assert ws.freeze_panes == "A2" and ws["A1"].font.b and "opsheets" in ws["A1"].comment.text
-    assert ws["B2"].data_type == "s" and ws["B2"].quotePrefix
-    assert wb["_opsheets"].sheet_state == "hidden"
