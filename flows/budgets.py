@@ -122,29 +122,31 @@ def budget_rules(settings: BudgetSettings) -> BudgetRules:
     )
 
 
-def uncounted_spend_warning(spends: list[Spend], periods: list[Period]) -> str | None:
-    outside = [s for s in spends if not any(p.start <= s.day <= p.end for p in periods)]
-    if not outside:
-        return None
-    rows = ", ".join(str(s.row_number) for s in outside[:10]) + (" …" if len(outside) > 10 else "")
-    return (
-        f"{len(outside)} ledger row(s) dated outside {periods[0].start}..{periods[-1].end} are not counted "
-        f"(rows {rows}): check their dates"
-    )
+Target = tuple[str, str, list[Table]]  # (name in the report, spreadsheet key, tables)
 
 
-def unmapped_warnings(lines: list[BudgetLine], keys: dict[str, str]) -> list[str]:
-    active = sorted({line.team for line in lines if line.head_days or line.spent} - set(keys))
-    return [
-        f"team '{team}' has people or spend but no spreadsheet: add '{team}: <spreadsheet key>' "
-        f"under budgets.teams in the config"
-        for team in active
-    ]
+def _targets(
+    settings: BudgetSettings,
+    keys: dict[str, str],
+    lines: list[BudgetLine],
+    spends: list[Spend],
+    rejections: list[Rejection],
+    periods: list[Period],
+    roster: dict[str, list[bt.RosterEntry]],
+) -> list[Target]:
+    """Every spreadsheet to write: one per mapped team, then the overview."""
+    currency, carry = settings.currency, settings.carry_over
+    targets: list[Target] = []
+    for team, key in sorted(keys.items()):
+        members = roster.get(team, []) if settings.roster else None
+        targets.append(
+            (f"Budget {team}", key, bt.team_tables(team, lines, spends, periods, members, currency, carry))
+        )
+    overview = bt.overview_tables(lines, rejections, currency, carry)
+    return [*targets, (OVERVIEW_NAME, settings.overview_spreadsheet, overview)]
 
 
-def _write_all(
-    config: Config, targets: list[tuple[str, str, list[Table]]], today: date, dry_run: bool, report: RunReport
-) -> None:
+def _write_all(config: Config, targets: list[Target], today: date, dry_run: bool, report: RunReport) -> None:
     """Write each (name, key, tables); a failure is recorded and the next spreadsheet still written."""
     for name, key, tables in targets:
         state = write_spreadsheet(config, key, tables, today, dry_run, return_state=True)
@@ -193,30 +195,13 @@ def sync_team_budgets(
     spends, rejections = parse_spend(read_ledger(config, settings), teams, settings.currency)
     keys = bt.spreadsheet_keys(teams, settings.teams)
     lines = compute_team_budgets(people, spends, budget_rules(settings), periods, sorted(keys))
-    report.warnings += unmapped_warnings(lines, keys)
-    report.warnings += [w for w in [uncounted_spend_warning(spends, periods)] if w]
+    report.warnings += bt.mapping_warnings(lines, keys)
+    report.warnings += bt.uncounted_spend_warnings(spends, periods)
     for warning in report.warnings:
         logger.warning(warning)
 
     roster = bt.roster(people.employees, people.job_history, current, settings.excluded_statuses)
-    targets = [
-        (
-            f"Budget {team}",
-            key,
-            bt.team_tables(
-                team,
-                lines,
-                spends,
-                periods,
-                roster.get(team, []) if settings.roster else None,
-                settings.currency,
-                settings.carry_over,
-            ),
-        )
-        for team, key in sorted(keys.items())
-    ]
-    overview = bt.overview_tables(lines, rejections, settings.currency, settings.carry_over)
-    targets.append((OVERVIEW_NAME, settings.overview_spreadsheet, overview))
+    targets = _targets(settings, keys, lines, spends, rejections, periods, roster)
     _write_all(config, targets, day, dry_run, report)
 
     _summarise(report, lines, current, len(rejections))

@@ -286,3 +286,32 @@ def figures(lines: Iterable[BudgetLine], period_label: str) -> list[dict[str, ob
         for line in lines
         if line.period_label == period_label
     ]
+
+
+def mapping_warnings(lines: Iterable[BudgetLine], keys: Mapping[str, str]) -> list[str]:
+    """Teams with people or spend but no spreadsheet, and configured teams nobody is in (a typo?)."""
+    lines = list(lines)
+    active = {line.team for line in lines if line.head_days or line.spent}
+    unmapped = [
+        f"team '{team}' has people or spend but no spreadsheet: add '{team}: <spreadsheet key>' "
+        f"under budgets.teams in the config"
+        for team in sorted(active - set(keys))
+    ]
+    empty = [
+        f"budgets.teams names '{team}', but nobody in BambooHR is in it this year and it has no spend: "
+        f"check the spelling against the BambooHR team field"
+        for team in sorted(set(keys) - active)
+    ]
+    return unmapped + empty
+
+
+def uncounted_spend_warnings(spends: Iterable[Spend], periods: Sequence[Period]) -> list[str]:
+    """Accepted ledger rows dated outside the periods computed (another year, or a future period)."""
+    outside = sorted(s.row_number for s in spends if not _period_label(s.day, periods))
+    if not outside:
+        return []
+    shown = ", ".join(str(n) for n in outside[:10]) + (" …" if len(outside) > 10 else "")
+    return [
+        f"{len(outside)} ledger row(s) dated outside {periods[0].start} – {periods[-1].end} are not "
+        f"counted (rows {shown}): check their dates"
+    ]

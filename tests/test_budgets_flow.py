@@ -19,8 +19,10 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
+from prefect.states import Failed
 
-from flows.budgets import BudgetSyncFailed, sync_team_budgets
+from connectors.errors import AuthError, RetriableAPIError, RetriesExhaustedError
+from flows.budgets import BudgetSyncFailed, _transient, sync_team_budgets
 from flows.report import RunReport
 from sandbox.bamboohr import BambooState, start_bamboohr_sandbox
 from sandbox.core import RunningService
@@ -120,6 +122,13 @@ def org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Org]:
     service, state = start_bamboohr_sandbox(dataset(), api_key=KEY)
     with service:
         yield Org(tmp_path, service, state)
+
+
+def test_reads_are_retried_only_when_the_service_may_recover() -> None:
+    busy = RetriableAPIError("BambooHR", "503 Service Unavailable", status=503)
+    assert _transient(None, None, Failed(data=RetriesExhaustedError("BambooHR", 6, busy)))
+    assert not _transient(None, None, Failed(data=AuthError("BambooHR", "401 Unauthorized", status=401)))
+    assert not _transient(None, None, Failed(data=ValueError("tab 'Ledger' not found")))
 
 
 # --- local workbooks ---------------------------------------------------------------------------
@@ -249,7 +258,7 @@ def test_a_failing_team_spreadsheet_does_not_stop_the_others_and_the_next_run_co
 
 
 # --- Google Sheets stand-in --------------------------------------------------------------------
-def test_google_sheets_isolated_and_rerun_sends_no_write_request(
+def test_google_sheets_isolated_rerun_sends_no_write_request_and_a_denied_sheet_fails_alone(
     org: Org, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPSHEETS_TEST_GOOGLE", json.dumps({"type": "opsheets-sandbox", "token": "t"}))

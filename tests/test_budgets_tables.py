@@ -166,3 +166,23 @@ def test_over_budget_and_figures_look_at_the_current_period() -> None:
     figures = bt.figures(computed, "2026-Q4")
     assert [f["team"] for f in figures] == ["Data", "Platform"]
     assert set(figures[0]) == {"team", "period", "budget", "spent", "remaining", "% used"}
+
+
+def test_warnings_name_unmapped_active_teams_and_configured_teams_nobody_is_in() -> None:
+    computed = compute_budgets(STAFF, HISTORY, SPENDS, RULES, QUARTERS, ["Platform", "Data", "Platfrom"])
+    warnings = bt.mapping_warnings(computed, {"Platform": "k1", "Platfrom": "k2"})
+    assert len(warnings) == 2
+    assert "'Data' has people or spend but no spreadsheet" in warnings[0] and "budgets.teams" in warnings[0]
+    assert "'Platfrom'" in warnings[1] and "check the spelling" in warnings[1]
+    assert bt.mapping_warnings(computed, {"Platform": "k1", "Data": "k2"}) == []
+
+
+def test_spend_outside_the_computed_periods_is_a_warning_naming_its_rows() -> None:
+    so_far = QUARTERS[:3]  # as of a day in Q3: Q4 spend is in the future
+    late = Spend(9, date(2025, 12, 31), "Data", Decimal("5"), "EUR", "Last year")
+    warnings = bt.uncounted_spend_warnings([*SPENDS, late], so_far)
+    assert warnings == [
+        "3 ledger row(s) dated outside 2026-01-01 – 2026-09-30 are not counted (rows 3, 4, 9): "
+        "check their dates"
+    ]
+    assert bt.uncounted_spend_warnings(SPENDS, QUARTERS) == []
