@@ -115,3 +115,52 @@ class Spend:
     amount: Decimal
     currency: str
     description: str
+
+
+# ---- Jira ↔ Intercom comment bridge --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JiraComment:
+    """A comment on a Jira issue. `body` is an ADF document (dict) on REST v3, wiki markup (str) on v2."""
+
+    id: str
+    issue_key: str
+    author_account_id: str | None
+    author_name: str | None
+    created: datetime | None
+    body: object
+    properties: dict[str, object] = field(default_factory=dict)  # comment property key -> value
+
+
+@dataclass(frozen=True)
+class IntercomPart:
+    """One part of an Intercom conversation: a customer message, an admin reply, a note, an event."""
+
+    id: str
+    part_type: str  # "note", "comment", "assignment", "conversation_attribute_updated_by_admin", ...
+    author_type: str | None  # "admin", "user", "lead", "bot", "team"
+    author_id: str | None
+    author_name: str | None
+    body: str | None  # HTML
+    created_at: int  # unix seconds
+    redacted: bool = False
+
+
+@dataclass(frozen=True)
+class IntercomConversation:
+    """A conversation; `parts` only when fetched one by one (search results carry none).
+
+    Intercom returns at most the 500 most recent parts: `parts_total` above `len(parts)` means the
+    oldest ones were left out.
+    """
+
+    id: str
+    updated_at: int
+    custom_attributes: dict[str, object] = field(default_factory=dict)
+    parts: tuple[IntercomPart, ...] = ()
+    parts_total: int = 0
+
+    @property
+    def truncated(self) -> bool:
+        return self.parts_total > len(self.parts)

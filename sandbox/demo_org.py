@@ -15,6 +15,7 @@ from typing import Any
 
 from sandbox.demo_jira import generate_jira
 from sandbox.demo_people import generate_bamboohr, generate_teams
+from sandbox.demo_support import generate_support
 
 SCHEMA_VERSION = 1
 CURRENCY = "EUR"
@@ -35,6 +36,7 @@ def generate(
     heavy_worklog_issues: int | None = None,
     time_off: int | None = None,
     ledger_rows: int = 60,
+    conversations: int = 12,
     countries: tuple[str, ...] = ("DE", "GB", "FR", "ES", "NL", "US"),
     seed: int = 1,
     today: date,
@@ -43,7 +45,8 @@ def generate(
 
     `worklog_issues` issues carry worklogs (default a fifth of the issues), of which
     `heavy_worklog_issues` carry more than 20 (default a tenth of them); `time_off` is the number
-    of time-off requests (default two per person).
+    of time-off requests (default two per person); `conversations` the Intercom conversations (the
+    first three pin a link to a missing issue, no link and a blank link; the rest link to issues).
     """
     _check_sizes(people, teams, issues, ledger_rows)
     worklog_issues = min(issues, issues // 5 if worklog_issues is None else worklog_issues)
@@ -56,6 +59,8 @@ def generate(
         rng, team_names, people, tuple(countries), today, 2 * people if time_off is None else time_off
     )
     jira = generate_jira(rng, team_names, bamboohr["employees"], today, issues, worklog_issues, heavy)
+    ledger = generate_ledger(rng, team_names, today, ledger_rows)
+    intercom = generate_support(seed, today, jira, conversations)  # its own generator: the rest is unchanged
     return {
         "schema": SCHEMA_VERSION,
         "seed": seed,
@@ -64,7 +69,8 @@ def generate(
         "teams": [{"name": name, "lead_email": leads[name]} for name in team_names],
         "bamboohr": bamboohr,
         "jira": jira,
-        "ledger": generate_ledger(rng, team_names, today, ledger_rows),
+        "ledger": ledger,
+        "intercom": intercom,
     }
 
 

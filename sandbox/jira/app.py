@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sandbox.jira.comments import register_comment_routes
 from sandbox.jira.jql import JqlError, parse
 from sandbox.jira.render import FieldSelection, Renderer, field_list
 from sandbox.jira.state import JiraState
@@ -145,6 +146,7 @@ def create_app(state: JiraState) -> FastAPI:
         params = await search_params(request, SEARCH_BODY)
         return search_response(state, lambda: offset_page(state, params, str(request.base_url)))
 
+    register_comment_routes(app, state, check_access)
     return app
 
 

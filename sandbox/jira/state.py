@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
+from sandbox.jira.comments import CommentStore
+
 Mode = Literal["cloud", "datacenter"]
 
 # Field ids differ from site to site; these mimic a typical Cloud site and a typical DC install.
@@ -59,9 +61,11 @@ class JiraState:
     search_requests: int = 0
     search_faults: dict[int, InjectedFault] = field(default_factory=dict)
     page_tokens: dict[str, PageToken] = field(default_factory=dict)
+    comments: CommentStore = field(init=False)  # issue comments and their properties
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self.comments = CommentStore.seed(self.issues)
         self._by_key = {i["key"].upper(): i for i in self.issues} | {i["id"]: i for i in self.issues}
 
     @classmethod
