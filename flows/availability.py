@@ -154,7 +154,7 @@ def sync_resource_availability(
     """Sync the availability spreadsheet. `today` (ISO date) defaults to the date in config.timezone;
     a dry run computes everything and reports the cell changes it would make, writing nothing."""
     config = load_config(config_path)
-    run_at = datetime.now(ZoneInfo(config.timezone)).replace(microsecond=0)
+    run_at = datetime.now(ZoneInfo(config.timezone))
     day = date.fromisoformat(today) if today else run_at.date()
     settings = config.availability
     calendar = Calendar.of(day, settings.weeks, settings.actuals_weeks)
@@ -215,7 +215,7 @@ def changed(result: SyncResult) -> bool:
 
 def run_facts(model: AvailabilityModel, run_at: datetime, cells_written: int, warnings: int) -> RunFacts:
     return RunFacts(
-        run_at=run_at.isoformat(),
+        run_at=run_at.isoformat(timespec="milliseconds"),  # two quick runs must not share a key
         today=model.calendar.today,
         people=len(model.planned),
         issues=len(model.issues),
