@@ -186,6 +186,7 @@ def assert_isolated(team: str, cells: set[str]) -> None:
 
 def test_budgets_written_isolated_rejections_listed_and_rerun_writes_nothing(org: Org) -> None:
     config = workbook_config(org)
+    ledger = digest(org, "ledger")
     preview = sync_team_budgets(config, dry_run=True, today=TODAY)
     assert preview.changes() and not any(book_path(org, k).exists() for k in ("platform", "data", "overview"))
 
@@ -215,11 +216,18 @@ def test_budgets_written_isolated_rejections_listed_and_rerun_writes_nothing(org
     assert not {"85000.00 EUR", "1990-01-01"} & everything
     assert any("'Web'" in w and "budgets.teams" in w for w in report.warnings)
     assert "Rejected ledger rows: 4 (see the Rejected tab)" in report.summary
+    assert "No team over budget in 2026-Q4" in report.summary
+    platform_figures = next(row for row in report.table if row["team"] == "Platform")
+    assert platform_figures == {
+        "team": "Platform", "period": "2026-Q4", "budget": "181.30", "spent": "100.00",
+        "remaining": "81.30", "% used": "55.2 %",
+    }  # fmt: skip
 
     before = {k: digest(org, k) for k in ("platform", "data", "overview")}
     rerun = sync_team_budgets(config, today=TODAY)
     assert rerun.cells_written == 0
     assert {k: digest(org, k) for k in before} == before
+    assert digest(org, "ledger") == ledger  # only ever read
 
 
 def test_one_teams_spend_change_writes_only_its_sheet_and_the_overview(org: Org) -> None:
@@ -234,6 +242,7 @@ def test_one_teams_spend_change_writes_only_its_sheet_and_the_overview(org: Org)
     assert report.sheets["Budget Platform"].cells_written == 0
     q4 = {r["Period"]: r for r in tab_rows(org, "data", "Budget")}["2026-Q4"]
     assert (q4["Spent"], q4["% used"]) == (60, 1.2)  # Cleo alone: 50 × 92 / 92 = 50.00 budget
+    assert "Teams over budget in 2026-Q4: Data (120.0 %)" in report.summary
 
 
 def test_a_failing_team_spreadsheet_does_not_stop_the_others_and_the_next_run_completes(org: Org) -> None:
