@@ -45,12 +45,12 @@ class People:
     job_history: list[JobInfoEntry]
 
 
-def _transient(_task: Any, _run: TaskRun, state: State) -> bool:
+def is_transient(_task: Any, _run: TaskRun, state: State) -> bool:
     """Retry a read only when the service may recover; a wrong key or a missing tab will not."""
     return isinstance(state.data, RetriableAPIError | RetriesExhaustedError)
 
 
-@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_transient, cache_policy=NO_CACHE)
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=is_transient, cache_policy=NO_CACHE)
 def fetch_people(config: Config) -> People:
     """Employees (name, dates, team, statuses only) and their job history, for transfers."""
     if config.bamboohr is None:
@@ -64,7 +64,7 @@ def fetch_people(config: Config) -> People:
     return people
 
 
-@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_transient, cache_policy=NO_CACHE)
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=is_transient, cache_policy=NO_CACHE)
 def read_ledger(config: Config, settings: BudgetSettings) -> list[LedgerRow]:
     """The ledger rows as typed; only read, never written."""
     sheet = open_sheet(config, settings.ledger.spreadsheet)

@@ -22,7 +22,7 @@ import yaml
 from prefect.states import Failed
 
 from connectors.errors import AuthError, RetriableAPIError, RetriesExhaustedError
-from flows.budgets import BudgetSyncFailed, _transient, sync_team_budgets
+from flows.budgets import BudgetSyncFailed, is_transient, sync_team_budgets
 from flows.report import RunReport
 from sandbox.bamboohr import BambooState, start_bamboohr_sandbox
 from sandbox.core import RunningService
@@ -126,9 +126,9 @@ def org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Org]:
 
 def test_reads_are_retried_only_when_the_service_may_recover() -> None:
     busy = RetriableAPIError("BambooHR", "503 Service Unavailable", status=503)
-    assert _transient(None, None, Failed(data=RetriesExhaustedError("BambooHR", 6, busy)))
-    assert not _transient(None, None, Failed(data=AuthError("BambooHR", "401 Unauthorized", status=401)))
-    assert not _transient(None, None, Failed(data=ValueError("tab 'Ledger' not found")))
+    assert is_transient(None, None, Failed(data=RetriesExhaustedError("BambooHR", 6, busy)))
+    assert not is_transient(None, None, Failed(data=AuthError("BambooHR", "401 Unauthorized", status=401)))
+    assert not is_transient(None, None, Failed(data=ValueError("tab 'Ledger' not found")))
 
 
 # --- local workbooks ---------------------------------------------------------------------------
