@@ -99,8 +99,9 @@ class IntercomSettings(Strict):
     base_url: str = "https://api.intercom.io"
     token: SecretRef = SecretRef(env="INTERCOM_ACCESS_TOKEN")
     link_attribute: str = "jira_issue_key"
-    note_tag: str | None = None
-    admin_id: str | None = None
+    note_tag: str | None = None  # e.g. "#jira": only notes starting with it go to Jira (tag removed)
+    admin_id: str | None = None  # who writes the notes; default: the admin the access token belongs to
+    initial_lookback_days: int = Field(30, ge=0, le=3650)  # first run: how far back to look for changes
 
 
 class AvailabilitySettings(Strict):

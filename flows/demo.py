@@ -20,6 +20,7 @@ from sandbox.demo_org import dump, generate
 def run_demo(out_dir: Path, *, today: date | None = None, console: Console | None = None) -> list[RunReport]:
     from flows.availability import sync_resource_availability
     from flows.budgets import sync_team_budgets
+    from flows.comments import comment_bridge_markdown, sync_comments
 
     console = console or Console()
     today = today or date.today()
@@ -29,9 +30,15 @@ def run_demo(out_dir: Path, *, today: date | None = None, console: Console | Non
     reports: list[RunReport] = []
     with sandbox_environment(dataset, out_dir) as env:
         config = str(env.config_path)
-        console.print(f"sandbox up: Jira {env.services['jira'].url}, BambooHR {env.services['bamboohr'].url}")
+        console.print(
+            f"sandbox up: Jira {env.services['jira'].url}, BambooHR {env.services['bamboohr'].url}, "
+            f"Intercom {env.services['intercom'].url}"
+        )
         reports.append(sync_resource_availability(config_path=config, today=today.isoformat()))
         reports.append(sync_team_budgets(config_path=config, today=today.isoformat()))
+        bridge = sync_comments(config_path=config, today=today.isoformat())
+        (out_dir / "comment-bridge.md").write_text(comment_bridge_markdown(bridge), encoding="utf-8")
+        reports.append(bridge)
     print_summary(console, reports, out_dir)
     return reports
 

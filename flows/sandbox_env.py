@@ -22,6 +22,7 @@ from openpyxl import Workbook
 
 from sandbox.bamboohr import BambooState, start_bamboohr_sandbox
 from sandbox.core import Knobs, RunningService
+from sandbox.intercom import IntercomState, start_intercom_sandbox
 from sandbox.jira import JiraState, start_jira_sandbox
 from sandbox.sheets import SheetsState, start_sheets_sandbox
 
@@ -30,6 +31,7 @@ LEDGER_COLUMNS = ("Date", "Team", "Amount", "Currency", "Description")
 SANDBOX_SECRETS = {
     "JIRA_API_TOKEN": "sandbox-jira-token",
     "BAMBOOHR_API_KEY": "demo-bamboohr-key",
+    "INTERCOM_ACCESS_TOKEN": "sandbox-intercom-token",
     "OPSHEETS_SANDBOX_GOOGLE": json.dumps({"type": "opsheets-sandbox", "token": "sandbox-google-token"}),
 }
 JIRA_EMAIL = "sandbox-bot@example.com"
@@ -43,6 +45,7 @@ class SandboxEnvironment:
     jira: JiraState
     bamboohr: BambooState
     sheets: SheetsState | None = None
+    intercom: IntercomState | None = None
     team_keys: dict[str, str] = field(default_factory=dict)
 
     def knobs(self, system: str) -> Knobs:
@@ -75,8 +78,13 @@ def sandbox_environment(
             dataset, knobs.get("bamboohr"), api_key=SANDBOX_SECRETS["BAMBOOHR_API_KEY"]
         )
         stack.callback(bamboo_service.stop)
-        services = {"jira": jira_service, "bamboohr": bamboo_service}
+        intercom_service, intercom_state = start_intercom_sandbox(
+            dataset, knobs.get("intercom"), token=SANDBOX_SECRETS["INTERCOM_ACCESS_TOKEN"]
+        )
+        stack.callback(intercom_service.stop)
+        services = {"jira": jira_service, "bamboohr": bamboo_service, "intercom": intercom_service}
         env = SandboxEnvironment(dataset, out_dir / "opsheets.yaml", services, jira_state, bamboo_state)
+        env.intercom = intercom_state
         env.team_keys = _team_keys(dataset, sheets)
         if sheets == "google":
             sheets_service, env.sheets = start_sheets_sandbox(knobs.get("sheets"))
@@ -114,6 +122,11 @@ def _config(env: SandboxEnvironment, out_dir: Path, sheets: str, jira_mode: str)
             "company": "demo",
             "base_url": env.services["bamboohr"].url,
             "api_key": {"env": "BAMBOOHR_API_KEY"},
+        },
+        "intercom": {
+            "base_url": env.services["intercom"].url,
+            "token": {"env": "INTERCOM_ACCESS_TOKEN"},
+            "link_attribute": "jira_issue_key",
         },
         "availability": {"spreadsheet": "resource-availability"},
         "budgets": {

@@ -1,0 +1,219 @@
+"""Intercom connector (REST API 2.14): conversation search, one conversation with its parts, admin notes.
+
+Requests go through `connectors.http.ApiClient` (timeouts, retries, named errors, redaction) with
+`Authorization: Bearer` and `Intercom-Version: 2.14` pinned, so a workspace default set to another
+version cannot change the shapes read here. The base URL is the workspace's region
+(`REGIONS`: US, EU, AU). Rate limits: every answer carries `X-RateLimit-Remaining`/`-Reset`; once
+the remaining budget reaches 0 the next request waits until the reset time, and a 429 (which comes
+without Retry-After) gets the time to the reset as its Retry-After, which the shared policy honours.
+
+Writing: the only write is `add_note`, and its body says `message_type: note` literally — there is
+no parameter and no code path that could send a customer-visible `comment`. Each note is posted
+once (`connectors.post_once`): after a failed attempt the conversation is read back and the note is
+looked for by the caller's marker before posting again.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import requests
+
+from connectors import http
+from connectors.http import ApiClient, FatalAPIError, PolicyAdapter, RetryPolicy
+from connectors.post_once import post_once, single_attempt, writer_for
+from domain.records import IntercomConversation, IntercomPart
+
+SYSTEM = "Intercom"
+API_VERSION = "2.14"
+REGIONS = {
+    "us": "https://api.intercom.io",
+    "eu": "https://api.eu.intercom.io",
+    "au": "https://api.au.intercom.io",
+}
+SEARCH_PAGE_CAP = 150
+HINTS = {
+    401: "check INTERCOM_ACCESS_TOKEN: the access token is wrong or was revoked (Developer Hub → your app → "
+    "Authentication)",
+    403: "the Intercom app lacks a permission this request needs (read and write conversations): add it "
+    "in the Developer Hub and reinstall the app",
+    404: "check intercom.base_url (the workspace's region: api.intercom.io, api.eu.intercom.io or "
+    "api.au.intercom.io) and the conversation id",
+}
+
+
+class RateLimit:
+    """What Intercom's X-RateLimit-* headers last said; waits out a spent window."""
+
+    def __init__(self, clock: Callable[[], float] = time.time, cap_s: float = 300.0) -> None:
+        self.clock = clock
+        self.cap_s = cap_s
+        self.remaining: int | None = None
+        self.reset_at: float | None = None
+        self.waited_s = 0.0
+        self._lock = threading.Lock()
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        remaining, reset = headers.get("X-RateLimit-Remaining"), headers.get("X-RateLimit-Reset")
+        with self._lock:
+            if remaining is not None and remaining.strip().isdigit():
+                self.remaining = int(remaining)
+            if reset is not None and reset.strip().isdigit():
+                self.reset_at = float(reset)
+
+    def seconds_to_reset(self) -> float:
+        if self.reset_at is None:
+            return 0.0
+        return min(self.cap_s, max(0.0, self.reset_at - self.clock()))
+
+    def wait_if_spent(self) -> None:
+        if self.remaining != 0:
+            return
+        seconds = self.seconds_to_reset()
+        if seconds > 0:
+            self.waited_s += seconds
+            http.sleep(seconds)
+        with self._lock:
+            self.remaining = None  # a new window: the next answer says how much is left
+
+
+class RateLimitedAdapter(PolicyAdapter):
+    """The shared policy plus Intercom's rate-limit headers (see the module docstring)."""
+
+    def __init__(self, policy: RetryPolicy, limit: RateLimit, rewrite: Mapping[str, str] | None) -> None:
+        super().__init__(SYSTEM, policy, rewrite)
+        self.limit = limit
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        self.limit.wait_if_spent()
+        return super().send(request, *args, **kwargs)
+
+    def build_response(self, req: requests.PreparedRequest, resp: Any) -> requests.Response:
+        response = super().build_response(req, resp)
+        self.limit.observe(response.headers)
+        if response.status_code == 429 and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(math.ceil(self.limit.seconds_to_reset()))
+        return response
+
+
+def _mount(session: requests.Session, adapter: RateLimitedAdapter) -> None:
+    for prefix in {"http://", "https://", *session.adapters}:
+        session.mount(prefix, adapter)
+
+
+def linked_or_updated_query(link_attribute: str, updated_since: int) -> dict[str, Any]:
+    """Conversations updated since `updated_since`, and every linked conversation that is not closed
+    (Jira comments can arrive while the conversation itself stays untouched)."""
+    linked = {"field": f"custom_attributes.{link_attribute}", "operator": "!=", "value": None}
+    not_closed = {"field": "state", "operator": "!=", "value": "closed"}
+    updated = {"field": "updated_at", "operator": ">", "value": int(updated_since)}
+    return {"operator": "OR", "value": [updated, {"operator": "AND", "value": [linked, not_closed]}]}
+
+
+class IntercomConnector:
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str = REGIONS["us"],
+        policy: RetryPolicy = RetryPolicy(),
+        rewrite: Mapping[str, str] | None = None,
+        admin_id: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Intercom-Version": API_VERSION,
+            "Accept": "application/json",
+        }
+        self.policy = policy
+        self.rate_limit = RateLimit(clock, policy.max_retry_after_s)
+        self.client = ApiClient(SYSTEM, base_url, headers=headers, policy=policy, hints=HINTS)
+        self.writer = writer_for(self.client, policy)
+        _mount(self.client.session, RateLimitedAdapter(policy, self.rate_limit, rewrite))
+        _mount(self.writer.session, RateLimitedAdapter(single_attempt(policy), self.rate_limit, rewrite))
+        self._admin_id = admin_id
+
+    def admin_id(self) -> str:
+        """The admin notes are written as: configured, or the one the access token belongs to."""
+        if self._admin_id is None:
+            self._admin_id = str(self.client.get_json("/me")["id"])
+        return self._admin_id
+
+    def search(
+        self, query: dict[str, Any], per_page: int = SEARCH_PAGE_CAP
+    ) -> Iterator[IntercomConversation]:
+        for page in self.search_pages(query, per_page):
+            for item in page:
+                yield parse_conversation(item)
+
+    def search_pages(self, query: dict[str, Any], per_page: int = SEARCH_PAGE_CAP) -> Iterator[list[dict]]:
+        """The one page loop: follow `pages.next.starting_after` until there is none."""
+        pagination: dict[str, Any] = {"per_page": min(per_page, SEARCH_PAGE_CAP)}
+        seen: set[str] = set()
+        while True:
+            page = self.client.post_json("/conversations/search", {"query": query, "pagination": pagination})
+            yield list(page.get("conversations", []))
+            cursor = ((page.get("pages") or {}).get("next") or {}).get("starting_after")
+            if not cursor:
+                return
+            if cursor in seen:
+                raise FatalAPIError(SYSTEM, "search returned the same starting_after twice; stopping")
+            seen.add(cursor)
+            pagination = {"per_page": pagination["per_page"], "starting_after": cursor}
+
+    def conversation(self, conversation_id: str) -> IntercomConversation:
+        """One conversation with its parts (Intercom returns at most the 500 most recent)."""
+        return parse_conversation(self.client.get_json(f"/conversations/{conversation_id}"))
+
+    def add_note(self, conversation_id: str, html: str, marker: str) -> str:
+        """Add an admin note (never a reply the customer sees) once; returns the new part's id.
+
+        `marker` is text inside `html` that identifies this note: after a failed attempt the
+        conversation is read back and a note holding it counts as posted.
+        """
+        body = {"message_type": "note", "type": "admin", "admin_id": self.admin_id(), "body": html}
+        path = f"/conversations/{conversation_id}/reply"
+
+        def post() -> str:
+            answer = self.writer.post_json(path, body)
+            return _note_id(parse_conversation(answer), marker) or ""
+
+        return post_once(self.policy, post, lambda: _note_id(self.conversation(conversation_id), marker))
+
+
+def _note_id(conversation: IntercomConversation, marker: str) -> str | None:
+    for part in reversed(conversation.parts):
+        if part.part_type == "note" and marker in (part.body or ""):
+            return part.id
+    return None
+
+
+def parse_conversation(data: Mapping[str, Any]) -> IntercomConversation:
+    parts = data.get("conversation_parts") or {}
+    items = parts.get("conversation_parts") or []
+    return IntercomConversation(
+        id=str(data["id"]),
+        updated_at=int(data.get("updated_at") or 0),
+        custom_attributes=dict(data.get("custom_attributes") or {}),
+        parts=tuple(parse_part(p) for p in items),
+        parts_total=int(parts.get("total_count") or len(items)),
+    )
+
+
+def parse_part(data: Mapping[str, Any]) -> IntercomPart:
+    author = data.get("author") or {}
+    return IntercomPart(
+        id=str(data["id"]),
+        part_type=str(data.get("part_type") or ""),
+        author_type=author.get("type"),
+        author_id=str(author["id"]) if author.get("id") is not None else None,
+        author_name=author.get("name"),
+        body=data.get("body"),
+        created_at=int(data.get("created_at") or 0),
+        redacted=bool(data.get("redacted")),
+    )
