@@ -6,6 +6,7 @@ with one paragraph naming it and the fix, and a non-zero exit code, never a trac
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import typer
@@ -44,6 +45,7 @@ def run(
     config: Path | None = CONFIG_OPTION,
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the cell changes; write nothing."),
     show: int = typer.Option(200, help="Dry run: at most this many changes in the table."),
+    traceback: bool = typer.Option(False, "--traceback", help="Keep tracebacks in the console log."),
 ) -> None:
     """Run one job now. Progress is logged as each source is fetched and each sheet written."""
     from flows.deployments import deployment
@@ -52,6 +54,8 @@ def run(
         file = config_path(config)
         load_config(file)  # a config problem is reported before any API call
         flow = deployment(job).load_flow()
+        if not traceback:
+            hide_console_tracebacks()
         console.print(f"[bold]{job}[/bold]: running with {file}" + (" (dry run)" if dry_run else ""))
         report: RunReport = flow(config_path=str(file), dry_run=dry_run)
     except user_errors() as exc:
@@ -95,6 +99,32 @@ def user_errors() -> tuple[type[Exception], ...]:
     from flows.budgets import BudgetSyncFailed
 
     return (*USER_ERRORS, BudgetSyncFailed)
+
+
+class WithoutTraceback(logging.Formatter):
+    """Formats a record as `inner` does, minus its traceback: the console shows the failure's one-line
+    message (and the CLI its fix) while the Prefect API log handler still records the traceback."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return self.inner.format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
+def hide_console_tracebacks() -> None:
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in logging.root.manager.loggerDict)]
+    for handler in {h for logger in loggers for h in logger.handlers}:
+        if isinstance(handler, PrefectConsoleHandler) and not isinstance(handler.formatter, WithoutTraceback):
+            handler.setFormatter(WithoutTraceback(handler.formatter))
 
 
 def fail(exc: Exception) -> None:
