@@ -84,9 +84,9 @@ def read_people_overrides(sheet: Spreadsheet) -> tuple[list[PersonOverride], lis
 
 @task(name="fetch Jira issues", **READ)
 def fetch_jira(config: Config, worklogs_since: datetime) -> JiraData:
+    connector = jira_connector(config)  # refuses, naming the fix, a config without a jira section
     settings = config.jira
-    assert settings is not None  # jira_connector refuses a config without it, with the fix
-    connector = jira_connector(config)
+    assert settings is not None
     try:
         issues = connector.search_issues(
             jira_queries(settings),

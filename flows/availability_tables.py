@@ -7,7 +7,7 @@ the People tab, with the humans who type overrides into it).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from connectors.sheets import Column, ConditionalRule, Table
@@ -15,7 +15,7 @@ from connectors.sheets.table import Value
 from domain.actuals import percent_of_capacity
 from domain.allocation import Allocation, seconds_to_hours
 from domain.availability import team_sums
-from domain.people import NO_BAMBOOHR_MATCH, NO_JIRA_USER, Person, PersonOverride
+from domain.people import BAMBOOHR_KEY_PREFIX, NO_BAMBOOHR_MATCH, NO_JIRA_USER, Person, PersonOverride
 from domain.weeks import week_label
 from flows.availability_model import AvailabilityModel, PersonWeeks
 
@@ -245,8 +245,12 @@ PEOPLE_COLUMNS = [
 
 
 def people_table(people: Iterable[Person]) -> Table:
-    """Filled, never overwritten: a new person arrives with what the sources say; FTE %, weekly hours
-    and Exclude are left empty (empty = as the sources say) for a human to set."""
+    """Filled, never overwritten: a new person arrives with who they are and how they were matched.
+
+    The override columns (Team, FTE %, Weekly hours, Country, Exclude) start empty, meaning "as the
+    sources say": a found value written there would read back as a human override on every later
+    run and pin, say, a team BambooHR has since changed. The current team is in the other tabs.
+    """
     rows = [
         {
             PERSON_ID: p.key,
@@ -254,8 +258,6 @@ def people_table(people: Iterable[Person]) -> Table:
             EMAIL: p.email,
             JIRA_ACCOUNT: p.jira_account_id,
             EMPLOYEE_ID: p.employee_id,
-            TEAM: p.team,
-            COUNTRY: p.country,
             MATCH: match_text(p),
         }
         for p in people
@@ -278,19 +280,22 @@ def overrides_from_rows(rows: Iterable[Mapping[str, object]]) -> tuple[list[Pers
         if not key:
             continue
         try:
-            overrides.append(
-                PersonOverride.parse(
-                    key,
-                    employee_id=row.get(EMPLOYEE_ID),
-                    team=row.get(TEAM),
-                    fte=row.get(FTE),
-                    weekly_hours=row.get(WEEKLY_HOURS),
-                    country=row.get(COUNTRY),
-                    exclude=row.get(EXCLUDE),
-                )
+            override = PersonOverride.parse(
+                key,
+                employee_id=row.get(EMPLOYEE_ID),
+                team=row.get(TEAM),
+                fte=row.get(FTE),
+                weekly_hours=row.get(WEEKLY_HOURS),
+                country=row.get(COUNTRY),
+                exclude=row.get(EXCLUDE),
             )
         except ValueError as exc:
             warnings.append(f"{PEOPLE} tab: {exc}; this row's overrides are ignored until it is fixed")
+            continue
+        if override.employee_id == key.removeprefix(BAMBOOHR_KEY_PREFIX):
+            override = replace(override, employee_id=None)  # the sync's own fill, not a mapping
+        if override != PersonOverride(key):
+            overrides.append(override)  # a row with nothing typed must not keep a leaver on the map
     return overrides, warnings
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from prefect.artifacts import Artifact
 from prefect.states import Failed
 
 import connectors.http as http
@@ -128,6 +129,7 @@ def test_sync_writes_every_tab_counts_worklogs_keeps_human_edits_and_reruns_writ
     formula_cell = next(c for (c,) in summary if c.value == FORMULA)
     assert formula_cell.data_type == "s"
     assert any("no BambooHR match" in w for w in first.warnings)
+    assert_artifacts_published()
     capacity_before = sheet["Capacity"][names["heavy_person"]]["2026-W49"]
 
     edit(book, "People", "Person id", {
@@ -158,6 +160,15 @@ def test_sync_writes_every_tab_counts_worklogs_keeps_human_edits_and_reruns_writ
     third = run(environment)
     assert third.cells_written == 0 and book.stat().st_mtime_ns == unchanged
     assert len(read_book(book)["Sync log"]) == 2  # an unchanged run leaves the sheet alone
+
+
+def assert_artifacts_published() -> None:
+    summary = Artifact.get("sync-resource-availability-summary")
+    table = Artifact.get("sync-resource-availability-table")
+    link = Artifact.get("sync-resource-availability-sheet-resource-availability")
+    assert summary and "overbooked people" in str(summary.data) and "unestimated issues" in str(summary.data)
+    assert table and "Overbooked weeks" in str(table.data) and "Unscheduled hours" in str(table.data)
+    assert link and "resource-availability.xlsx)" in str(link.data)
 
 
 def test_unreachable_source_fails_the_run_before_any_sheet_is_touched(

@@ -125,12 +125,24 @@ def test_unmatched_jira_assignee_is_listed_and_flagged_not_dropped() -> None:
     assert rows(built["People"])["acc-ana"]["Match"] == "matched"
 
 
-def test_people_tab_is_filled_with_found_values_and_leaves_override_cells_empty() -> None:
+def test_people_tab_is_filled_with_who_people_are_and_leaves_override_cells_to_humans() -> None:
     people = tables()["People"]
     assert people.mode == "fill" and people.key == ("Person id",)
+    assert {"Team", "FTE %", "Weekly hours", "Country", "Exclude"} <= {c.name for c in people.columns}
     ana = rows(people)["acc-ana"]
-    assert ana | {"Name": "Ana Muster", "Employee id": "1", "Team": "Platform", "Country": "DE"} == ana
-    assert not {"FTE %", "Weekly hours", "Exclude"} & ana.keys()
+    assert ana == {"Person id": "acc-ana", "Name": "Ana Muster", "Email": "ana@org.example",
+                   "Jira account id": "acc-ana", "Employee id": "1", "Match": "matched"}  # fmt: skip
+
+
+def test_people_rows_with_nothing_typed_are_no_overrides() -> None:
+    overrides, _ = overrides_from_rows(
+        [
+            {"Person id": "acc-ana", "Name": "Ana Muster", "Employee id": "1", "Team": ""},
+            {"Person id": "bamboohr:7", "Name": "Leaver", "Employee id": 7.0},  # the sync's own fill
+            {"Person id": "acc-kim", "Employee id": "2"},  # a human mapping
+        ]
+    )
+    assert [(o.key, o.employee_id) for o in overrides] == [("acc-ana", "1"), ("acc-kim", "2")]
 
 
 def test_overrides_typed_into_people_change_capacity_team_and_who_is_planned() -> None:
