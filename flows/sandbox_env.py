@@ -131,7 +131,7 @@ def _config(env: SandboxEnvironment, out_dir: Path, sheets: str, jira_mode: str)
         "availability": {"spreadsheet": "resource-availability"},
         "budgets": {
             "period": "quarter",
-            "allowance_per_head": 60,
+            "allowance_per_head": 150,
             "currency": env.dataset.get("currency", "EUR"),
             "ledger": {"spreadsheet": f"budgets{separator}ledger", "tab": "Ledger"},
             "overview_spreadsheet": f"budgets{separator}overview",
