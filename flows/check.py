@@ -19,8 +19,6 @@ from flows.clients import bamboohr_client, google_credentials, jira_connector, o
 from flows.config import Config, ConfigError, SecretRef, config_path, load_config
 from flows.layouts import SheetLayout, expected_layouts
 
-INTERCOM_VERSION = "2.14"
-
 
 @dataclass(frozen=True)
 class Probe:
@@ -130,19 +128,13 @@ def bamboohr_ping(config: Config) -> str:
 
 
 def intercom_whoami(config: Config) -> str:
-    from connectors.http import ApiClient, register_secret
+    from flows.comments import intercom_connector
 
-    settings = config.intercom
-    assert settings is not None
-    token = settings.token.resolve().get_secret_value()
-    register_secret(token)
-    client = ApiClient(
-        "Intercom",
-        settings.base_url,
-        headers={"Authorization": f"Bearer {token}", "Intercom-Version": INTERCOM_VERSION},
-        hints={401: "check INTERCOM_ACCESS_TOKEN (Developer Hub → your app → Authentication)"},
-    )
-    admin = client.get_json("/me") or {}
+    connector = intercom_connector(config)
+    try:
+        admin = connector.client.get_json("/me") or {}
+    finally:
+        connector.client.session.close()
     return f"authenticated as {admin.get('name') or admin.get('email') or 'an admin'}"
 
 
@@ -176,6 +168,9 @@ def sheet_probes(config: Config, layout: SheetLayout) -> Iterator[Probe]:
 
 
 def access_detail(sheet: Spreadsheet, layout: SheetLayout) -> str:
+    workbook = getattr(sheet.backend, "path", None)  # local backend: absent until the first run
+    if workbook is not None and not workbook.exists():
+        return f"{workbook} does not exist yet: the first run creates it"
     return f"'{sheet.title}' ({layout.key}) readable"
 
 
