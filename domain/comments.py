@@ -125,6 +125,10 @@ def untagged_document(html: str, tag: str | None) -> Node | None:
     if first is None or not first["text"].lstrip().lower().startswith(tag.lower()):
         return None
     first["text"] = first["text"].lstrip()[len(tag) :].lstrip()
+    document = _without_empty_text(document)
+    following = _first_text(document)  # "<b>#jira</b> text": the words after the tag start here
+    if following is not None:
+        following["text"] = following["text"].lstrip()
     return _without_empty_text(document)
 
 

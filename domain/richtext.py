@@ -104,7 +104,8 @@ class _AdfBuilder(HTMLParser):
         if self.inline is None and not data.strip():
             return
         content = self._inline().setdefault("content", [])
-        if not content or content[-1]["type"] == "hardBreak":
+        after_space = bool(content) and content[-1]["type"] == "text" and content[-1]["text"].endswith(" ")
+        if not content or content[-1]["type"] == "hardBreak" or after_space:
             data = data.lstrip()
         if data:
             self._append_text(data)

@@ -6,7 +6,8 @@ Endpoints: `GET /me`, `GET /admins`, `POST /conversations/search` (query languag
 `POST /conversations/{id}/reply` (admin comment, note or quick reply; contact comment).
 Bearer auth; errors are Intercom's `error.list`; every answer carries `X-RateLimit-Limit`,
 `-Remaining` and `-Reset` (unix time), counted over 10-second windows, and 429 once spent.
-The state records every reply's `message_type` and the `Intercom-Version` header of each request.
+The state records every reply's `message_type` and the `Intercom-Version` header of each request;
+`forced_429` and `fail_after_reply` inject one-shot faults.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class IntercomState:
     versions_seen: Counter[str] = field(default_factory=Counter)
     rate_limited: int = 0  # 429s answered
     forced_429: int = 0  # answer the next N requests with 429 whatever the budget
+    fail_after_reply: int = 0  # store the next N replies, then answer 500 (the client cannot tell)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -173,6 +175,9 @@ def create_app(state: IntercomState) -> FastAPI:
     async def reply(conversation_id: str, request: Request) -> dict[str, Any]:
         target = find(state, conversation_id)
         add_reply(state, target, await json_object(request))
+        if state.fail_after_reply:
+            state.fail_after_reply -= 1
+            raise IntercomError(500, "server_error", "Injected fault after the reply was stored")
         return conversation_body(state, target, parts=True)
 
     return app

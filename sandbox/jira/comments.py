@@ -38,6 +38,7 @@ class CommentStore:
 
     by_issue: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     next_id: int = 10000
+    fail_after_create: int = 0  # store the next N new comments, then answer 503 (the client cannot tell)
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -111,6 +112,9 @@ def register_comment_routes(app: FastAPI, state: JiraState, check_access: Any) -
         check_access(state, version, request)
         issue = issue_of(state, key)
         comment = store.add(issue["id"], new_comment(state, version, await request_json(request)))
+        if store.fail_after_create:
+            store.fail_after_create -= 1
+            raise CommentError(503, "Injected fault after the comment was stored.")
         return render(state, version, issue, comment, expand_of(request), str(request.base_url))
 
     @app.get(prefix + "/issue/{key}/comment/{comment_id}")
