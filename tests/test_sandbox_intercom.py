@@ -1,0 +1,209 @@
+"""The Intercom stand-in against the 2.14 spec, with plain requests (not opsheets' connector)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from sandbox.core import RunningService
+from sandbox.intercom import IntercomState, start_intercom_sandbox
+
+TOKEN = "sandbox-intercom-token"
+HEADERS = {"Authorization": f"Bearer {TOKEN}", "Intercom-Version": "2.14"}
+
+
+def dataset(conversations: int = 3, parts: int = 3) -> dict[str, Any]:
+    admins = [
+        {"id": "7001", "name": "Bridge", "email": "b@x.io"},
+        {"id": "7002", "name": "Sam", "email": "s@x.io"},
+    ]
+    items = []
+    for n in range(conversations):
+        items.append({
+            "id": str(100 + n), "created_at": 1000 + n, "updated_at": 2000 + 10 * n, "state": "open",
+            "contact": {"id": f"c{n}", "name": "Customer", "email": "c@x.io"},
+            "custom_attributes": {"jira_issue_key": f"PLAT-{n}"} if n % 2 == 0 else {},
+            "parts": [{"id": str(10_000 * (n + 1) + p), "part_type": "comment" if p % 2 == 0 else "note",
+                       "author": {"type": "user" if p == 0 else "admin", "id": f"c{n}" if p == 0 else "7002"},
+                       "body": f"<p>part {p}</p>", "created_at": 1000 + p} for p in range(parts)],
+        })  # fmt: skip
+    return {"intercom": {"admins": admins, "conversations": items}}
+
+
+@pytest.fixture
+def sandbox() -> Iterator[tuple[RunningService, IntercomState]]:
+    service, state = start_intercom_sandbox(dataset(), token=TOKEN)
+    with service:
+        yield service, state
+
+
+def call(service: RunningService, method: str, path: str, **kw: Any) -> requests.Response:
+    return requests.request(method, service.url + path, headers=kw.pop("headers", HEADERS), timeout=5, **kw)
+
+
+def search(service: RunningService, query: dict, **pagination: Any) -> requests.Response:
+    return call(service, "POST", "/conversations/search", json={"query": query, "pagination": pagination})
+
+
+def test_bearer_token_is_required(sandbox: tuple[RunningService, IntercomState]) -> None:
+    service, _ = sandbox
+    answer = call(service, "GET", "/me", headers={"Authorization": "Bearer wrong"})
+    assert answer.status_code == 401
+    assert answer.json()["type"] == "error.list" and answer.json()["errors"][0]["code"] == "unauthorized"
+
+
+def test_me_and_admins(sandbox: tuple[RunningService, IntercomState]) -> None:
+    service, _ = sandbox
+    assert call(service, "GET", "/me").json()["id"] == "7001"
+    admins = call(service, "GET", "/admins").json()
+    assert admins["type"] == "admin.list" and [a["id"] for a in admins["admins"]] == ["7001", "7002"]
+
+
+def test_version_header_is_recorded_and_checked(sandbox: tuple[RunningService, IntercomState]) -> None:
+    service, state = sandbox
+    call(service, "GET", "/me")
+    call(service, "GET", "/me", headers={"Authorization": f"Bearer {TOKEN}"})
+    bad = call(service, "GET", "/me", headers={**HEADERS, "Intercom-Version": "9.9"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["code"] == "intercom_version_invalid"
+    assert state.versions_seen == {"2.14": 1, "(none)": 1, "9.9": 1}
+
+
+def test_search_filters_and_groups(sandbox: tuple[RunningService, IntercomState]) -> None:
+    service, _ = sandbox
+
+    def ids(query: dict) -> list[str]:
+        answer = search(service, query)
+        assert answer.status_code == 200, answer.text
+        return [c["id"] for c in answer.json()["conversations"]]
+
+    linked = {"field": "custom_attributes.jira_issue_key", "operator": "!=", "value": None}
+    assert ids(linked) == ["100", "102"]
+    assert ids({"field": "updated_at", "operator": ">", "value": "2010"}) == ["101", "102"]  # inclusive
+    assert ids({"field": "custom_attributes.jira_issue_key", "operator": "IN", "value": ["PLAT-2"]}) == [
+        "102"
+    ]
+    assert ids({"field": "custom_attributes.jira_issue_key", "operator": "^", "value": "plat"}) == [
+        "100",
+        "102",
+    ]
+    recent_or_linked = {"operator": "OR", "value": [{"field": "updated_at", "operator": ">", "value": 2011},
+                                                    {"operator": "AND", "value": [linked]}]}  # fmt: skip
+    assert ids(recent_or_linked) == ["100", "102"]
+    assert search(service, recent_or_linked).json()["conversations"][0].get("conversation_parts") is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"field": "updated_at", "operator": ">", "value": "yesterday"},
+        {"field": "updated_at", "operator": "!=", "value": 5},
+        {"field": "state", "operator": "LIKE", "value": "open"},
+        {"operator": "XOR", "value": [{"field": "state", "operator": "=", "value": "open"}]},
+        {"operator": "AND", "value": [{"operator": "OR", "value": [{"operator": "AND", "value": [
+            {"field": "state", "operator": "=", "value": "open"}]}]}]},  # three levels deep
+        {"operator": "AND", "value": [{"field": "state", "operator": "=", "value": "open"}] * 16},
+    ],
+)  # fmt: skip
+def test_search_refuses_queries_it_cannot_run(
+    sandbox: tuple[RunningService, IntercomState], query: dict
+) -> None:
+    answer = search(sandbox[0], query)
+    assert answer.status_code == 400 and answer.json()["type"] == "error.list"
+
+
+def test_search_pages_hold_at_most_150_and_chain_with_starting_after() -> None:
+    service, _ = start_intercom_sandbox(dataset(conversations=320, parts=1), token=TOKEN)
+    with service:
+        everything = {"field": "updated_at", "operator": ">", "value": 0}
+        seen, pages, cursor = [], [], None
+        while True:
+            pagination = {"per_page": 500} | ({"starting_after": cursor} if cursor else {})
+            page = search(service, everything, **pagination).json()
+            pages.append(page["pages"])
+            seen += [c["id"] for c in page["conversations"]]
+            cursor = page["pages"].get("next", {}).get("starting_after")
+            if not cursor:
+                break
+        assert [p["per_page"] for p in pages] == [150, 150, 150] and pages[0]["total_pages"] == 3
+        assert [p["page"] for p in pages] == [1, 2, 3] and page["total_count"] == 320
+        assert seen == sorted(seen, key=int) and len(set(seen)) == 320
+        other = search(
+            service,
+            {"field": "state", "operator": "=", "value": "open"},
+            starting_after=pages[0]["next"]["starting_after"],
+        )
+        assert other.status_code == 400  # a cursor belongs to its query
+
+
+def test_conversation_returns_the_500_most_recent_parts() -> None:
+    service, _ = start_intercom_sandbox(dataset(conversations=1, parts=620), token=TOKEN)
+    with service:
+        body = call(service, "GET", "/conversations/100").json()
+        parts = body["conversation_parts"]
+        assert parts["total_count"] == 619  # the first message is the conversation's source
+        assert len(parts["conversation_parts"]) == 500
+        assert parts["conversation_parts"][-1]["body"] == "<p>part 619</p>"
+        assert body["source"]["body"] == "<p>part 0</p>" and body["custom_attributes"] == {
+            "jira_issue_key": "PLAT-0"
+        }
+        plain = call(service, "GET", "/conversations/100", params={"display_as": "plaintext"}).json()
+        assert plain["conversation_parts"]["conversation_parts"][-1]["body"] == "part 619"
+        assert call(service, "GET", "/conversations/999").json()["errors"][0]["code"] == "not_found"
+
+
+def test_reply_adds_a_part_of_the_requested_type(sandbox: tuple[RunningService, IntercomState]) -> None:
+    service, state = sandbox
+    note = {"message_type": "note", "type": "admin", "admin_id": "7002", "body": "<p>internal</p>"}
+    answer = call(service, "POST", "/conversations/101/reply", json=note)
+    assert answer.status_code == 200
+    last = answer.json()["conversation_parts"]["conversation_parts"][-1]
+    assert last["part_type"] == "note" and last["author"] == {"type": "admin", "id": "7002", "name": "Sam",
+                                                              "email": "s@x.io"}  # fmt: skip
+    assert answer.json()["updated_at"] >= last["created_at"] > 2010
+    user = {"message_type": "comment", "type": "user", "intercom_user_id": "c1", "body": "thanks"}
+    assert call(service, "POST", "/conversations/101/reply", json=user).status_code == 200
+    assert state.replies == [("101", "note"), ("101", "comment")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"message_type": "note", "type": "admin", "body": "<p>x</p>"},  # no admin_id
+        {"message_type": "note", "type": "admin", "admin_id": "404", "body": "<p>x</p>"},
+        {"message_type": "note", "type": "admin", "admin_id": "7002", "body": " "},
+        {"message_type": "note", "type": "user", "intercom_user_id": "c1", "body": "x"},
+        {"message_type": "comment", "type": "user", "body": "x"},
+        {"message_type": "whisper", "type": "admin", "admin_id": "7002", "body": "x"},
+    ],
+)
+def test_reply_validates_the_request(sandbox: tuple[RunningService, IntercomState], body: dict) -> None:
+    service, state = sandbox
+    answer = call(service, "POST", "/conversations/101/reply", json=body)
+    assert answer.status_code == 400 and answer.json()["type"] == "error.list"
+    assert state.replies == []
+
+
+def test_rate_limit_headers_and_429_once_the_window_is_spent() -> None:
+    service, state = start_intercom_sandbox(dataset(), token=TOKEN, rate_limit=3, window_s=60)
+    with service:
+        answers = [call(service, "GET", "/me") for _ in range(4)]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429]
+        assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
+        assert all(a.headers["X-RateLimit-Limit"] == "3" for a in answers)
+        reset = int(answers[0].headers["X-RateLimit-Reset"])
+        assert all(int(a.headers["X-RateLimit-Reset"]) == reset for a in answers)
+        assert answers[3].json()["errors"][0]["code"] == "rate_limit_exceeded"
+        assert "Retry-After" not in answers[3].headers and state.rate_limited == 1
+
+
+def test_one_shot_faults(sandbox: tuple[RunningService, IntercomState]) -> None:
+    service, state = sandbox
+    state.forced_429 = 1
+    assert [call(service, "GET", "/me").status_code for _ in range(2)] == [429, 200]
+    state.fail_after_reply = 1
+    note = {"message_type": "note", "type": "admin", "admin_id": "7002", "body": "<p>x</p>"}
+    assert call(service, "POST", "/conversations/100/reply", json=note).status_code == 500
+    assert [p["body"] for p in state.notes("100")][-1] == "<p>x</p>"  # stored all the same
