@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from domain.records import JiraIssue, Sprint
 from domain.weeks import days_between, week_friday
@@ -20,12 +20,16 @@ END_FIX_VERSION = "fix version"
 END_NONE = "none"
 
 
+PLANNING_LIMIT_DAYS = 3 * 366  # beyond this, an end date is treated as "far away", not planned per day
+
+
 @dataclass(frozen=True)
 class Window:
     """When an issue's hours may land: `start`..`spread_end`, both included.
 
     `end` is the issue's own end as its source says (possibly past); `spread_end` differs from it only
-    for an overdue issue, which is squeezed into the rest of the current week.
+    for an overdue issue, which is squeezed into the rest of the current week, and for an end beyond
+    the planning limit (a typo like 2099), which is spread up to the limit instead of over decades.
     """
 
     start: date
@@ -79,7 +83,8 @@ def plan_window(issue: JiraIssue, today: date) -> Window:
         return Window(start, None, source, None, overdue=False)
     if end < today:
         return Window(today, end, source, week_friday(today), overdue=True)
-    return Window(start, end, source, end, overdue=False)
+    limit = today + timedelta(days=PLANNING_LIMIT_DAYS)
+    return Window(min(start, limit), end, source, min(end, limit), overdue=False)
 
 
 def open_sprint(sprints: Iterable[Sprint]) -> Sprint | None:

@@ -191,7 +191,7 @@ def _person_for_jira_user(
     if mapped_id:
         flags.append(f"People tab maps to employee id {mapped_id}, which BambooHR does not have")
     if not user.email:
-        flags.append("Jira hides this user's email: map the account to an employee id in the People tab")
+        flags.append("Jira hides this user's email, so it cannot be matched by email")
     return Person(
         key=user.account_id,
         name=user.name,

@@ -330,3 +330,18 @@ def test_spread_keeps_every_hour_even_with_a_vanishing_capacity_share() -> None:
     placed = spread(1 / 3, {first: 1e-300, second: 8.0}, first, second)
     assert sum(placed.values()) == pytest.approx(1 / 3, abs=1e-12)
     assert all(hours > 0 for hours in placed.values())
+
+
+def test_far_future_due_date_is_spread_up_to_the_planning_limit() -> None:
+    from domain.allocation import PLANNING_LIMIT_DAYS, plan_window
+    from domain.records import JiraIssue
+
+    today = date(2026, 11, 26)
+    issue = JiraIssue(
+        key="X-1", summary="typo in due date", status="To Do", project="X",
+        assignee_account_id="a", assignee_name="A", assignee_email=None,
+        original_seconds=3600, remaining_seconds=3600, spent_seconds=0, due=date(2099, 1, 1),
+    )  # fmt: skip
+    window = plan_window(issue, today)
+    assert window.end == date(2099, 1, 1)
+    assert window.spread_end == today + timedelta(days=PLANNING_LIMIT_DAYS)

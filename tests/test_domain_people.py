@@ -102,7 +102,7 @@ def test_unmatched_jira_user_is_kept_and_flagged() -> None:
     assert not ghost.matched
     assert ghost.employee_id is None
     assert ghost.flags[0] == NO_BAMBOOHR_MATCH
-    assert "map the account" in ghost.flags[1]
+    assert ghost.flags[1] == "Jira hides this user's email, so it cannot be matched by email"
 
 
 def test_override_maps_a_hidden_email_account_and_its_fields_win() -> None:
