@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from typing import Any
@@ -161,7 +160,7 @@ def _add_values_routes(app: FastAPI, state: SheetsState) -> None:
 def _write_many(state: SheetsState, spreadsheet_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """Written to a copy that replaces the original, so one bad range leaves the spreadsheet as it was."""
     option = _input_option(body.get("valueInputOption"))
-    trial = copy.deepcopy(state.book(spreadsheet_id))
+    trial = state.book(spreadsheet_id).copy()
     results = []
     for item in body.get("data") or []:
         sheet, bounds = trial.resolve(str(item.get("range", "")))

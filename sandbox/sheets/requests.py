@@ -11,10 +11,12 @@ from sandbox.sheets.errors import SheetsError, invalid
 from sandbox.sheets.model import (
     DEFAULT_COLUMNS,
     DEFAULT_ROWS,
+    Cell,
     Sheet,
     Spreadsheet,
     apply_mask,
     apply_paths,
+    json_copy,
     mask_paths,
     new_sheet,
     set_cell,
@@ -29,7 +31,7 @@ def apply_batch(
     book: Spreadsheet, requests: list[dict[str, Any]]
 ) -> tuple[Spreadsheet, list[dict[str, Any]]]:
     """Returns the changed copy and one reply per request ({} where Google sends none)."""
-    trial = copy.deepcopy(book)
+    trial = book.copy()
     replies = []
     for i, request in enumerate(requests):
         if not isinstance(request, dict) or len(request) != 1:
@@ -134,8 +136,13 @@ def update_spreadsheet_properties(book: Spreadsheet, body: dict[str, Any]) -> Re
 def repeat_cell(book: Spreadsheet, body: dict[str, Any]) -> Reply:
     box = grid_box(book, body.get("range"))
     paths, source = mask_paths(body.get("fields")), body.get("cell") or {}
+    blank: Cell = {}
+    apply_paths(blank, source, paths)  # what every untouched cell becomes: computed once, shared
     for r, c in box.cells():
-        _update_cell(box.sheet, r, c, source, paths)
+        if (r, c) in box.sheet.cells:
+            _update_cell(box.sheet, r, c, source, paths)
+        else:
+            set_cell(box.sheet, r, c, blank)
     return None
 
 
@@ -165,7 +172,7 @@ def update_cells(book: Spreadsheet, body: dict[str, Any]) -> Reply:
 
 
 def _update_cell(sheet: Sheet, row: int, col: int, source: dict[str, Any], paths: list[list[str]]) -> None:
-    cell = copy.deepcopy(sheet.cells.get((row, col), {}))
+    cell = json_copy(sheet.cells.get((row, col), {}))
     apply_paths(cell, source, paths)
     set_cell(sheet, row, col, cell)
 
