@@ -65,5 +65,7 @@ def comment_bridge_markdown(report: RunReport) -> str:
     else:
         columns = list(report.table[0])
         lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in report.table]
+        lines += [
+            "| " + " | ".join(str(row[c]).replace("|", "\\|") for c in columns) + " |" for row in report.table
+        ]
     return "\n".join(lines) + "\n"

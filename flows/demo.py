@@ -55,5 +55,5 @@ def print_summary(console: Console, reports: list[RunReport], out_dir: Path) -> 
         console.print(table)
     console.print(f"\nWorkbooks and dataset written under [bold]{out_dir.resolve()}[/bold]:")
     for path in sorted(out_dir.rglob("*")):
-        if path.is_file() and path.suffix in (".xlsx", ".json", ".md"):
+        if path.is_file() and path.suffix in (".xlsx", ".json", ".md") and not path.name.startswith("."):
             console.print(f"  {path.relative_to(out_dir)}")

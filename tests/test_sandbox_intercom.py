@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
 import requests
 
 from sandbox.core import RunningService
+from sandbox.demo_org import generate
 from sandbox.intercom import IntercomState, start_intercom_sandbox
 
 TOKEN = "sandbox-intercom-token"
@@ -207,3 +209,31 @@ def test_one_shot_faults(sandbox: tuple[RunningService, IntercomState]) -> None:
     note = {"message_type": "note", "type": "admin", "admin_id": "7002", "body": "<p>x</p>"}
     assert call(service, "POST", "/conversations/100/reply", json=note).status_code == 500
     assert [p["body"] for p in state.notes("100")][-1] == "<p>x</p>"  # stored all the same
+
+
+def test_support_data_leaves_the_rest_of_the_demo_dataset_as_it_was() -> None:
+    def without_support(data: dict[str, Any]) -> dict[str, Any]:
+        for issue in data["jira"]["issues"]:
+            issue.pop("comments", None)
+        data.pop("intercom")
+        return data
+
+    day = date(2026, 11, 26)
+    few, many = (
+        generate(today=day, issues=60, conversations=0),
+        generate(today=day, issues=60, conversations=20),
+    )
+    assert few["intercom"]["conversations"] == [] and len(many["intercom"]["conversations"]) == 20
+    assert without_support(few) == without_support(many)
+
+
+def test_demo_conversations_pin_the_shapes_the_bridge_must_survive() -> None:
+    data = generate(today=date(2026, 11, 26), issues=60, conversations=6)
+    links = [c["custom_attributes"].get("jira_issue_key") for c in data["intercom"]["conversations"]]
+    keys = {i["key"] for i in data["jira"]["issues"]}
+    assert links[0] not in keys and links[1] is None and links[2] == ""
+    assert set(links[3:]) <= keys and len(set(links[3:])) == 3
+    commented = {i["key"] for i in data["jira"]["issues"] if i.get("comments")}
+    assert set(links[3:]) <= commented
+    ids = [c["id"] for i in data["jira"]["issues"] for c in i.get("comments", [])]
+    assert len(ids) == len(set(ids))
