@@ -15,6 +15,8 @@ from typing import Any, Protocol
 import openpyxl
 import requests
 from google.oauth2.credentials import Credentials
+from openpyxl.chart import BarChart, Reference
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from connectors.http import RetryPolicy
 from connectors.sheets import Spreadsheet, open_google, open_workbook
@@ -46,6 +48,12 @@ class Harness(Protocol):
     def requests(self) -> int: ...
     def writes(self) -> int: ...
     def is_formula(self, tab: str, row: int, col: int) -> bool: ...
+    def charts(self, tab: str) -> list[ChartSeen]: ...
+    def add_human_chart(self, tab: str, title: str) -> None: ...
+
+
+# (title, "column"|"bar", category range, series ranges), ranges in A1 with the header row included
+ChartSeen = tuple[str, str, str, tuple[str, ...]]
 
 
 def rows_of(grid: list[list[Any]]) -> list[list[Any]]:
@@ -104,6 +112,16 @@ class WorkbookHarness:
 
     def is_formula(self, tab: str, row: int, col: int) -> bool:
         return openpyxl.load_workbook(self.path)[tab].cell(row=row + 1, column=col + 1).data_type == "f"
+
+    def charts(self, tab: str) -> list[ChartSeen]:
+        return [_seen_xlsx(chart) for chart in openpyxl.load_workbook(self.path)[tab]._charts]
+
+    def add_human_chart(self, tab: str, title: str) -> None:
+        with self._edit() as wb:
+            chart = BarChart()
+            chart.title = title
+            chart.add_data(Reference(wb[tab], min_col=3, min_row=1, max_row=2), titles_from_data=True)
+            wb[tab].add_chart(chart, "P20")
 
 
 class GoogleHarness:
@@ -167,6 +185,57 @@ class GoogleHarness:
 
     def is_formula(self, tab: str, row: int, col: int) -> bool:
         return self.state.is_formula(self.key, tab, row, col)
+
+    def charts(self, tab: str) -> list[ChartSeen]:
+        return [_seen_google(c["spec"]) for c in self.state.sheet_metadata(self.key, tab).get("charts", [])]
+
+    def add_human_chart(self, tab: str, title: str) -> None:
+        box = {"sheetId": self._sheet_id(tab), "startRowIndex": 0, "endRowIndex": 2}
+        box |= {"startColumnIndex": 2, "endColumnIndex": 3}
+        basic = {"chartType": "LINE", "series": [{"series": {"sourceRange": {"sources": [box]}}}]}
+        chart = {"spec": {"title": title, "basicChart": basic}, "position": {"sheetId": self._sheet_id(tab)}}
+        self._human("POST", ":batchUpdate", json={"requests": [{"addChart": {"chart": chart}}]})
+
+
+def _a1_column(col: int, first_row: int, last_row: int) -> str:
+    """1-based rows."""
+    letter = get_column_letter(col + 1)
+    return f"{letter}{first_row}:{letter}{last_row}"
+
+
+def _seen_google(spec: dict[str, Any]) -> ChartSeen:
+    basic = spec["basicChart"]
+
+    def a1(data: dict[str, Any]) -> str:
+        (box,) = data["sourceRange"]["sources"]
+        assert box["endColumnIndex"] == box["startColumnIndex"] + 1
+        return _a1_column(box["startColumnIndex"], box["startRowIndex"] + 1, box["endRowIndex"])
+
+    series = tuple(a1(s["series"]) for s in basic["series"])
+    if not basic.get("domains"):
+        return spec["title"], basic["chartType"].lower(), "", series
+    assert basic.get("headerCount") == 1  # the first row of each range names the series
+    (domain,) = basic["domains"]
+    return spec["title"], basic["chartType"].lower(), a1(domain["domain"]), series
+
+
+def _seen_xlsx(chart: Any) -> ChartSeen:
+    def box(formula: str) -> tuple[int, int, int, int]:
+        return range_boundaries(formula.split("!")[-1].replace("$", ""))
+
+    def a1(name_ref: str, values_ref: str) -> str:
+        name, values = box(name_ref), box(values_ref)
+        assert name[0] == name[2] == values[0] == values[2] and name[1] + 1 == values[1]
+        return _a1_column(values[0] - 1, name[1], values[3])
+
+    title = "".join(r.t for p in chart.title.tx.rich.p for r in p.r)
+    first = chart.series[0]
+    series = tuple(a1(s.tx.strRef.f, s.val.numRef.f) for s in chart.series)
+    kind = {"col": "column", "bar": "bar"}[chart.type]
+    if first.cat is None:
+        return title, kind, "", series
+    category = box((first.cat.numRef or first.cat.strRef).f)
+    return title, kind, _a1_column(category[0] - 1, category[1] - 1, category[3]), series
 
 
 def running_sandbox() -> Iterator[tuple[RunningService, SheetsState]]:

@@ -7,6 +7,7 @@ shared HTTP layer); the workbook runs through openpyxl on a temp file.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from connectors.sheets import (
     SYNC_STATUS,
+    ChartSpec,
     Column,
     ConditionalRule,
     SheetLayoutError,
@@ -59,6 +61,13 @@ def table(keys: list[str], version: int = 1) -> Table:
     ]
     rules = [ConditionalRule("negative", ("Cost",))]
     return Table("Budget", COLUMNS, key=("Key",), rows=rows, rules=rules)
+
+
+CHART = ChartSpec("Hours and cost", category="Name", series=("Hours", "Cost"))
+
+
+def charted(keys: list[str]) -> Table:
+    return replace(table(keys), chart=CHART)
 
 
 @pytest.fixture(params=["workbook", "google"])
@@ -242,3 +251,35 @@ def test_fill_mode_tab_keeps_human_edits_and_only_appends(harness: Harness) -> N
     ]
     rows = harness.sheet.read_rows("People", required=("Email",))
     assert rows[0] == (2, {"Email": "ann@x", "Name": "Ann", "Hours per week": 32})
+
+
+def test_chart_covers_the_rows_and_is_replaced_not_duplicated(harness: Harness) -> None:
+    first = harness.sheet.sync([charted(["a", "b", "c"])], today=TODAY)
+    assert harness.charts("Budget") == [("Hours and cost", "column", "B1:B4", ("C1:C4", "D1:D4"))]
+    assert first.tabs[0].chart_replaced
+
+    writes = harness.writes()
+    rerun = harness.sheet.sync([charted(["a", "b", "c"])], today=TODAY)
+    assert harness.writes() == writes and not rerun.tabs[0].chart_replaced
+
+    harness.add_human_chart("Budget", "My own chart")
+    harness.sheet.sync([charted(["a", "b", "c", "d", "e"])], today=TODAY)
+    ours = [c for c in harness.charts("Budget") if c[0] == "Hours and cost"]
+    assert ours == [("Hours and cost", "column", "B1:B6", ("C1:C6", "D1:D6"))]
+    assert [c[0] for c in harness.charts("Budget")].count("My own chart") == 1
+
+    harness.insert_column("Budget", 1)  # a human column before Name moves every owned column right
+    harness.sheet.sync([charted(["a", "b"])], today=TODAY)
+    ours = [c for c in harness.charts("Budget") if c[0] == "Hours and cost"]
+    assert ours == [("Hours and cost", "column", "C1:C3", ("D1:D3", "E1:E3"))]
+    writes = harness.writes()
+    harness.sheet.sync([charted(["a", "b"])], today=TODAY)
+    assert harness.writes() == writes
+
+
+def test_chart_goes_when_the_table_has_no_rows_and_a_human_chart_stays(harness: Harness) -> None:
+    harness.sheet.sync([charted(["a", "b"])], today=TODAY)
+    harness.add_human_chart("Budget", "My own chart")
+    result = harness.sheet.sync([charted([])], today=TODAY)
+    assert [c[0] for c in harness.charts("Budget")] == ["My own chart"]
+    assert result.tabs[0].chart_replaced

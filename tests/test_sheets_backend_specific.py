@@ -30,7 +30,7 @@ from tests.sheets_fixtures import (
     SandboxCredentials,
     running_sandbox,
 )
-from tests.test_sheet_backends import COLUMNS, TODAY, by_key, column, table
+from tests.test_sheet_backends import COLUMNS, TODAY, by_key, charted, column, table
 
 # ---- Google only -------------------------------------------------------------------------------
 
@@ -86,6 +86,29 @@ def test_google_layout_is_applied_once_and_replaced_not_duplicated(
     harness.sheet.sync([wider], today=TODAY)
     meta = state.sheet_metadata(key, "Budget")
     assert len(meta["conditionalFormats"]) == 1 and len(meta["protectedRanges"]) == 7
+
+
+def test_google_chart_rides_in_the_one_structural_batch(sandbox: tuple[RunningService, SheetsState]) -> None:
+    service, state = sandbox
+    harness = google(sandbox)
+    harness.sheet.sync([charted(["a", "b"])], today=TODAY)
+    (old,) = state.sheet_metadata(harness.key, "Budget")["charts"]
+    harness.sheet.sync([charted(["a", "b", "c"])], today=TODAY)  # one more row: the chart is re-laid out
+    structural = [e.body for e in settled_log(service, state) if e.path.endswith(":batchUpdate")]
+    structural = [b for b in structural if "requests" in b]
+    assert len(structural) == 2  # one per sync, the chart inside it
+    kinds = [[next(iter(r)) for r in body["requests"]] for body in structural]
+    assert kinds[0].count("addChart") == 1 and "deleteEmbeddedObject" not in kinds[0]
+    assert kinds[1].count("addChart") == 1 and kinds[1].count("deleteEmbeddedObject") == 1
+    add = next(r["addChart"]["chart"] for r in structural[1]["requests"] if "addChart" in r)
+    assert add["spec"]["basicChart"]["chartType"] == "COLUMN"
+    anchor = add["position"]["overlayPosition"]["anchorCell"]
+    assert (anchor["rowIndex"], anchor["columnIndex"]) == (0, 7)  # beside Key..Sync status (A:F), G spare
+    deleted = next(
+        r["deleteEmbeddedObject"] for r in structural[1]["requests"] if "deleteEmbeddedObject" in r
+    )
+    assert deleted == {"objectId": old["chartId"]}
+    assert len(state.sheet_metadata(harness.key, "Budget")["charts"]) == 1
 
 
 def test_google_write_quota_is_waited_out_without_lost_or_doubled_writes(tmp_path: Path) -> None:
@@ -165,6 +188,14 @@ def test_workbook_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         sheet.sync([table(["a", "b"])], today=TODAY)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
+
+
+def test_workbook_chart_sits_beside_the_table_with_visible_axes(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    open_workbook(path).sync([charted(["a", "b"])], today=TODAY)
+    (chart,) = openpyxl.load_workbook(path)["Budget"]._charts
+    assert (chart.anchor._from.col, chart.anchor._from.row) == (7, 0)  # H1: A:F is the table, G spare
+    assert chart.x_axis.delete is False and chart.y_axis.delete is False
 
 
 def test_workbook_layout_and_text_cells(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from connectors.sheets.spreadsheet import CellChange, Spreadsheet, SyncResult, T
 from connectors.sheets.table import (
     MEMORY_TAB,
     SYNC_STATUS,
+    ChartSpec,
     Column,
     ConditionalRule,
     SheetAccessDenied,
@@ -19,6 +20,7 @@ __all__ = [
     "MEMORY_TAB",
     "SYNC_STATUS",
     "CellChange",
+    "ChartSpec",
     "Column",
     "ConditionalRule",
     "SheetAccessDenied",

@@ -1,7 +1,7 @@
 """Google Sheets backend through gspread's HTTP client, under the shared retry policy.
 
 Per sync: one metadata GET, one values:batchGet (only for tabs that exist), at most one
-spreadsheets:batchUpdate (structure/layout) and one values:batchUpdate (RAW, never USER_ENTERED).
+spreadsheets:batchUpdate (structure, layout, charts) and one values:batchUpdate (RAW, never USER_ENTERED).
 
 A structural batch is not idempotent (a replayed deleteDimension deletes the next row), and the
 retry layer replays a request whose response was lost. So every structural batch first deletes
@@ -19,6 +19,7 @@ import gspread
 from google.auth.credentials import Credentials
 
 from connectors.http import RetryPolicy, mount_policy
+from connectors.sheets.google_charts import chart_addition, chart_removals
 from connectors.sheets.google_requests import (
     NEW_TAB_MIN,
     ROW_HEADROOM,
@@ -62,7 +63,9 @@ class GoogleBackend:
             got = self._call(lambda: self.http.values_batch_get(self.key, ranges, params=dict(READ_OPTIONS)))
             for tab, value_range in zip(wanted, got.get("valueRanges", []), strict=True):
                 fetched[tab] = value_range.get("values", [])
-        return Snapshot(self.title, {t: fetched.get(t) for t in tabs}, fetched.get(MEMORY_TAB), handle=sheets)
+        grids = {t: fetched.get(t) for t in tabs}
+        charts = {t: sheets[t].charts for t in tabs if t in sheets}
+        return Snapshot(self.title, grids, fetched.get(MEMORY_TAB), handle=sheets, charts=charts)
 
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
         sheets: dict[str, SheetInfo] = snapshot.handle
@@ -97,11 +100,17 @@ class GoogleBackend:
             info = infos[plan.tab]
             if plan.relayout and plan.tab in sheets:
                 body += removals(info, plan.header_row)
+            if plan.chart_change:
+                body += chart_removals(plan.chart_change)
         for plan in plans:
             body += dimension_ops(infos[plan.tab].sheet_id, plan) + growth(infos[plan.tab], plan)
         for plan in plans:
             if plan.relayout:
                 body += layout_requests(infos[plan.tab].sheet_id, tab_layout(plan))
+            if plan.chart_change:
+                body += chart_addition(
+                    infos[plan.tab].sheet_id, plan.chart_change, _final_cols(infos[plan.tab], plan)
+                )
         if not (adds or body or MEMORY_TAB not in sheets):
             return [], False
         return [*_recreate_memory(sheets, next(new_ids)), *adds, *body], True
@@ -135,6 +144,11 @@ def _id_source(sheets: dict[str, SheetInfo]) -> Any:
     while True:
         yield next_id
         next_id += 1
+
+
+def _final_cols(info: SheetInfo, plan: TabPlan) -> int:
+    """Columns of the grid once this plan's deletes, inserts and growth are applied."""
+    return max(info.cols - len(plan.delete_cols) + len(plan.insert_cols), plan.cols)
 
 
 def _recreate_memory(sheets: dict[str, SheetInfo], new_id: int) -> list[Request]:

@@ -7,11 +7,13 @@ later delete-by-index would hit the wrong rule).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from connectors.sheets.charts import FoundChart
+from connectors.sheets.google_charts import found_charts
 from connectors.sheets.layout import AMBER, GREEN, RED, WHITE, RuleLayout, TabLayout
 from connectors.sheets.merge import CellWrite, TabPlan
 from connectors.sheets.values import a1, to_serial
@@ -31,6 +33,7 @@ class SheetInfo:
     cols: int
     conditional_formats: list[dict[str, Any]]
     protected_ranges: list[dict[str, Any]]
+    charts: list[FoundChart] = field(default_factory=list)
 
     @classmethod
     def from_metadata(cls, sheet: dict[str, Any]) -> SheetInfo:
@@ -41,6 +44,7 @@ class SheetInfo:
             cols=int(grid.get("columnCount", 0)),
             conditional_formats=sheet.get("conditionalFormats", []),
             protected_ranges=sheet.get("protectedRanges", []),
+            charts=found_charts(sheet),
         )
 
 

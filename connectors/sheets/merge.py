@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from connectors.sheets.charts import ChartChange
 from connectors.sheets.table import SYNC_STATUS, Column, Table
 from connectors.sheets.values import header_name, is_blank, normalise
 
@@ -44,6 +45,7 @@ class TabPlan:
     added: int = 0
     kept: int = 0
     problems: list[str] = field(default_factory=list)
+    chart_change: ChartChange | None = None  # set once the backend has said which charts the tab has
 
     @property
     def tab(self) -> str:
@@ -55,7 +57,8 @@ class TabPlan:
 
     @property
     def changes_structure(self) -> bool:
-        return bool(self.create or self.delete_cols or self.insert_cols or self.delete_rows or self.relayout)
+        moved = self.create or self.delete_cols or self.insert_cols or self.delete_rows
+        return bool(moved or self.relayout or self.chart_change)
 
 
 class _Planner:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from connectors.sheets.charts import FoundChart, chart_change
 from connectors.sheets.memory import read_memory
 from connectors.sheets.merge import HEADER_SCAN_ROWS, Grid, TabPlan, plan_tab
 from connectors.sheets.table import MEMORY_TAB, SheetError, SheetLayoutError, Table
@@ -20,6 +21,7 @@ class Snapshot:
     grids: dict[str, Grid | None]
     memory_grid: Grid | None
     handle: Any = None
+    charts: dict[str, list[FoundChart]] = field(default_factory=dict)  # per requested tab that exists
 
 
 class ReplanNeeded(Exception):
@@ -52,6 +54,7 @@ class TabResult:
     columns_added: int
     columns_removed: int
     created: bool
+    chart_replaced: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,8 @@ def _plan_all(snapshot: Snapshot, tables: list[Table], today: date) -> tuple[lis
     plans = [
         plan_tab(snapshot.title, t, snapshot.grids.get(t.tab), remembered.get(t.tab), today) for t in tables
     ]
+    for plan in plans:
+        plan.chart_change = chart_change(plan, snapshot.charts.get(plan.tab, []))
     memory = {**remembered, **{p.tab: list(p.positions) for p in plans}}
     return plans, memory
 
@@ -173,6 +178,7 @@ def _result(title: str, plans: list[TabPlan], dry_run: bool) -> SyncResult:
             columns_added=len(p.insert_cols),
             columns_removed=len(p.delete_cols),
             created=p.create,
+            chart_replaced=p.chart_change is not None,
         )
         for p in plans
     ]

@@ -51,6 +51,20 @@ class ConditionalRule:
     columns: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart wish: one bar group per row, labelled by `category`, one bar per `series` column.
+
+    Placed right of the table over exactly its rows; a chart with this title on the tab is taken
+    as ours and replaced (never duplicated) whenever the rows or columns it covers move.
+    """
+
+    title: str
+    category: str
+    series: tuple[str, ...]
+    kind: Literal["column", "bar"] = "column"
+
+
 @dataclass
 class Table:
     tab: str
@@ -60,6 +74,7 @@ class Table:
     currency: str = "EUR"
     rules: list[ConditionalRule] = field(default_factory=list)
     mode: Mode = "managed"
+    chart: ChartSpec | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.key, str):
@@ -81,10 +96,22 @@ class Table:
         ]
         for rule in self.rules:
             problems += [f"rule column '{c}' is not a column" for c in rule.columns if c not in names]
+        problems += self._chart_problems(names)
         if not self.key:
             problems.append("a table needs at least one key column")
         if problems:
             raise ValueError(f"Table '{self.tab}': " + "; ".join(problems))
+
+    def _chart_problems(self, names: list[str]) -> list[str]:
+        if self.chart is None:
+            return []
+        wanted = [self.chart.category, *self.chart.series]
+        problems = [f"chart column '{c}' is not a column" for c in wanted if c not in names]
+        if not self.chart.series:
+            problems.append("a chart needs at least one series column")
+        if self.chart.kind not in ("column", "bar"):
+            problems.append(f"chart kind '{self.chart.kind}' is not column or bar")
+        return problems
 
     def owned_columns(self) -> list[Column]:
         """The columns opsheets writes; managed tabs end with the sync status column."""

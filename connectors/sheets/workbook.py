@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,15 @@ from connectors.sheets.merge import CellWrite, TabPlan
 from connectors.sheets.spreadsheet import Snapshot, Spreadsheet
 from connectors.sheets.table import MEMORY_TAB
 from connectors.sheets.values import column_letter
+from connectors.sheets.workbook_charts import apply_chart_change, found_charts
 
 MAX_ROW = 1048576  # Excel's last row: our conditional formats run to it, which is how we recognise them
 FORMULA_STARTS = ("=", "+", "-", "@")
 PX_PER_CHAR = 7
+# XML turns a stored CR into LF and cannot hold most other control characters (openpyxl refuses
+# them), so they are stored the OOXML way, as _xHHHH_, with a literal "_xHHHH_" escaped as _x005F_.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 class WorkbookBackend:
@@ -42,13 +48,16 @@ class WorkbookBackend:
             wb.remove(wb.active)
         grids = {tab: _grid(wb[tab]) if tab in wb.sheetnames else None for tab in tabs}
         memory = _grid(wb[MEMORY_TAB]) if MEMORY_TAB in wb.sheetnames else None
-        return Snapshot(self.title, grids, memory, handle=wb)
+        charts = {tab: found_charts(wb[tab]) for tab in tabs if tab in wb.sheetnames}
+        return Snapshot(self.title, grids, memory, handle=wb, charts=charts)
 
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
         wb: Workbook = snapshot.handle
         for plan in plans:
             ws = wb[plan.tab] if plan.tab in wb.sheetnames else _create_sheet(wb, plan.tab)
             _apply_plan(ws, plan)
+            if plan.chart_change:
+                apply_chart_change(ws, plan.chart_change)
         mem = wb[MEMORY_TAB] if MEMORY_TAB in wb.sheetnames else wb.create_sheet(MEMORY_TAB)
         mem.sheet_state = "hidden"
         for w in memory_writes(snapshot.memory_grid, memory):
@@ -74,7 +83,17 @@ def open_workbook(path: str | os.PathLike[str]) -> Spreadsheet:
 
 
 def _grid(ws: Worksheet) -> list[list[Any]]:
-    return [list(row) for row in ws.iter_rows(values_only=True)]
+    return [[_from_ooxml(v) for v in row] for row in ws.iter_rows(values_only=True)]
+
+
+def _to_ooxml(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def _from_ooxml(value: Any) -> Any:
+    if isinstance(value, str) and "_x" in value:
+        return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return value
 
 
 def _create_sheet(wb: Workbook, tab: str) -> Worksheet:
@@ -99,11 +118,12 @@ def _apply_plan(ws: Worksheet, plan: TabPlan) -> None:
 
 def _write(ws: Worksheet, w: CellWrite, number_format: str | None) -> None:
     cell = ws.cell(row=w.row + 1, column=w.col + 1)
-    cell.value = None if w.value == "" else w.value
-    if isinstance(w.value, str) and w.value:
+    value = _to_ooxml(w.value) if isinstance(w.value, str) else w.value
+    cell.value = None if value == "" else value
+    if isinstance(value, str) and value:
         # openpyxl turns a leading "=" into a formula; a source string must stay text, also in Excel.
         cell.data_type = "s"
-        cell.quotePrefix = w.value.startswith(FORMULA_STARTS)
+        cell.quotePrefix = value.startswith(FORMULA_STARTS)
     if number_format and cell.value is not None and not isinstance(w.value, str):
         cell.number_format = number_format
 
