@@ -158,6 +158,10 @@ class Bridge:
         if not self.dry_run:
             try:
                 new_id = self.intercom.add_note(note.conversation_id, note.html, note.marker)
+            except NotFoundError:
+                self._warn(result, f"conversation {note.conversation_id} was deleted during the run; "
+                                   f"{note.issue_key} comment {note.comment_id} not mirrored")  # fmt: skip
+                return
             except ApiError as exc:
                 self._fail(result, f"{note.issue_key} comment {note.comment_id} → conversation "
                                    f"{note.conversation_id}: {exc}")  # fmt: skip

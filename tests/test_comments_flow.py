@@ -238,6 +238,25 @@ def test_warnings_not_crashes_for_unlinked_missing_issue_and_deleted_comment(
     assert_mirrored_exactly_once(env, deleted=frozenset({(key, mirrored_comment)}))
 
 
+def test_a_conversation_deleted_during_the_run_is_a_warning(env: SandboxEnvironment) -> None:
+    assert env.intercom is not None
+    run_once = bridge(env)
+    fetch = run_once.intercom.conversation
+
+    def fetch_then_vanish(conversation_id: str) -> Any:
+        found = fetch(conversation_id)
+        if conversation_id == "2004":
+            env.intercom.conversations.pop("2004")  # deleted between reading it and posting into it
+        return found
+
+    run_once.intercom.conversation = fetch_then_vanish  # type: ignore[method-assign]
+    result = run_once.run(FileCursor(env.config_path.parent / "cursor.json"))
+    assert result.failures == [] and any(
+        "conversation 2004 was deleted during the run" in w for w in result.warnings
+    )
+    assert result.count(TO_INTERCOM) > 0
+
+
 def test_a_conversation_linked_to_something_that_is_not_a_key_is_reported(env: SandboxEnvironment) -> None:
     assert env.intercom is not None
     env.intercom.conversations["2004"]["custom_attributes"]["jira_issue_key"] = "see ticket"
