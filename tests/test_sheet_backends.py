@@ -283,3 +283,15 @@ def test_chart_goes_when_the_table_has_no_rows_and_a_human_chart_stays(harness: 
     result = harness.sheet.sync([charted([])], today=TODAY)
     assert [c[0] for c in harness.charts("Budget")] == ["My own chart"]
     assert result.tabs[0].chart_replaced
+
+
+def test_read_rows_finds_headers_whatever_their_case_and_spaces(harness: Harness) -> None:
+    harness.sheet.sync([table(["a", "b"])], today=TODAY)
+    harness.set_cells("Budget", "A1", [[" key ", "NAME"]])  # PeopleOps retyped two headers
+    harness.set_cells("Budget", "E1", [["day  "]])
+    rows = harness.sheet.read_rows("Budget", required=("Key", "Name"), dates=("Day",))
+    assert [(n, r["Key"], r["Name"], r["Day"], r["Hours"]) for n, r in rows] == [
+        (2, "a", "name a", date(2026, 11, 1), 1),
+        (3, "b", "name b", date(2026, 11, 2), 2.5),
+    ]
+    assert " key " not in rows[0][1] and "day  " not in rows[0][1]

@@ -110,7 +110,9 @@ class Spreadsheet:
         """Rows under the header as (1-based sheet row, {header: value}); blank rows skipped.
 
         The header is the first row among the first 20 holding every `required` name (or the first
-        non-blank row). Columns named in `dates` turn serial numbers / datetimes into dates.
+        non-blank row). Headers match `required` and `dates` names whatever their case and surrounding
+        spaces (people type "date" or " Amount ") and are keyed by the names given here; other headers
+        as typed, stripped. Columns named in `dates` turn serial numbers / datetimes into dates.
         """
         grid = self.backend.load([tab]).grids[tab]
         if grid is None:
@@ -123,7 +125,8 @@ class Spreadsheet:
                 f"Spreadsheet '{self.title}', tab '{tab}', column '{', '.join(required)}': no header row "
                 f"among the first {HEADER_SCAN_ROWS} rows. Fix: restore the header"
             )
-        names = [header_name(v) for v in grid[header_row]]
+        canonical = {name.strip().casefold(): name for name in (*dates, *required)}
+        names = [canonical.get(header_name(v).casefold(), header_name(v)) for v in grid[header_row]]
         rows = []
         for r in range(header_row + 1, len(grid)):
             values = {
@@ -160,9 +163,10 @@ def _needs_write(snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, lis
 
 
 def _find_header(grid: Grid, required: tuple[str, ...]) -> int | None:
+    wanted = {n.strip().casefold() for n in required}
     for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        names = {header_name(v) for v in row}
-        if (required and all(n in names for n in required)) or (not required and names - {""}):
+        names = {header_name(v).casefold() for v in row}
+        if (wanted and wanted <= names) or (not wanted and names - {""}):
             return i
     return None
 
