@@ -142,7 +142,7 @@ def _targets(
         targets.append(
             (f"Budget {team}", key, bt.team_tables(team, lines, spends, periods, members, currency, carry))
         )
-    overview = bt.overview_tables(lines, rejections, currency, carry)
+    overview = bt.overview_tables(lines, rejections, currency, carry, current_period=periods[-1].label)
     return [*targets, (OVERVIEW_NAME, settings.overview_spreadsheet, overview)]
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from connectors.sheets import Column, ConditionalRule, Table
+from connectors.sheets import ChartSpec, Column, ConditionalRule, Table
 from connectors.sheets.table import Value
 from domain.budgets import BudgetLine
 from domain.headcount import is_counted, team_spans
@@ -25,7 +25,7 @@ from domain.periods import Period, overlap_days
 from domain.records import Employee, JobInfoEntry, Spend
 
 BUDGET_TAB, SPEND_TAB, ROSTER_TAB = "Budget", "Spend", "Roster"
-OVERVIEW_TAB, REJECTED_TAB = "Overview", "Rejected"
+OVERVIEW_TAB, REJECTED_TAB, CURRENT_TAB = "Overview", "Rejected", "Current period"
 PCT_USED = "% used"
 CARRIED = "Carried over"
 _BUDGET_RULES = [ConditionalRule("budget", (PCT_USED,)), ConditionalRule("negative", ("Remaining",))]
@@ -239,6 +239,34 @@ def overview_table(lines: Iterable[BudgetLine], currency: str, carry_over: bool)
     )
 
 
+def current_period_table(
+    lines: Iterable[BudgetLine], period_label: str, currency: str, carry_over: bool
+) -> Table:
+    """The overview's `Current period` tab: one row per team for today's period, and the chart.
+
+    The chart lives here rather than on `Overview` because Overview holds every period of the year:
+    a chart over it would put Q1's bars next to Q4's, and one over "this period's rows" would break
+    as soon as PeopleOps sorts or filters. Keyed by team, so a new period rewrites the same rows and
+    the chart stays put; only a team joining or leaving the list re-lays it out.
+    """
+    columns = [Column("Team", "text", 160), Column("Period", "text", 90)]
+    rows = [
+        {"Team": line.team, "Period": line.period_label, **_money_values(line, carry_over)}
+        for line in lines
+        if line.period_label == period_label
+    ]
+    chart = ChartSpec("Budget vs spent, current period", category="Team", series=("Budget", "Spent"))
+    return Table(
+        CURRENT_TAB,
+        columns + _money_columns(carry_over),
+        ("Team",),
+        rows,
+        currency,
+        _BUDGET_RULES,
+        chart=chart,
+    )
+
+
 def _raw_cell(cells: Mapping[str, object], column: str) -> Value:
     """The cell as typed, found by header case-insensitively; dates shown as ISO text."""
     wanted = column.casefold()
@@ -262,9 +290,19 @@ def rejected_table(rejections: Iterable[Rejection]) -> Table:
 
 
 def overview_tables(
-    lines: Iterable[BudgetLine], rejections: Iterable[Rejection], currency: str, carry_over: bool
+    lines: Iterable[BudgetLine],
+    rejections: Iterable[Rejection],
+    currency: str,
+    carry_over: bool,
+    current_period: str = "",
 ) -> list[Table]:
-    return [overview_table(lines, currency, carry_over), rejected_table(rejections)]
+    """PeopleOps' spreadsheet: this period at a glance (with the chart), every period, rejected rows."""
+    lines = list(lines)
+    return [
+        current_period_table(lines, current_period, currency, carry_over),
+        overview_table(lines, currency, carry_over),
+        rejected_table(rejections),
+    ]
 
 
 def over_budget(lines: Iterable[BudgetLine], period_label: str) -> list[BudgetLine]:

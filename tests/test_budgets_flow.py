@@ -208,6 +208,19 @@ def test_budgets_written_isolated_rejections_listed_and_rerun_writes_nothing(org
         assert reason in rejected[row]["Reason"] and rejected[row]["Description"] == LEDGER[row - 2][4]
     overview = {(r["Team"], r["Period"]) for r in tab_rows(org, "overview", "Overview")}
     assert {("Web", "2026-Q4"), ("Data", "2026-Q1"), ("Platform", "2026-Q4")} <= overview
+    current = [
+        (r["Team"], r["Period"], r["Budget"], r["Spent"]) for r in tab_rows(org, "overview", "Current period")
+    ]
+    assert current == [
+        ("Data", "2026-Q4", 50, 50),
+        ("Platform", "2026-Q4", 181.3, 100),
+        ("Web", "2026-Q4", 50, 40),
+    ]
+    (chart,) = openpyxl.load_workbook(book_path(org, "overview"))["Current period"]._charts
+    assert [s.val.numRef.f for s in chart.series] == [
+        "'Current period'!$C$2:$C$4",
+        "'Current period'!$D$2:$D$4",
+    ]
 
     for team, key in (("Platform", "platform"), ("Data", "data")):
         assert_isolated(team, book_cells(org, key))
@@ -296,6 +309,14 @@ def test_google_sheets_isolated_rerun_sends_no_write_request_and_a_denied_sheet_
             }
             assert_isolated(team, cells)
             assert MEMBERS[team] - {"Dan Delta"} <= cells
+        (chart,) = sheets.sheet_metadata(keys["overview"], "Current period")["charts"]
+        assert chart["spec"]["basicChart"]["chartType"] == "COLUMN"
+        assert [r[0] for r in sheets.grid(keys["overview"], "Current period")] == [
+            "Team",
+            "Data",
+            "Platform",
+            "Web",
+        ]
         rejected = sheets.grid(keys["overview"], "Rejected")
         assert sorted(r[0] for r in rejected[1:]) == sorted(REJECTED)
         ledger_before = sheets.grid(keys["ledger"], "Ledger")

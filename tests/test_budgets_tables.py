@@ -134,6 +134,20 @@ def test_overview_has_a_row_per_team_and_period_keyed_by_both() -> None:
     assert any(r.kind == "budget" and r.columns == (bt.PCT_USED,) for r in table.rules)
 
 
+def test_current_period_tab_charts_budget_against_spent_per_team() -> None:
+    tables = bt.overview_tables(lines(), [], "EUR", carry_over=False, current_period="2026-Q4")
+    assert [t.tab for t in tables] == ["Current period", "Overview", "Rejected"]
+    current = tables[0]
+    assert current.key == ("Team",)
+    assert [(r["Team"], r["Period"], r["Budget"], r["Spent"]) for r in current.rows] == [
+        ("Data", "2026-Q4", Decimal("133.70"), Decimal("40.00")),  # Fay 92 + Dia 31 (Dec) head-days
+        ("Platform", "2026-Q4", Decimal("217.39"), Decimal("120.50")),
+    ]
+    assert current.chart is not None and current.chart.category == "Team"
+    assert current.chart.series == ("Budget", "Spent") and current.chart.kind == "column"
+    assert any(r.kind == "budget" for r in current.rules)
+
+
 def test_rejected_tab_lists_row_reason_and_the_raw_cells() -> None:
     rejection = Rejection(
         9, "amount 'TBD' is not a number", {"date": date(2026, 3, 1), "TEAM": "Data", "Amount": "TBD"}
