@@ -75,11 +75,13 @@ def uses_google(config: Config) -> bool:
 
 
 def open_sheet(config: Config, key: str) -> Spreadsheet:
-    """A spreadsheet by its Google key, or by name as a workbook under `sheets.workbook_dir`."""
+    """A spreadsheet by its Google key, or by name as a workbook under `sheets.workbook_dir`.
+
+    Opening creates nothing: the workbook backend makes its folder when it first saves, so a dry
+    run or a check leaves no empty folders behind.
+    """
     if not uses_google(config):
-        path = Path(config.sheets.workbook_dir) / f"{key}.xlsx"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return open_workbook(path)
+        return open_workbook(Path(config.sheets.workbook_dir) / f"{key}.xlsx")
     rewrite = {GOOGLE_SHEETS_HOST: config.sheets.api_base} if config.sheets.api_base else None
     credentials = google_credentials(config)
     return open_google(key, credentials=credentials, policy=retry_policy(config), rewrite=rewrite)
