@@ -295,3 +295,16 @@ def test_read_rows_finds_headers_whatever_their_case_and_spaces(harness: Harness
         (3, "b", "name b", date(2026, 11, 2), 2.5),
     ]
     assert " key " not in rows[0][1] and "day  " not in rows[0][1]
+
+
+def test_chart_survives_a_sync_that_changes_another_tab(harness: Harness) -> None:
+    def notes(text: str) -> Table:
+        return Table("Notes", [Column("Key"), Column("Text")], ("Key",), [{"Key": "k", "Text": text}])
+
+    harness.sheet.sync([charted(["a", "b"]), notes("first")], today=TODAY)
+    result = harness.sheet.sync([charted(["a", "b"]), notes("second")], today=TODAY)
+    assert result.cells_written == 1 and not result.tabs[0].chart_replaced
+    assert harness.charts("Budget") == [("Hours and cost", "column", "B1:B3", ("C1:C3", "D1:D3"))]
+    writes = harness.writes()
+    harness.sheet.sync([charted(["a", "b"]), notes("second")], today=TODAY)
+    assert harness.writes() == writes

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
 from connectors.sheets.charts import ChartRanges, FoundChart, chart_change
+from connectors.sheets.google_charts import found_charts
 from connectors.sheets.merge import plan_tab
 from connectors.sheets.table import SYNC_STATUS, ChartSpec, Column, Table
 
@@ -63,3 +65,23 @@ def test_no_rows_removes_our_chart_and_no_wish_touches_no_chart() -> None:
     assert change is not None and change.remove == (1,) and change.place is None
     assert chart_change(empty, []) is None
     assert chart_change(plan_tab("Book", teams(["A"], spec=None), None, None, TODAY), [ours]) is None
+
+
+def test_a_chart_read_back_from_sheets_metadata_without_its_zero_fields_is_recognised() -> None:
+    def source(col: int) -> dict[str, Any]:
+        box = {"sheetId": 5, "startRowIndex": 0, "endRowIndex": 3, "startColumnIndex": col}
+        box["endColumnIndex"] = col + 1
+        return {"sourceRange": {"sources": [{k: v for k, v in box.items() if v}]}}  # as Google sends it
+
+    basic = {
+        "chartType": "COLUMN",
+        "headerCount": 1,
+        "domains": [{"domain": source(0)}],
+        "series": [{"series": source(1)}, {"series": source(2)}],
+    }
+    sheet = {"charts": [{"chartId": 9, "spec": {"title": "Budget vs spent", "basicChart": basic}}]}
+    plan = plan_tab("Book", teams(["A", "B"]), None, None, TODAY)
+    assert found_charts(sheet) == [FoundChart("Budget vs spent", ChartRanges("column", 0, 3, 0, (1, 2)), 9)]
+    assert chart_change(plan, found_charts(sheet)) is None
+    basic["series"] = [{"series": {"sourceRange": {"sources": [{"sheetId": 5, "startColumnIndex": 1}]}}}]
+    assert found_charts(sheet)[0].ranges is None  # open-ended: not a chart opsheets wrote

@@ -37,13 +37,17 @@ def _ranges(spec: dict[str, Any]) -> ChartRanges | None:
 
 
 def _single_column(data: dict[str, Any] | None) -> tuple[int, int, int] | None:
-    """(start row, end row, column) of a one-column source range; None for any other shape."""
+    """(start row, end row, column) of a one-column source range; None for any other shape.
+
+    Sheets leaves zero-valued fields out of its JSON, so a missing start index is 0; a missing end
+    index is an open range, which opsheets never writes.
+    """
     sources = ((data or {}).get("sourceRange") or {}).get("sources") or []
-    keys = ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex")
-    if len(sources) != 1 or any(k not in sources[0] for k in keys):
+    if len(sources) != 1 or "endRowIndex" not in sources[0] or "endColumnIndex" not in sources[0]:
         return None
-    row0, row1, col0, col1 = (int(sources[0][k]) for k in keys)
-    return (row0, row1, col0) if col1 - col0 == 1 else None
+    box = sources[0]
+    row0, col0 = int(box.get("startRowIndex", 0)), int(box.get("startColumnIndex", 0))
+    return (row0, int(box["endRowIndex"]), col0) if int(box["endColumnIndex"]) - col0 == 1 else None
 
 
 def chart_removals(change: ChartChange) -> list[Request]:
