@@ -1,0 +1,122 @@
+"""The fewest requests each flow could make, computed from the dataset alone (never from a run).
+
+Jira: the discovery calls (serverInfo, field ids, hours per day), the search pages at the server's
+page cap, and one worklog fetch chain per issue whose embedded worklogs were truncated.
+BambooHR: one call per endpoint the flow needs (none of them pages).
+Sheets: the design's protocol — a metadata GET, a values:batchGet once any owned tab exists, a
+spreadsheets:batchUpdate when a tab is created (or its structure changes) and a values:batchUpdate
+when any cell differs; a rerun with unchanged sources needs the reads only.
+The longest sequential chain is the dependency chain the flow cannot parallelise away.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sandbox.jira.state import JiraState
+
+DISCOVERY = 3  # serverInfo, /field (custom field ids), /configuration (hours per day)
+AVAILABILITY_BAMBOOHR = 3  # employees report, approved time off, who's out (company holidays)
+BUDGETS_BAMBOOHR = 2  # employees report, job history
+ACTUALS_WEEKS = 8  # the config default the benchmark runs with
+
+
+@dataclass(frozen=True)
+class JiraBound:
+    matched_issues: int
+    search_pages: int
+    truncated_issues: int
+    worklog_requests: int
+    longest_partition_pages: int
+
+    @property
+    def requests(self) -> int:
+        return DISCOVERY + self.search_pages + self.worklog_requests
+
+
+@dataclass(frozen=True)
+class FlowBound:
+    """Lower bounds of one flow: requests per system for a first and an unchanged rerun."""
+
+    jira: int
+    bamboohr: int
+    sheets_first: int
+    sheets_rerun: int
+    sheets_first_writes: int
+    chain_first: int  # requests on the longest dependency chain of a first run
+    chain_rerun: int
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def open_assigned(issue: dict[str, Any]) -> bool:
+    """What the flow's default JQL matches: assigned and not in the Done category."""
+    return issue.get("assignee") is not None and issue.get("statusCategory") != "done"
+
+
+def actuals_start(today: date, weeks: int = ACTUALS_WEEKS) -> datetime:
+    monday = today - timedelta(days=today.weekday())
+    return datetime.combine(monday - timedelta(weeks=weeks), time())
+
+
+def jira_bound(dataset: dict[str, Any], caps: JiraState | None = None) -> JiraBound:
+    caps = caps or JiraState.from_dataset(dataset)
+    today = date.fromisoformat(dataset["today"])
+    since = actuals_start(today).strftime("%Y-%m-%dT%H:%M:%S")
+    matched = [i for i in dataset["jira"]["issues"] if open_assigned(i)]
+    truncated = [i for i in matched if len(i.get("worklogs", [])) > caps.embedded_worklog_cap]
+    worklog_requests = sum(
+        max(1, math.ceil(sum(w["started"] >= since for w in i["worklogs"]) / caps.worklog_page_cap))
+        for i in truncated
+    )
+    per_project = Counter(i["project"] for i in matched)
+    return JiraBound(
+        matched_issues=len(matched),
+        search_pages=max(1, math.ceil(len(matched) / caps.cloud_page_cap)),
+        truncated_issues=len(truncated),
+        worklog_requests=worklog_requests,
+        longest_partition_pages=max(
+            (math.ceil(n / caps.cloud_page_cap) for n in per_project.values()), default=1
+        ),
+    )
+
+
+def availability_bound(dataset: dict[str, Any]) -> FlowBound:
+    jira = jira_bound(dataset)
+    # chain: sheet read → serverInfo → field → search pages of the largest project → one worklog
+    # fetch → time off (its range needs the issues) → the sheet writes.
+    jira_chain = 2 + jira.longest_partition_pages + (1 if jira.truncated_issues else 0)
+    return FlowBound(
+        jira=jira.requests,
+        bamboohr=AVAILABILITY_BAMBOOHR,
+        sheets_first=1 + 2,  # metadata (no tab yet), structure, values
+        sheets_rerun=2,  # metadata, batchGet
+        sheets_first_writes=2,
+        chain_first=1 + jira_chain + 1 + 2,
+        chain_rerun=2 + jira_chain + 1,
+    )
+
+
+def budgets_bound(dataset: dict[str, Any]) -> FlowBound:
+    spreadsheets = len(dataset["teams"]) + 1  # every team's, and the overview
+    ledger_reads = 2  # metadata, batchGet of the ledger tab
+    return FlowBound(
+        jira=0,
+        bamboohr=BUDGETS_BAMBOOHR,
+        sheets_first=ledger_reads + 3 * spreadsheets,
+        sheets_rerun=ledger_reads + 2 * spreadsheets,
+        sheets_first_writes=2 * spreadsheets,
+        # chain: ledger read (2) in parallel with BambooHR (1) → one spreadsheet: read, structure, values
+        chain_first=ledger_reads + 3,
+        chain_rerun=ledger_reads + 2,
+    )
+
+
+def quota_floor_s(requests: int, limit: int = 60, window_s: float = 60.0) -> float:
+    """The earliest the last of `requests` can be admitted by a sliding per-minute quota."""
+    return window_s * ((requests - 1) // limit) if requests > 0 else 0.0
