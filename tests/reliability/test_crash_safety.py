@@ -1,0 +1,237 @@
+"""Crash safety: a run SIGKILLed at a random point leaves each spreadsheet exactly as it was before
+the run ("old") or exactly as a clean run leaves it ("new"), cell for cell.
+
+The flow runs in a child process (crash_runner.py) against the stand-ins served by this process,
+so they outlive the kill; the child reports to this session's Prefect API. Before each kill the
+"old" state is restored. The kill falls uniformly within the time a clean run takes. After a kill
+that left anything other than old/new, a clean run must bring every spreadsheet to "new".
+
+Old → new: availability moves `today` a week (the week grid shifts: columns change); budgets gains
+one ledger row per team (rows appended to every team's Spend and new figures in Budget).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+import openpyxl
+import pytest
+from prefect.settings import PREFECT_API_URL
+
+from flows.sandbox_env import SandboxEnvironment, sandbox_environment
+from tests.reliability.scenario import TODAY, Dump, dump_google, dump_workbooks, record_figures, small_dataset
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+ROOT = Path(__file__).resolve().parents[2]
+OLD_DAY, NEW_DAY = (TODAY - timedelta(days=7)).isoformat(), TODAY.isoformat()
+Backend = Literal["workbook", "google"]
+
+
+@dataclass
+class Tally:
+    kills: int = 0
+    states: Counter[str] = field(default_factory=Counter)  # per spreadsheet: old / new / neither
+    mixed: list[str] = field(default_factory=list)  # which spreadsheet was neither, after which kill
+    recovered: int = 0
+    leftovers: int = 0  # temp files an interrupted workbook save left behind
+
+
+class Child:
+    """A crash_runner started ahead of time: it has done its imports and waits for the go."""
+
+    def __init__(self, flow: str, config: Path, day: str) -> None:
+        env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()), "PYTHONPATH": str(ROOT)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability.crash_runner", flow, str(config), day],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+
+    def go(self) -> float:
+        """Wait until the child is ready (its imports ran while the previous child worked), start it."""
+        assert self.proc.stdout is not None and self.proc.stdin is not None
+        assert self.proc.stdout.readline().strip() == "ready", "crash runner did not start"
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        return time.monotonic()
+
+    def finish(self) -> None:
+        self.go()
+        assert self.proc.wait(timeout=300) == 0, "a clean child run failed"
+
+    def kill_after(self, delay: float) -> bool:
+        """SIGKILL `delay` seconds after the go; False when the run had already finished."""
+        started = self.go()
+        try:
+            self.proc.wait(timeout=max(0.0, started + delay - time.monotonic()))
+            return False
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+            return True
+
+
+@dataclass
+class World:
+    """The sandbox plus how to dump, save and restore the sheets of one backend."""
+
+    env: SandboxEnvironment
+    backend: Backend
+    stash: Path
+
+    def dump(self) -> Dump:
+        if self.backend == "google":
+            assert self.env.sheets is not None
+            return dump_google(self.env.sheets)
+        return dump_workbooks(self.env.config_path.parent)
+
+    def save(self) -> None:
+        if self.backend == "google":
+            assert self.env.sheets is not None
+            self._saved = self.env.sheets.snapshot()
+        else:
+            shutil.rmtree(self.stash, ignore_errors=True)
+            shutil.copytree(
+                self.env.config_path.parent, self.stash, ignore=shutil.ignore_patterns("opsheets.yaml")
+            )
+
+    def restore(self) -> int:
+        """Back to the saved state; returns how many temp files a killed save had left behind."""
+        if self.backend == "google":
+            assert self.env.sheets is not None
+            with self.env.sheets.lock:
+                self.env.sheets.spreadsheets = {k: v.copy() for k, v in self._saved.items()}
+            return 0
+        root = self.env.config_path.parent
+        leftovers = [p for p in root.rglob(".*.tmp")]
+        for path in [*root.rglob("*.xlsx"), *leftovers]:
+            path.unlink()
+        shutil.copytree(self.stash, root, dirs_exist_ok=True)
+        return len(leftovers)
+
+
+def add_spend(world: World) -> None:
+    """PeopleOps books one more row per team; the ledger is read by the flow, never written."""
+    rows = [["2026-11-20", team, 12.5, "EUR", "Coffee"] for team in sorted(world.env.team_keys)]
+    if world.backend == "google":
+        assert world.env.sheets is not None
+        height = len(world.env.sheets.grid("budgets-ledger", "Ledger"))
+        world.env.sheets.edit("budgets-ledger", f"Ledger!A{height + 1}:E{height + len(rows)}", rows)
+        return
+    path = world.env.config_path.parent / "budgets" / "ledger.xlsx"
+    book = openpyxl.load_workbook(path)
+    for row in rows:
+        book["Ledger"].append(row)
+    book.save(path)
+
+
+@contextmanager
+def world_for(flow: str, backend: Backend, tmp_path: Path) -> Iterator[World]:
+    with sandbox_environment(small_dataset(), tmp_path / "sheets", sheets=backend) as env:
+        yield World(env, backend, tmp_path / "stash")
+
+
+def classify(dump: Dump, old: Dump, new: Dump) -> dict[str, str]:
+    names = set(old) | set(new) | set(dump)
+    return {
+        n: "old" if dump.get(n) == old.get(n) else "new" if dump.get(n) == new.get(n) else "neither"
+        for n in names
+    }
+
+
+def crash_loop(flow: str, backend: Backend, kills: int, tmp_path: Path, seed: int) -> Tally:
+    rng, tally = random.Random(seed), Tally()
+    with world_for(flow, backend, tmp_path) as world:
+        config = world.env.config_path
+        old_day = OLD_DAY if flow == "availability" else NEW_DAY
+        Child(flow, config, old_day).finish()
+        if flow == "budgets":
+            add_spend(world)
+        old = world.dump()
+        world.save()
+        clean = Child(flow, config, NEW_DAY)
+        started = clean.go()
+        assert clean.proc.wait(timeout=300) == 0
+        duration = time.monotonic() - started
+        new = world.dump()
+        assert new != old, "the clean run changed nothing: killing it would prove nothing"
+        tally.leftovers += world.restore()
+        child = Child(flow, config, NEW_DAY)
+        while tally.kills < kills:
+            upcoming = Child(flow, config, NEW_DAY)  # imports overlap with this kill
+            if child.kill_after(rng.uniform(0.0, duration)):
+                tally.kills += 1
+                after = world.dump()
+                states = classify(after, old, new)
+                tally.states.update(states.values())
+                mixed = sorted(n for n, s in states.items() if s == "neither")
+                tally.mixed += [f"kill {tally.kills}: {n}" for n in mixed]
+                if mixed:
+                    Child(flow, config, NEW_DAY).finish()
+                    assert world.dump() == new, f"a clean run after the kill did not converge: {mixed}"
+                    tally.recovered += 1
+            tally.leftovers += world.restore()
+            child = upcoming
+        upcoming.proc.kill()
+        upcoming.proc.wait()
+    record_figures(
+        "crash",
+        {
+            "flow": flow,
+            "backend": backend,
+            "kills": tally.kills,
+            "clean_run_s": round(duration, 2),
+            "states": dict(tally.states),
+            "neither": tally.mixed,
+            "recovered": tally.recovered,
+            "temp_files_left": tally.leftovers,
+        },
+    )
+    return tally
+
+
+def assert_old_or_new(tally: Tally) -> None:
+    assert tally.states["neither"] == 0, f"spreadsheets neither old nor new after a kill: {tally.mixed}"
+
+
+CASES: list[tuple[str, Backend, int]] = [("budgets", "workbook", 5)]
+CHAOS: list[tuple[str, Backend, int]] = [
+    ("budgets", "workbook", 15),
+    ("budgets", "google", 15),
+    ("availability", "workbook", 15),
+    ("availability", "google", 15),
+]
+
+
+@pytest.mark.parametrize(("flow", "backend", "kills"), CASES, ids=[f"{f}-{b}" for f, b, _ in CASES])
+def test_killed_run_leaves_each_sheet_old_or_new(
+    flow: str, backend: Backend, kills: int, tmp_path: Path
+) -> None:
+    assert_old_or_new(crash_loop(flow, backend, kills, tmp_path, seed=kills))
+
+
+@pytest.mark.slow
+@pytest.mark.chaos
+@pytest.mark.parametrize(("flow", "backend", "kills"), CHAOS, ids=[f"{f}-{b}" for f, b, _ in CHAOS])
+def test_many_kills_leave_each_sheet_old_or_new(
+    flow: str, backend: Backend, kills: int, tmp_path: Path
+) -> None:
+    assert_old_or_new(crash_loop(flow, backend, kills, tmp_path, seed=kills * 7))
