@@ -26,3 +26,11 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
+
+# The long reliability suite (full fault matrix, crash loop, soak) plus the fast subset; prints the figures.
+chaos: $(STAMP)
+	rm -f out/reliability/figures.jsonl
+	PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=120 \
+		OPSHEETS_RELIABILITY_FIGURES=out/reliability/figures.jsonl \
+		$(BIN)/python -m pytest -q -m "chaos or not slow" tests/reliability
+	$(BIN)/python -m tests.reliability.figures out/reliability/figures.jsonl | tee out/reliability/figures.md
