@@ -7,8 +7,9 @@ person booked beyond their capacity (overbooking) is the signal planners need, n
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from domain.records import JiraIssue, Sprint
 from domain.weeks import days_between, week_friday
@@ -104,15 +105,18 @@ def spread(hours: float, capacity: Mapping[date, float], start: date, end: date)
     `capacity` must cover every day of the range: a missing day would silently shift hours elsewhere.
     """
     days = list(days_between(start, end))
-    missing = [d for d in days if d not in capacity]
-    if missing:
+    try:
+        shares = [(d, capacity[d]) for d in days]
+    except KeyError:
+        missing = [d for d in days if d not in capacity]
         raise ValueError(
             f"capacity is missing {len(missing)} day(s) from {missing[0]} on; compute it up to {end}"
-        )
-    total = sum(capacity[d] for d in days if capacity[d] > 0)
+        ) from None
+    working = [(d, c) for d, c in shares if c > 0]
+    total = sum(c for _, c in working)
     if hours <= 0 or total <= 0:
         return {}
-    placed = {d: hours * (capacity[d] / total) for d in days if capacity[d] > 0}
+    placed = {d: hours * (c / total) for d, c in working}
     placed = {d: h for d, h in placed.items() if h > 0}  # a share too small for a float is no booking
     if not placed:
         return {}
@@ -128,7 +132,7 @@ def allocate(
     """Place one issue's remaining hours on its assignee's days; what cannot be placed is unscheduled."""
     remaining = remaining_hours(issue)
     window = plan_window(issue, today)
-    base = Allocation(
+    return Allocation(
         issue_key=issue.key,
         person_key=person_key,
         remaining=remaining or 0.0,
@@ -137,17 +141,24 @@ def allocate(
         end_source=window.end_source,
         spread_end=window.spread_end,
         overdue=window.overdue,
+        **_placement(remaining, window, person_key, capacity),
     )
+
+
+def _placement(
+    remaining: float | None, window: Window, person_key: str | None, capacity: Mapping[date, float]
+) -> dict[str, Any]:
+    """The per-day hours, or why (some of) the remaining hours could not be placed."""
     if remaining is None:
-        return replace(base, unestimated=True, reason="no estimate (original or remaining)")
+        return {"unestimated": True, "reason": "no estimate (original or remaining)"}
     reason = _why_unplaceable(window, person_key)
     if reason:
-        return _unscheduled(base, reason)
+        return _unscheduled(remaining, reason)
     assert window.spread_end is not None  # _why_unplaceable covers the open-ended window
     per_day = spread(remaining, capacity, window.start, window.spread_end)
     if not per_day:
-        return _unscheduled(base, f"no capacity between {window.start} and {window.spread_end}")
-    return replace(base, per_day=per_day)
+        return _unscheduled(remaining, f"no capacity between {window.start} and {window.spread_end}")
+    return {"per_day": per_day}
 
 
 def _end_of(issue: JiraIssue, sprint: Sprint | None) -> tuple[date | None, str]:
@@ -170,7 +181,7 @@ def _why_unplaceable(window: Window, person_key: str | None) -> str:
     return ""
 
 
-def _unscheduled(base: Allocation, reason: str) -> Allocation:
-    if base.remaining <= 0:
-        return base
-    return replace(base, unscheduled=base.remaining, reason=reason)
+def _unscheduled(remaining: float, reason: str) -> dict[str, Any]:
+    if remaining <= 0:
+        return {}
+    return {"unscheduled": remaining, "reason": reason}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -65,9 +65,7 @@ def time_off_hours(person: Person, time_off: Iterable[TimeOffDay]) -> dict[date,
         return {}
     contract_day = person.hours_per_day * person.fte
     hours: dict[date, float] = defaultdict(float)
-    for row in time_off:
-        if row.employee_id != person.employee_id:
-            continue
+    for row in _TIME_OFF_INDEX.rows_of(person.employee_id, time_off):
         if row.unit == "days":
             hours[row.day] += row.amount * contract_day
         elif row.unit == "hours":
@@ -77,6 +75,33 @@ def time_off_hours(person: Person, time_off: Iterable[TimeOffDay]) -> dict[date,
                 f"time off for employee {row.employee_id} on {row.day}: unknown unit {row.unit!r}"
             )
     return dict(hours)
+
+
+class _TimeOffIndex:
+    """Time off grouped by employee, for the sequence seen last.
+
+    A run asks for every person's capacity with the same list of everyone's time off; scanning it per
+    person made capacity quadratic (people × time-off days). The grouping is reused only for the very
+    same sequence object of the same length; anything else (a generator, another list) is grouped anew.
+    """
+
+    def __init__(self) -> None:
+        self._source: Sequence[TimeOffDay] | None = None
+        self._length = -1
+        self._groups: dict[str, list[TimeOffDay]] = {}
+
+    def rows_of(self, employee_id: str, time_off: Iterable[TimeOffDay]) -> list[TimeOffDay]:
+        if not isinstance(time_off, Sequence):
+            return [row for row in time_off if row.employee_id == employee_id]
+        if time_off is not self._source or len(time_off) != self._length:
+            groups: dict[str, list[TimeOffDay]] = defaultdict(list)
+            for row in time_off:
+                groups[row.employee_id].append(row)
+            self._source, self._length, self._groups = time_off, len(time_off), dict(groups)
+        return self._groups.get(employee_id, [])
+
+
+_TIME_OFF_INDEX = _TimeOffIndex()
 
 
 def public_holidays(country: str | None, years: Iterable[int]) -> tuple[Mapping[date, str], str | None]:

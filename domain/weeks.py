@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import lru_cache
 
 DEFAULT_HORIZON_WEEKS = 12
 _FRIDAY = 4
 
 
+@lru_cache(maxsize=4096)  # called per day per person and per allocated day: a few thousand distinct dates
 def week_start(d: date) -> date:
     """The Monday of the ISO week containing `d`."""
     return d - timedelta(days=d.weekday())
@@ -48,8 +50,9 @@ def is_working_day(d: date) -> bool:
 
 def days_between(start: date, end: date) -> Iterator[date]:
     """Every calendar day from `start` to `end`, both included (nothing when end < start)."""
-    for offset in range((end - start).days + 1):
-        yield start + timedelta(days=offset)
+    fromordinal = date.fromordinal  # ordinals: far cheaper than adding a timedelta per day
+    for ordinal in range(start.toordinal(), end.toordinal() + 1):
+        yield fromordinal(ordinal)
 
 
 def working_days(start: date, end: date) -> list[date]:
