@@ -136,11 +136,11 @@ def test_deployment_runs_on_a_worker_one_at_a_time(tmp_path: Path) -> None:
             with background(worker_args, env, tmp_path / "worker.log"):
                 params = {"config_path": str(sandbox.config_path)}
                 first = trigger(api, deployment["id"], params)
-                wait_for("the first run to start", lambda: state_of(api, first) == "RUNNING", 60)
+                wait_for("the first run to start", lambda: state_of(api, first) == "RUNNING", 120)
                 laps.append(("first run running", time.monotonic()))
                 second = trigger(api, deployment["id"], params)
                 for run_id in (first, second):
-                    wait_for("both runs to finish", lambda r=run_id: state_of(api, r) in TERMINAL, 120, 0.5)
+                    wait_for("both runs to finish", lambda r=run_id: state_of(api, r) in TERMINAL, 180, 0.5)
                 laps.append(("both runs finished", time.monotonic()))
             runs = {run_id: api_run(api, run_id) for run_id in (first, second)}
         laps.append(("everything stopped", time.monotonic()))
