@@ -61,8 +61,12 @@ def run(
     except user_errors() as exc:
         fail(exc)
     print_report(report)
-    if dry_run:
+    if dry_run and report.sheets:
         print_changes(report, show)
+    elif dry_run:  # a job that writes no sheet (the comment bridge) lists what it would post
+        print_rows(
+            f"Dry run: {len(report.table)} item(s) would be written, nothing written", report.table, show
+        )
 
 
 @app.command()
@@ -153,6 +157,16 @@ def print_changes(report: RunReport, show: int) -> None:
     console.print(table)
     if len(changes) > show:
         console.print(f"… and {len(changes) - show} more (use --show to see more)")
+
+
+def print_rows(title: str, rows: list[dict[str, object]], show: int) -> None:
+    table = RichTable(title=title, title_justify="left")
+    columns = list(rows[0]) if rows else []
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows[:show]:
+        table.add_row(*(_shown(row.get(column)) for column in columns))
+    console.print(table)
 
 
 def _shown(value: object) -> str:

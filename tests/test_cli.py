@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -156,3 +157,16 @@ def test_serve_refuses_a_bad_timezone_without_serving(sandbox: SandboxEnvironmen
     result = runner.invoke(app, ["serve", "--config", str(bad)])
     assert result.exit_code == 1
     assert "Mars/Olympus" in result.output
+
+
+@pytest.mark.prefect
+def test_comment_bridge_dry_run_lists_what_it_would_post_and_posts_nothing(
+    prefect_cli: None, sandbox: SandboxEnvironment
+) -> None:
+    clear_logs(sandbox)
+    result = runner.invoke(app, ["run", "comments", "--config", str(sandbox.config_path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    would = re.search(r"Dry run: (\d+) item\(s\) would be written", result.output)
+    assert would and int(would.group(1)) > 0, result.output
+    assert sandbox.services["intercom"].log.count("POST", "/reply") == 0
+    assert sandbox.services["jira"].log.count("POST", "/comment") == 0
