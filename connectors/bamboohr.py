@@ -30,8 +30,8 @@ JOB_INFO_PATH = "/api/v1/employees/all/tables/jobInfo"
 # Fields the report must return for headcount and capacity to be right; the others may be withheld.
 REQUIRED_FIELDS = ("status", "hireDate", "terminationDate")
 HINTS = {
-    401: "check BAMBOOHR_API_KEY and BAMBOOHR_COMPANY",
-    404: "check BAMBOOHR_COMPANY (the subdomain in https://<company>.bamboohr.com) and bamboohr.base_url",
+    401: "check the API key in bamboohr.api_key (BAMBOOHR_API_KEY by default) and bamboohr.company",
+    404: "check bamboohr.company (the subdomain in https://<company>.bamboohr.com) and bamboohr.base_url",
 }
 _COUNTRY_CODES = {re.sub(r"[^a-z]", "", key): entry[1] for key, entry in COUNTRIES.items()}
 _COUNTRY_ALIASES = {alias: entry[1] for entry in COUNTRIES.values() for alias in entry[2:]}  # "UK", "DEU"

@@ -82,17 +82,21 @@ APIS_BY_DEPLOYMENT_TYPE = {"Cloud": CLOUD, "Server": DATACENTER, "DataCenter": D
 WORKLOG_PAGE_SIZE = 5000
 
 API_TOKEN_HINTS = {
-    401: "check JIRA_EMAIL and JIRA_API_TOKEN: the API token must belong to that email's Atlassian account "
-    "and not be revoked (create one at https://id.atlassian.com/manage-profile/security/api-tokens)",
-    403: "the account of JIRA_EMAIL lacks a permission this request needs (e.g. Browse projects on the "
-    "searched projects): grant it, or use JIRA_EMAIL/JIRA_API_TOKEN of an account that has it",
+    401: "check jira.email and the API token in jira.token (JIRA_API_TOKEN by default): the token must "
+    "belong to that email's Atlassian account and not be revoked "
+    "(create one at https://id.atlassian.com/manage-profile/security/api-tokens)",
+    403: "the account of jira.email lacks a permission this request needs (e.g. Browse projects on the "
+    "searched projects): grant it, or use the email and API token of an account that has it",
 }
 PAT_HINTS = {
-    401: "check JIRA_PAT: the personal access token is wrong, expired or revoked "
-    "(create one in Jira under your profile → Personal Access Tokens)",
-    403: "the user who owns JIRA_PAT lacks a permission this request needs (e.g. Browse projects on the "
-    "searched projects): grant it, or use another user's JIRA_PAT",
+    401: "check the personal access token in jira.token (JIRA_API_TOKEN by default): it is wrong, "
+    "expired or revoked (create one in Jira under your profile → Personal Access Tokens)",
+    403: "the user who owns the personal access token lacks a permission this request needs "
+    "(e.g. Browse projects on the searched projects): grant it, or use another user's token",
 }
+MISSING_CREDENTIALS = (
+    "Jira needs jira.email and an API token (Cloud) or a personal access token (Data Center) in jira.token"
+)
 
 
 def open_assigned_jql(projects: Sequence[str], clauses: str = DEFAULT_OPEN_CLAUSES) -> str:
@@ -153,7 +157,7 @@ class JiraConnector:
         """Cloud: `email` + `api_token` (basic auth). Data Center: `pat` (bearer), or `email` + `api_token`
         as username and password. `page_size` defaults to the deployment's cap."""
         if pat is None and not (email and api_token):
-            raise ValueError("Jira needs JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center)")
+            raise ValueError(MISSING_CREDENTIALS)
         self._uses_pat = pat is not None and not api_token
         headers = {"Accept": "application/json", "Accept-Language": "en"}
         if self._uses_pat:
@@ -177,8 +181,11 @@ class JiraConnector:
             raise FatalAPIError(SYSTEM, f"unknown serverInfo.deploymentType {deployment_type!r}; "
                                         "expected Cloud, Server or DataCenter")  # fmt: skip
         if api is CLOUD and self._uses_pat:
-            raise AuthError(SYSTEM, "this is Jira Cloud, which does not accept JIRA_PAT: "
-                                    "set JIRA_EMAIL and JIRA_API_TOKEN instead")  # fmt: skip
+            raise AuthError(
+                SYSTEM,
+                "this is Jira Cloud, which does not accept a personal access token: "
+                "set jira.email to the account that created the API token in jira.token",
+            )
         return api
 
     def hours_per_day(self) -> float:

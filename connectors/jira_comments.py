@@ -23,7 +23,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from connectors.http import ApiClient, FatalAPIError, RetryPolicy
-from connectors.jira import API_TOKEN_HINTS, PAT_HINTS, SERVER_INFO, SYSTEM, offset_pages
+from connectors.jira import API_TOKEN_HINTS, MISSING_CREDENTIALS, PAT_HINTS, SERVER_INFO, SYSTEM, offset_pages
 from connectors.post_once import post_once, writer_for
 from domain.records import JiraComment
 
@@ -44,7 +44,7 @@ class JiraComments:
     ) -> None:
         """Same credentials as `connectors.jira.JiraConnector`: email + API token, or a PAT."""
         if pat is None and not (email and api_token):
-            raise ValueError("Jira needs JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center)")
+            raise ValueError(MISSING_CREDENTIALS)
         uses_pat = pat is not None and not api_token
         headers = {"Accept": "application/json", "Accept-Language": "en"}
         if uses_pat:

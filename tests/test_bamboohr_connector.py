@@ -174,7 +174,8 @@ def test_a_wrong_key_says_what_to_check_without_showing_the_key(served: tuple) -
     wrong = BambooHRClient("acme", "wrong-SECRET-key", base_url=served[0].url, policy=FAST)
     with pytest.raises(AuthError) as caught:
         wrong.employees()
-    assert "401" in str(caught.value) and "BAMBOOHR_API_KEY and BAMBOOHR_COMPANY" in str(caught.value)
+    assert "401" in str(caught.value)
+    assert "bamboohr.api_key (BAMBOOHR_API_KEY by default) and bamboohr.company" in str(caught.value)
     assert "wrong-SECRET-key" not in str(caught.value)
 
 

@@ -29,9 +29,9 @@ WRONG = "tok-wrong-5f2a9c77"  # realistic: a short word would be masked wherever
 SERVER_SAID = " (server said: "
 FAST = RetryPolicy(max_attempts=2, backoff_base_s=0.01, backoff_cap_s=0.05)
 JIRA_401 = (
-    "Jira: 401 Unauthorized on GET /rest/api/3/myself — check JIRA_EMAIL and JIRA_API_TOKEN: the API "
-    "token must belong to that email's Atlassian account and not be revoked (create one at "
-    "https://id.atlassian.com/manage-profile/security/api-tokens)"
+    "Jira: 401 Unauthorized on GET /rest/api/3/myself — check jira.email and the API token in jira.token "
+    "(JIRA_API_TOKEN by default): the token must belong to that email's Atlassian account and not be "
+    "revoked (create one at https://id.atlassian.com/manage-profile/security/api-tokens)"
 )
 
 
@@ -56,8 +56,8 @@ def test_bamboohr_wrong_key(dataset: dict[str, Any]) -> None:
         with pytest.raises(AuthError) as caught:
             client.employees()
     assert str(caught.value) == (
-        "BambooHR: 401 Unauthorized on POST /api/v1/reports/custom — check BAMBOOHR_API_KEY and "
-        "BAMBOOHR_COMPANY"
+        "BambooHR: 401 Unauthorized on POST /api/v1/reports/custom — check the API key in "
+        "bamboohr.api_key (BAMBOOHR_API_KEY by default) and bamboohr.company"
     )
 
 
