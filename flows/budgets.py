@@ -9,7 +9,7 @@ next run completes it (the keyed merge makes a rerun safe).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,9 +18,12 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
 from prefect.states import State
+from prefect.utilities.annotations import quote
 
 from connectors.errors import RetriableAPIError, RetriesExhaustedError
+from connectors.http import limit_rate
 from connectors.sheets import SyncResult, Table
+from connectors.sheets.google import SYSTEM as SHEETS_SYSTEM
 from domain.budgets import BudgetLine, BudgetRules, compute_budgets
 from domain.ledger import REQUIRED_COLUMNS, Rejection, parse_ledger
 from domain.periods import Period, periods_in_year
@@ -33,6 +36,10 @@ from flows.report import RunReport
 
 FLOW_NAME = "sync_team_budgets"
 OVERVIEW_NAME = "Budgets overview"
+# Google Sheets allows 60 read and 60 write requests per minute per user; pacing to it (with a second
+# of slack for clock and network skew) beats drawing 429s once a run has more than a few dozen teams.
+SHEETS_QUOTA_PER_MINUTE = 60
+QUOTA_WINDOW_S = 61.0
 
 
 class BudgetSyncFailed(RuntimeError):
@@ -147,14 +154,20 @@ def _targets(
 
 
 def _write_all(config: Config, targets: list[Target], today: date, dry_run: bool, report: RunReport) -> None:
-    """Write each (name, key, tables); a failure is recorded and the next spreadsheet still written."""
-    for name, key, tables in targets:
-        state = write_spreadsheet(config, key, tables, today, dry_run, return_state=True)
-        outcome = state.result(raise_on_failure=False)
+    """Write every (name, key, tables) at once, paced by the Sheets quota; a failure is recorded and
+    the other spreadsheets are still written."""
+    futures = [
+        (name, key, write_spreadsheet.submit(quote(config), key, quote(tables), today, dry_run))
+        for name, key, tables in targets
+    ]
+    for name, key, future in futures:
+        future.wait()
+        outcome = future.state.result(raise_on_failure=False)
         if isinstance(outcome, BaseException):
             report.failures.append(f"{name} (spreadsheet '{key}'): {outcome}")
         else:
-            report.sheets[name] = outcome
+            # Only a dry run shows cell changes; a real run's (thousands) would just weigh on the report.
+            report.sheets[name] = outcome if dry_run else replace(outcome, changes=[])
         report.links[name] = sheet_url(config, key)
 
 
@@ -190,11 +203,15 @@ def sync_team_budgets(
     current = periods[-1]
     report = RunReport(FLOW_NAME, dry_run=dry_run)
 
+    limit_rate(
+        SHEETS_SYSTEM, reads=SHEETS_QUOTA_PER_MINUTE, writes=SHEETS_QUOTA_PER_MINUTE, window_s=QUOTA_WINDOW_S
+    )
     people = fetch_people(config)
     teams = bt.canonical_teams(people.employees, people.job_history, settings.teams)
-    spends, rejections = parse_spend(read_ledger(config, settings), teams, settings.currency)
+    # quote(): Prefect would otherwise walk every record of these arguments looking for futures.
+    spends, rejections = parse_spend(quote(read_ledger(config, settings)), teams, settings.currency)
     keys = bt.spreadsheet_keys(teams, settings.teams)
-    lines = compute_team_budgets(people, spends, budget_rules(settings), periods, sorted(keys))
+    lines = compute_team_budgets(quote(people), quote(spends), budget_rules(settings), periods, sorted(keys))
     report.warnings += bt.mapping_warnings(lines, keys)
     report.warnings += bt.uncounted_spend_warnings(spends, periods)
     for warning in report.warnings:
@@ -202,7 +219,9 @@ def sync_team_budgets(
 
     roster = bt.roster(people.employees, people.job_history, current, settings.excluded_statuses)
     targets = _targets(settings, keys, lines, spends, rejections, periods, roster)
-    _write_all(config, targets, day, dry_run, report)
+    quota = {"reads": SHEETS_QUOTA_PER_MINUTE, "writes": SHEETS_QUOTA_PER_MINUTE, "window_s": QUOTA_WINDOW_S}
+    with limit_rate(SHEETS_SYSTEM, **quota):
+        _write_all(config, targets, day, dry_run, report)
 
     _summarise(report, lines, current, len(rejections))
     publish_run_artifacts(FLOW_NAME, summary_md=report.markdown(), table=report.table, links=report.links)
