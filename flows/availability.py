@@ -17,6 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from connectors.errors import RetriesExhaustedError
+from connectors.jira import JiraConnector
 from connectors.sheets import SheetLayoutError, Spreadsheet, SyncResult, Table
 from connectors.sheets.values import is_blank
 from domain.people import PersonOverride
@@ -65,6 +66,7 @@ class JiraData:
     issues: list[JiraIssue]
     users: list[JiraUser]
     hours_per_day: float
+    warnings: list[str]
 
 
 @task(name="read People overrides", **READ)
@@ -93,13 +95,22 @@ def fetch_jira(config: Config, worklogs_since: datetime) -> JiraData:
             max_parallel_chains=settings.max_parallel_chains,
             worklogs_since=worklogs_since,
         )
-        data = JiraData(issues, connector.seen_users(), connector.hours_per_day())
+        data = JiraData(issues, connector.seen_users(), connector.hours_per_day(), site_warnings(connector))
     finally:
         connector.close()
     get_run_logger().info(
         "Jira: %d issue(s), %d user(s), %.1f h per day", len(data.issues), len(data.users), data.hours_per_day
     )
     return data
+
+
+def site_warnings(connector: JiraConnector) -> list[str]:
+    if connector.custom_fields.sprint is not None:
+        return []
+    return [
+        "Jira: no Sprint field on this site (no field of type com.pyxis.greenhopper.jira:gh-sprint in "
+        "the field list), so sprint dates are not used for allocation; set jira.sprint_field if it has one"
+    ]
 
 
 @task(name="fetch BambooHR employees", **READ)
@@ -170,7 +181,7 @@ def sync_resource_availability(
     model = compute(sources, calendar, settings.focus_factor)
 
     result = write_sheet(sheet, availability_tables(model), day, dry_run)
-    report = build_report(model, override_warnings, dry_run)
+    report = build_report(model, [*override_warnings, *jira.warnings], dry_run)
     if not dry_run and changed(result):
         facts = run_facts(model, run_at, result.cells_written, len(report.warnings))
         result = combine(result, write_sheet(sheet, [sync_log_table(facts)], day, dry_run))

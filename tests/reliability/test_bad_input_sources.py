@@ -17,6 +17,7 @@ from connectors.intercom import IntercomConnector
 from connectors.jira import JiraConnector
 from connectors.sheets import SheetAccessDenied, open_google
 from connectors.sheets.google import SHEETS_URL
+from flows.availability import site_warnings
 from sandbox.bamboohr import start_bamboohr_sandbox
 from sandbox.intercom import start_intercom_sandbox
 from sandbox.jira import app as jira_app
@@ -152,7 +153,12 @@ def test_jira_site_without_sprint_field(dataset: dict[str, Any], monkeypatch: py
         assert jira.custom_fields.sprint is None
         projects = ", ".join(p["key"] for p in data["jira"]["projects"])
         issues = jira.search_issues(f"project in ({projects}) ORDER BY key")
+        warnings = site_warnings(jira)
     assert issues and all(i.sprints == () for i in issues)
+    assert warnings == [
+        "Jira: no Sprint field on this site (no field of type com.pyxis.greenhopper.jira:gh-sprint in "
+        "the field list), so sprint dates are not used for allocation; set jira.sprint_field if it has one"
+    ]
 
 
 # --- BambooHR data -------------------------------------------------------------------------------
