@@ -231,5 +231,6 @@ def sync_team_budgets(
             + "; ".join(report.failures)
             + ". Fix the cause and run again; the next run completes them."
         )
-    logger.info("Budgets synced: %d spreadsheets, %d cells written", len(targets), report.cells_written)
+    verb = "would write" if dry_run else "wrote"
+    logger.info("Budgets: %d spreadsheet(s), %s %d cell(s)", len(targets), verb, report.cells_written)
     return report

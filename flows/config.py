@@ -10,9 +10,18 @@ import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 DEFAULT_CONFIG_ENV = "OPSHEETS_CONFIG"
 
@@ -129,8 +138,13 @@ class BudgetSettings(Strict):
     teams: dict[str, str] = Field(default_factory=dict)  # team name -> spreadsheet key
 
 
+JobName = Literal["availability", "budgets", "comments"]
+
+
 class Config(Strict):
     timezone: str = "UTC"
+    # Cron overrides for `opsheets serve`, e.g. {budgets: "0 6 * * 1-5"}; prefect.yaml keeps its own.
+    schedules: dict[JobName, str] = Field(default_factory=dict)
     http: HttpSettings = HttpSettings()
     sheets: SheetsSettings = SheetsSettings()
     jira: JiraSettings | None = None
@@ -138,6 +152,27 @@ class Config(Strict):
     intercom: IntercomSettings | None = None
     availability: AvailabilitySettings = AvailabilitySettings()
     budgets: BudgetSettings | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown timezone: use an IANA name like Europe/Berlin or UTC") from None
+        return value
+
+    @field_validator("schedules")
+    @classmethod
+    def _valid_crons(cls, value: dict[str, str]) -> dict[str, str]:
+        from prefect.client.schemas.schedules import CronSchedule  # only when schedules are given
+
+        for job, cron in value.items():
+            try:
+                CronSchedule(cron=cron)
+            except ValidationError:
+                raise ValueError(f"'{cron}' for {job} is not a valid cron expression") from None
+        return value
 
 
 def _error_lines(exc: ValidationError) -> list[str]:

@@ -78,16 +78,18 @@ def deployment(name: str) -> DeploymentSpec:
     raise ConfigError(f"unknown job '{name}': choose one of {names}")
 
 
-def cron_schedule(spec: DeploymentSpec, timezone: str) -> Any:
-    """The Prefect schedule; a bad cron or timezone is a ConfigError naming the deployment."""
+def cron_schedule(spec: DeploymentSpec, timezone: str, cron: str | None = None) -> Any:
+    """The Prefect schedule (`cron` overrides the spec's); a bad cron or timezone is a ConfigError."""
     from prefect.client.schemas.schedules import CronSchedule
     from pydantic import ValidationError
 
     try:
-        return CronSchedule(cron=spec.cron, timezone=timezone)
+        return CronSchedule(cron=cron or spec.cron, timezone=timezone)
     except ValidationError as exc:
         problems = "; ".join(err["msg"] for err in exc.errors())
-        raise ConfigError(f"schedule of '{spec.name}' ({spec.cron!r}, {timezone}): {problems}") from None
+        raise ConfigError(
+            f"schedule of '{spec.name}' ({cron or spec.cron!r}, {timezone}): {problems}"
+        ) from None
 
 
 def prefect_yaml_deployment(spec: DeploymentSpec, timezone: str = DEFAULT_TIMEZONE) -> dict[str, Any]:

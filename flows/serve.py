@@ -22,7 +22,7 @@ def build_deployments(config: Config, config_file: Path) -> list[Any]:
         spec.load_flow().to_deployment(
             name=spec.name,
             description=spec.description,
-            schedules=[cron_schedule(spec, config.timezone)],
+            schedules=[cron_schedule(spec, config.timezone, config.schedules.get(spec.name))],
             concurrency_limit=ConcurrencyLimitConfig(**CONCURRENCY),
             parameters=parameters,
         )

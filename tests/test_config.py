@@ -47,3 +47,23 @@ def test_missing_secret_names_variable(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_secret_ref_needs_exactly_one_source() -> None:
     with pytest.raises(ConfigError, match="exactly one"):
         parse_config({"jira": {"url": "https://x", "token": {"env": "A", "prefect_secret": "b"}}})
+
+
+def test_unknown_timezone_names_key() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config({"timezone": "Mars/Olympus"}, "x.yaml")
+    assert str(info.value) == (
+        "x.yaml: 'timezone': Value error, unknown timezone: use an IANA name like Europe/Berlin or UTC "
+        "(got 'Mars/Olympus')"
+    )
+
+
+def test_schedule_override_must_be_valid_cron() -> None:
+    assert parse_config({"schedules": {"budgets": "0 6 * * 1-5"}}).schedules == {"budgets": "0 6 * * 1-5"}
+    with pytest.raises(ConfigError) as info:
+        parse_config({"schedules": {"budgets": "every morning"}}, "x.yaml")
+    assert "'schedules': Value error, 'every morning' for budgets is not a valid cron expression" in str(
+        info.value
+    )
+    with pytest.raises(ConfigError, match=r"schedules\.nightly\.\[key\]': Input should be"):
+        parse_config({"schedules": {"nightly": "0 1 * * *"}}, "x.yaml")
