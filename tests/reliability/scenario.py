@@ -102,6 +102,24 @@ def dump_workbooks(root: Path) -> Dump:
     return dump
 
 
+def differing(first: Dump, second: Dump) -> list[str]:
+    """ "spreadsheet/tab" wherever two dumps differ, with the first differing row."""
+    out = []
+    for book in sorted(set(first) | set(second)):
+        a, b = first.get(book) or {}, second.get(book) or {}
+        for tab in sorted(set(a) | set(b)):
+            if a.get(tab) != b.get(tab):
+                rows_a, rows_b = a.get(tab) or [], b.get(tab) or []
+                row = next(
+                    (i for i, (x, y) in enumerate(zip(rows_a, rows_b, strict=False)) if x != y),
+                    min(len(rows_a), len(rows_b)),
+                )
+                out.append(
+                    f"{book}/{tab} (rows {len(rows_a)} vs {len(rows_b)}, first difference in row {row + 1})"
+                )
+    return out
+
+
 def count_requests(services: dict[str, RunningService]) -> dict[str, tuple[int, int]]:
     """(requests, of which faults injected) per system, from the stand-ins' request logs."""
     return {
