@@ -189,6 +189,34 @@ def _summarise(report: RunReport, lines: list[BudgetLine], current: Period, reje
     report.table = bt.figures(lines, current.label)
 
 
+@dataclass(frozen=True)
+class Written:
+    lines: list[BudgetLine]
+    rejected: int
+    count: int  # spreadsheets attempted
+
+
+def _compute_and_write(
+    config: Config, settings: BudgetSettings, day: date, periods: list[Period], report: RunReport
+) -> Written:
+    logger = get_run_logger()
+    people = fetch_people(config)
+    teams = bt.canonical_teams(people.employees, people.job_history, settings.teams)
+    # quote(): Prefect would otherwise walk every record of these arguments looking for futures.
+    spends, rejections = parse_spend(quote(read_ledger(config, settings)), teams, settings.currency)
+    keys = bt.spreadsheet_keys(teams, settings.teams)
+    lines = compute_team_budgets(quote(people), quote(spends), budget_rules(settings), periods, sorted(keys))
+    report.warnings += bt.mapping_warnings(lines, keys)
+    report.warnings += bt.uncounted_spend_warnings(spends, periods)
+    for warning in report.warnings:
+        logger.warning(warning)
+
+    roster = bt.roster(people.employees, people.job_history, periods[-1], settings.excluded_statuses)
+    targets = _targets(settings, keys, lines, spends, rejections, periods, roster)
+    _write_all(config, targets, day, report.dry_run, report)
+    return Written(lines, len(rejections), len(targets))
+
+
 @flow(name=FLOW_NAME)
 def sync_team_budgets(
     config_path: str | None = None, dry_run: bool = False, today: str | None = None
@@ -203,34 +231,18 @@ def sync_team_budgets(
     current = periods[-1]
     report = RunReport(FLOW_NAME, dry_run=dry_run)
 
-    limit_rate(
-        SHEETS_SYSTEM, reads=SHEETS_QUOTA_PER_MINUTE, writes=SHEETS_QUOTA_PER_MINUTE, window_s=QUOTA_WINDOW_S
-    )
-    people = fetch_people(config)
-    teams = bt.canonical_teams(people.employees, people.job_history, settings.teams)
-    # quote(): Prefect would otherwise walk every record of these arguments looking for futures.
-    spends, rejections = parse_spend(quote(read_ledger(config, settings)), teams, settings.currency)
-    keys = bt.spreadsheet_keys(teams, settings.teams)
-    lines = compute_team_budgets(quote(people), quote(spends), budget_rules(settings), periods, sorted(keys))
-    report.warnings += bt.mapping_warnings(lines, keys)
-    report.warnings += bt.uncounted_spend_warnings(spends, periods)
-    for warning in report.warnings:
-        logger.warning(warning)
-
-    roster = bt.roster(people.employees, people.job_history, current, settings.excluded_statuses)
-    targets = _targets(settings, keys, lines, spends, rejections, periods, roster)
     quota = {"reads": SHEETS_QUOTA_PER_MINUTE, "writes": SHEETS_QUOTA_PER_MINUTE, "window_s": QUOTA_WINDOW_S}
-    with limit_rate(SHEETS_SYSTEM, **quota):
-        _write_all(config, targets, day, dry_run, report)
+    with limit_rate(SHEETS_SYSTEM, **quota):  # the ledger read counts against the same per-user quota
+        targets = _compute_and_write(config, settings, day, periods, report)
 
-    _summarise(report, lines, current, len(rejections))
+    _summarise(report, targets.lines, current, targets.rejected)
     publish_run_artifacts(FLOW_NAME, summary_md=report.markdown(), table=report.table, links=report.links)
     if report.failures:
         raise BudgetSyncFailed(
-            f"{len(report.failures)} of {len(targets)} spreadsheets not written (the others were): "
+            f"{len(report.failures)} of {targets.count} spreadsheets not written (the others were): "
             + "; ".join(report.failures)
             + ". Fix the cause and run again; the next run completes them."
         )
     verb = "would write" if dry_run else "wrote"
-    logger.info("Budgets: %d spreadsheet(s), %s %d cell(s)", len(targets), verb, report.cells_written)
+    logger.info("Budgets: %d spreadsheet(s), %s %d cell(s)", targets.count, verb, report.cells_written)
     return report
