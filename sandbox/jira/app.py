@@ -204,20 +204,20 @@ def cloud_page(state: JiraState, params: dict[str, Any], base_url: str) -> dict[
     jql = str(params.get("jql") or "")
     selection = FieldSelection.parse(params.get("fields"), default="id")
     token = params.get("nextPageToken")
-    offset = 0
     if token:
         saved = state.page_tokens.get(str(token))
         if saved is None or saved.jql != jql:
             raise JiraError(400, "The provided next page token is invalid or expired.")
-        offset = saved.offset
+        offset, matches = saved.offset, saved.matches
+    else:
+        offset, matches = 0, tuple(run_jql(state, jql, bounded=True))
     cap = state.cloud_key_only_cap if selection.key_or_id_only else state.cloud_page_cap
     size = min(positive_int(params.get("maxResults", 50), "maxResults"), cap)
-    matches = run_jql(state, jql, bounded=True)
     renderer = Renderer(state, base_url)
     body: dict[str, Any] = {"issues": [renderer.issue(i, selection) for i in matches[offset : offset + size]]}
     is_last = offset + size >= len(matches)
     if not is_last:
-        body["nextPageToken"] = state.issue_token(jql, offset + size)
+        body["nextPageToken"] = state.issue_token(jql, offset + size, matches)
     body["isLast"] = is_last
     return body
 

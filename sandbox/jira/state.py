@@ -33,8 +33,12 @@ class InjectedFault:
 
 @dataclass(frozen=True)
 class PageToken:
+    """Where the next page starts, in the result the first page saw: the query is run once per chain,
+    not once per page (Jira keeps a search context behind its tokens too)."""
+
     jql: str
     offset: int
+    matches: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass
@@ -108,10 +112,10 @@ class JiraState:
             self.search_requests += 1
             return self.search_faults.pop(self.search_requests, None)
 
-    def issue_token(self, jql: str, offset: int) -> str:
+    def issue_token(self, jql: str, offset: int, matches: tuple[dict[str, Any], ...] = ()) -> str:
         token = secrets.token_urlsafe(24)
         with self._lock:
-            self.page_tokens[token] = PageToken(jql, offset)
+            self.page_tokens[token] = PageToken(jql, offset, matches)
         return token
 
     def count_bytes(self, route: str, size: int) -> None:
