@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sandbox.jira.render_other import other_fields
 from sandbox.jira.state import JiraState
 
 SYSTEM_FIELDS = (
@@ -57,6 +58,8 @@ class Renderer:
         if selection.include == {"id"} and not selection.everything:
             return {"id": issue["id"]}
         values = self._field_values(issue)
+        if selection.everything or not selection.include <= values.keys():
+            values = other_fields(self, issue) | values  # the fields above win over look-alike ids
         fields = {name: make() for name, make in values.items() if selection.wants(name)}
         body: dict[str, Any] = {
             "expand": "operations,versionedRepresentations,editmeta,changelog,renderedFields",
