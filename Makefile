@@ -34,3 +34,8 @@ chaos: $(STAMP)
 		OPSHEETS_RELIABILITY_FIGURES=out/reliability/figures.jsonl \
 		$(BIN)/python -m pytest -q -m "chaos or not slow" tests/reliability
 	$(BIN)/python -m tests.reliability.figures out/reliability/figures.jsonl | tee out/reliability/figures.md
+
+# Benchmark against the sandbox (stand-ins with 50 ms latency): make bench [SIZE=S|M|L]
+SIZE ?= M
+bench: $(STAMP)
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m bench --size $(SIZE)

@@ -62,15 +62,15 @@ def jira_package_search(env: SandboxEnvironment) -> dict[str, Any]:
         old_search = "answered"
     except JIRAError as refused:  # it calls the old /search, which Cloud answers 410 Gone
         old_search = f"{refused.status_code} from /rest/api/2/search"
-    env.jira.bytes_sent = 0
+    before_total, before = env.jira.bytes_sent, dict(env.jira.bytes_by_route)
     start = time.perf_counter()
     client = JIRA(server=url, basic_auth=auth)  # the package's default: serverInfo first
     issues = client.search_issues(jql, maxResults=False)
     wall = time.perf_counter() - start
-    search_bytes = sum(n for route, n in env.jira.bytes_by_route.items() if "/search" in route)
+    search_bytes = sum(n - before.get(r, 0) for r, n in env.jira.bytes_by_route.items() if "/search" in r)
     return {
         "issues": len(issues),
-        "bytes": env.jira.bytes_sent,
+        "bytes": env.jira.bytes_sent - before_total,
         "search_bytes": search_bytes,
         "wall_s": round(wall, 2),
         "without_server_info": old_search,

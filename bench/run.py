@@ -52,10 +52,10 @@ def main(argv: list[str] | None = None) -> int:
                 results += run_size(size, args, prefect_env)
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    write_json(results, args.out / "results.json")
+    everything = write_json(results, args.out / "results.json")
     print_table(results)
     if not args.no_markdown:
-        write_results_md(results, Path(__file__).parent / "RESULTS.md", args.latency_ms)
+        write_results_md(everything, Path(__file__).parent / "RESULTS.md", args.latency_ms)
     return 0 if all(r["error"] is None and r["sheets_failed_writes"] == 0 for r in results) else 1
 
 
@@ -133,6 +133,7 @@ def summarise(
             "cells_written": rerun.cells_written,
         },
         "jira_bytes": first.jira_bytes,
+        "jira_search_bytes": first.jira_search_bytes,
         "sheets_failed_writes": first.sheets_failed_writes + rerun.sheets_failed_writes,
         "sheets_statuses": {
             "first": first.statuses.get("sheets", {}),

@@ -81,6 +81,7 @@ class RunFigures:
     sheets_writes: int
     sheets_failed_writes: int
     jira_bytes: int
+    jira_search_bytes: int
 
 
 @contextmanager
@@ -160,6 +161,7 @@ def count_requests(env: SandboxEnvironment) -> dict[str, Any]:
         "sheets_writes": writes,
         "sheets_failed_writes": failed_writes,
         "jira_bytes": env.jira.bytes_sent,
+        "jira_search_bytes": sum(n for route, n in env.jira.bytes_by_route.items() if "/search" in route),
     }
 
 
