@@ -84,6 +84,7 @@ def figures_rows(results: list[dict[str, Any]]) -> list[list[str]]:
             f"{r['wall_s']:.1f} (≤ {r['wall_target_s']:.1f})",
             f"{r['cpu_s']:.1f}", f"{r['domain_cpu_s']:.2f}", f"{r['peak_rss_mb']:.0f}",
             ", ".join(k for k, ok in r["targets"].items() if not ok) or "all met",
+            "/".join(f"{x:.1f}" for x in r.get("load_average", [])),
         ])  # fmt: skip
     return rows
 
@@ -91,6 +92,7 @@ def figures_rows(results: list[dict[str, Any]]) -> list[list[str]]:
 HEADERS = [
     "size", "flow", "Jira req / LB", "BambooHR / LB", "Sheets req / LB", "Sheets writes",
     "rerun writes", "wall s (target)", "CPU s", "domain CPU s", "peak RSS MB", "targets missed",
+    "load avg before/after",
 ]  # fmt: skip
 
 

@@ -8,6 +8,7 @@ a tab in between, which must survive). Then the peer strategies on the same data
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 import time
@@ -17,7 +18,7 @@ from typing import Any
 from bench import lower_bound as lb
 from bench import peers
 from bench.report import print_table, targets, write_json, write_results_md
-from bench.scenarios import SIZES, TODAY, RunFigures, Size, prefect_api, run_flow
+from bench.scenarios import SIZES, TODAY, RunFigures, Size, client_env, prefect_api, run_flow
 from flows.sandbox_env import SandboxEnvironment, sandbox_environment
 from sandbox.core import Knobs
 
@@ -37,6 +38,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile each flow run into out/")
     parser.add_argument("--no-markdown", action="store_true", help="do not rewrite bench/RESULTS.md")
+    parser.add_argument("--prefect-api-url", help="use this running Prefect API instead of starting one")
     return parser.parse_args(argv)
 
 
@@ -45,13 +47,17 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [SIZES[name] for name in (args.size or ["M"])]
     args.out.mkdir(parents=True, exist_ok=True)
     results: list[dict[str, Any]] = []
-    home = Path(tempfile.mkdtemp(prefix="opsheets-bench-prefect-"))
-    try:
-        with prefect_api(home) as prefect_env:
-            for size in sizes:
-                results += run_size(size, args, prefect_env)
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
+    if args.prefect_api_url:
+        for size in sizes:
+            results += run_size(size, args, client_env(args.prefect_api_url))
+    else:
+        home = Path(tempfile.mkdtemp(prefix="opsheets-bench-prefect-"))
+        try:
+            with prefect_api(home) as prefect_env:
+                for size in sizes:
+                    results += run_size(size, args, prefect_env)
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
     everything = write_json(results, args.out / "results.json")
     print_table(results)
     if not args.no_markdown:
@@ -68,7 +74,10 @@ def run_size(size: Size, args: argparse.Namespace, prefect_env: dict[str, str]) 
     results = []
     with sandbox_environment(dataset, work / "env", sheets="google", knobs=knobs) as env:
         for flow in args.flows.split(","):
+            load_before = os.getloadavg()[0]
             result = run_pair(env, size, flow, args, prefect_env, work)
+            # Other work on the machine slows every figure of time; say how busy it was.
+            result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
             if not args.no_peers:
                 result["peers"] = run_peers(env, flow, args)
             results.append(result)

@@ -94,13 +94,8 @@ def prefect_api(home: Path) -> Iterator[dict[str, str]]:
     os.environ["PREFECT_HOME"] = str(home)
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     server = SubprocessASGIServer()
-    server.start(timeout=60)
-    child_env = {
-        "PREFECT_HOME": str(home),
-        "PREFECT_API_URL": server.api_url,
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-    }
+    server.start(timeout=120)
+    child_env = client_env(server.api_url) | {"PREFECT_HOME": str(home)}
     try:
         warm_up(child_env)
         yield child_env
@@ -111,6 +106,15 @@ def prefect_api(home: Path) -> Iterator[dict[str, str]]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def client_env(api_url: str) -> dict[str, str]:
+    """What a child needs to report its flow runs to the API at `api_url`."""
+    return {
+        "PREFECT_API_URL": api_url,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
 
 
 def warm_up(prefect_env: dict[str, str]) -> None:
