@@ -54,7 +54,7 @@ def outages(rows: list[dict[str, Any]]) -> list[str]:
 def crashes(rows: list[dict[str, Any]]) -> list[str]:
     out = ["## Crash safety (SIGKILL at a random point of a run)", ""]
     out.append(
-        "| flow | backend | kills | sheets old | sheets new | neither | rerun fixed | temp files left |"
+        "| flow | backend | kills | sheets old | sheets new | neither | rerun left wrong | temp files left |"
     )
     out.append("|---|---|---|---|---|---|---|---|")
     total: Counter[str] = Counter()
@@ -64,7 +64,7 @@ def crashes(rows: list[dict[str, Any]]) -> list[str]:
         total["kills"] += r["kills"]
         out.append(
             f"| {r['flow']} | {r['backend']} | {r['kills']} | {s.get('old', 0)} | {s.get('new', 0)} | "
-            f"{s.get('neither', 0)} | {r['recovered']} | {r['temp_files_left']} |"
+            f"{s.get('neither', 0)} | {len(r.get('not_repaired', []))} | {r['temp_files_left']} |"
         )
     out += [
         "",
@@ -72,14 +72,31 @@ def crashes(rows: list[dict[str, Any]]) -> list[str]:
         f"new {total['new']}, neither {total['neither']}.",
     ]
     for r in rows:
-        out += [f"- {r['flow']}/{r['backend']}: {m}" for m in r["neither"]]
+        out += [f"- {r['flow']}/{r['backend']}: {m[:150]}" for m in r["neither"]]
+    return out
+
+
+def boundaries(rows: list[dict[str, Any]]) -> list[str]:
+    out = ["## Death after every write request", ""]
+    out += [
+        "| flow | backend | boundaries | neither old nor new | not fixed by rerun |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        n, left = r["neither"], r["not_repaired_by_next_run"]
+        out.append(f"| {r['flow']} | {r['backend']} | {r['boundaries']} | {len(n)} | {len(left)} |")
     return out
 
 
 def main() -> None:
     parts = load(Path(sys.argv[1] if len(sys.argv) > 1 else "out/reliability/figures.jsonl"))
     lines: list[str] = []
-    for name, render in (("fault-matrix", fault_matrix), ("outage", outages), ("crash", crashes)):
+    for name, render in (
+        ("fault-matrix", fault_matrix),
+        ("outage", outages),
+        ("crash", crashes),
+        ("write-boundaries", boundaries),
+    ):
         if parts.get(name):
             lines += [*render(parts.pop(name)), ""]
     for name, rows in parts.items():  # figures other parts of the suite recorded
