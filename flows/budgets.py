@@ -18,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
 from prefect.states import State
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from connectors.errors import RetriableAPIError, RetriesExhaustedError
@@ -40,6 +41,9 @@ OVERVIEW_NAME = "Budgets overview"
 # of slack for clock and network skew) beats drawing 429s once a run has more than a few dozen teams.
 SHEETS_QUOTA_PER_MINUTE = 60
 QUOTA_WINDOW_S = 61.0
+# Spreadsheets written at once: enough to hide the latency; under the quota more threads gain nothing,
+# and each costs memory (one thread per team took the M run from 350 to 690 MB peak RSS).
+SPREADSHEET_WRITERS = 4
 
 
 class BudgetSyncFailed(RuntimeError):
@@ -217,7 +221,7 @@ def _compute_and_write(
     return Written(lines, len(rejections), len(targets))
 
 
-@flow(name=FLOW_NAME)
+@flow(name=FLOW_NAME, task_runner=ThreadPoolTaskRunner(max_workers=SPREADSHEET_WRITERS))
 def sync_team_budgets(
     config_path: str | None = None, dry_run: bool = False, today: str | None = None
 ) -> RunReport:
