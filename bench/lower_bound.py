@@ -3,9 +3,9 @@
 Jira: the discovery calls (serverInfo, field ids, hours per day), the search pages at the server's
 page cap, and one worklog fetch chain per issue whose embedded worklogs were truncated.
 BambooHR: one call per endpoint the flow needs (none of them pages).
-Sheets: the design's protocol — a metadata GET, a values:batchGet once any owned tab exists, a
-spreadsheets:batchUpdate when a tab is created (or its structure changes) and a values:batchUpdate
-when any cell differs; a rerun with unchanged sources needs the reads only.
+Sheets: per spreadsheet one read (`spreadsheets.get` can return metadata and values together) and, when
+anything changed, one write (a `spreadsheets:batchUpdate` can add tabs, lay them out and carry the cells);
+the ledger is one read of its tab. A rerun with unchanged sources needs the reads only.
 The longest sequential chain is the dependency chain the flow cannot parallelise away.
 """
 
@@ -23,6 +23,7 @@ DISCOVERY = 3  # serverInfo, /field (custom field ids), /configuration (hours pe
 AVAILABILITY_BAMBOOHR = 3  # employees report, approved time off, who's out (company holidays)
 BUDGETS_BAMBOOHR = 2  # employees report, job history
 ACTUALS_WEEKS = 8  # the config default the benchmark runs with
+LEDGER_READS = 1  # one values get of the ledger tab
 
 
 @dataclass(frozen=True)
@@ -89,31 +90,30 @@ def jira_bound(dataset: dict[str, Any], caps: JiraState | None = None) -> JiraBo
 def availability_bound(dataset: dict[str, Any]) -> FlowBound:
     jira = jira_bound(dataset)
     # chain: sheet read → serverInfo → field → search pages of the largest project → one worklog
-    # fetch → time off (its range needs the issues) → the sheet writes.
+    # fetch → time off (its range needs the issues) → the sheet write.
     jira_chain = 2 + jira.longest_partition_pages + (1 if jira.truncated_issues else 0)
     return FlowBound(
         jira=jira.requests,
         bamboohr=AVAILABILITY_BAMBOOHR,
-        sheets_first=1 + 2,  # metadata (no tab yet), structure, values
-        sheets_rerun=2,  # metadata, batchGet
-        sheets_first_writes=2,
-        chain_first=1 + jira_chain + 1 + 2,
-        chain_rerun=2 + jira_chain + 1,
+        sheets_first=2,  # one read, one write
+        sheets_rerun=1,  # one read
+        sheets_first_writes=1,
+        chain_first=1 + jira_chain + 1 + 1,
+        chain_rerun=1 + jira_chain + 1,
     )
 
 
 def budgets_bound(dataset: dict[str, Any]) -> FlowBound:
     spreadsheets = len(dataset["teams"]) + 1  # every team's, and the overview
-    ledger_reads = 2  # metadata, batchGet of the ledger tab
     return FlowBound(
         jira=0,
         bamboohr=BUDGETS_BAMBOOHR,
-        sheets_first=ledger_reads + 3 * spreadsheets,
-        sheets_rerun=ledger_reads + 2 * spreadsheets,
-        sheets_first_writes=2 * spreadsheets,
-        # chain: ledger read (2) in parallel with BambooHR (1) → one spreadsheet: read, structure, values
-        chain_first=ledger_reads + 3,
-        chain_rerun=ledger_reads + 2,
+        sheets_first=LEDGER_READS + 2 * spreadsheets,
+        sheets_rerun=LEDGER_READS + spreadsheets,
+        sheets_first_writes=spreadsheets,
+        # chain: the ledger read (BambooHR in parallel) → one spreadsheet's read → its write
+        chain_first=LEDGER_READS + 2,
+        chain_rerun=LEDGER_READS + 1,
     )
 
 

@@ -111,7 +111,7 @@ def peer_rows(results: list[dict[str, Any]]) -> list[list[str]]:
             rows.append([r["size"], "jira package search_issues(maxResults=False), all fields",
                          f"search {j['search_bytes'] / 1e6:.1f} MB, {j['wall_s']:.1f} s "
                          f"({j['issues']} issues)",
-                         f"search {r['jira_search_bytes'] / 1e6:.1f} MB "
+                         f"search {r.get('jira_search_bytes', 0) / 1e6:.1f} MB "
                          f"({r['jira_bytes'] / 1e6:.1f} MB with worklogs)"])  # fmt: skip
         if "gspread_dataframe" in peers:
             g = peers["gspread_dataframe"]

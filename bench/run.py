@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -23,6 +24,8 @@ from flows.sandbox_env import SandboxEnvironment, sandbox_environment
 from sandbox.core import Knobs
 
 OUT = Path(__file__).parent / "out"
+ROOT = Path(__file__).parent.parent
+MEASURED = ("connectors", "domain", "flows", "sandbox")
 AVAILABILITY_SHEET = "resource-availability"
 HUMAN_TAB = {"availability": "Issues", "budgets": "Budget"}
 
@@ -78,10 +81,22 @@ def run_size(size: Size, args: argparse.Namespace, prefect_env: dict[str, str]) 
             result = run_pair(env, size, flow, args, prefect_env, work)
             # Other work on the machine slows every figure of time; say how busy it was.
             result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+            result["code"] = code_version()
             if not args.no_peers:
                 result["peers"] = run_peers(env, flow, args)
             results.append(result)
     return results
+
+
+def code_version() -> dict[str, Any]:
+    """The commit measured, and which measured files differed from it (others may be mid-change)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False, cwd=ROOT)
+        return done.stdout.strip()
+
+    changed = [line[3:] for line in git("status", "--porcelain", "--", *MEASURED).splitlines()]
+    return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": changed}
 
 
 def human_spreadsheet(env: SandboxEnvironment, flow: str) -> str:
