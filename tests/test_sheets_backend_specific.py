@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import gspread
 import openpyxl
 import pytest
+import requests
 
 from connectors.http import RetryPolicy
 from connectors.sheets import (
     Column,
     SheetAccessDenied,
+    SheetError,
     SpreadsheetNotFound,
     Table,
     open_google,
     open_workbook,
 )
 from connectors.sheets.google import SHEETS_URL
+from connectors.sheets.google_requests import cell_updates
+from connectors.sheets.merge import CellWrite
+from connectors.sheets.spreadsheet import MAX_REPLANS
 from sandbox.core import RunningService
 from sandbox.sheets import SheetsState, start_sheets_sandbox
 from tests.sheets_fixtures import (
@@ -55,15 +63,62 @@ def settled_log(service: RunningService, state: SheetsState) -> list[Any]:
     return service.log.entries
 
 
-def test_google_reads_and_writes_in_batches_raw_only(sandbox: tuple[RunningService, SheetsState]) -> None:
+def test_google_sync_is_one_write_structural_with_its_cells_or_values_raw(
+    sandbox: tuple[RunningService, SheetsState],
+) -> None:
+    harness = google(sandbox)
+    harness.sheet.sync([table(["a", "b", "c"])], today=TODAY)  # new tab: structure, layout, cells
+    harness.sheet.sync([table(["b", "d", "c"], version=3)], today=TODAY)  # a row deleted: structure
+    harness.sheet.sync([table(["b", "d", "c"], version=4)], today=TODAY)  # values only
+    entries = settled_log(*sandbox)
+    routes = [f"{e.method} {e.path.rsplit('/', 1)[-1]}" for e in entries]
+    key = harness.key
+    assert routes.count("GET values:batchGet") == 2  # first sync: no tab existed yet, nothing to read
+    assert routes.count(f"POST {key}:batchUpdate") == 2 and routes.count("POST values:batchUpdate") == 1
+    assert len([r for r in routes if r.startswith("POST")]) == 3  # one write per sync
+    structural = [e.body for e in entries if e.path.endswith(f"{key}:batchUpdate")]
+    for body in structural:
+        cells = [r["updateCells"] for r in body["requests"] if "updateCells" in r]
+        assert cells and {c["fields"] for c in cells} == {"userEnteredValue"}
+        entered = [v.get("userEnteredValue", {}) for c in cells for row in c["rows"] for v in row["values"]]
+        assert not any("formulaValue" in v for v in entered)
+    value_writes = [e.body for e in entries if e.path.endswith("values:batchUpdate")]
+    assert {body["valueInputOption"] for body in value_writes} == {"RAW"}
+    assert [r[0] for r in harness.grid("Budget")] == ["Key", "b", "c", "d"]  # d appended
+    assert harness.grid("_opsheets")[1][0] == "Budget"
+
+
+def test_google_structural_batch_leaves_unwritten_cells_alone(
+    sandbox: tuple[RunningService, SheetsState],
+) -> None:
     harness = google(sandbox)
     harness.sheet.sync([table(["a", "b", "c"])], today=TODAY)
-    harness.sheet.sync([table(["b", "d", "c"], version=3)], today=TODAY)
-    routes = [f"{e.method} {e.path.rsplit('/', 1)[-1].split(':')[-1]}" for e in settled_log(*sandbox)]
-    assert routes.count("GET batchGet") == 1  # first sync: no tab existed yet, nothing to read
-    assert routes.count("POST batchUpdate") == 4  # per sync: one structural, one values
-    value_writes = [e.body for e in settled_log(*sandbox) if e.path.endswith("values:batchUpdate")]
-    assert {body["valueInputOption"] for body in value_writes} == {"RAW"}
+    harness.insert_column("Budget", 2)  # a human column between Name and Hours, with a note and a formula
+    harness.set_cells("Budget", "C1", [["Mine"], [None], ["keep me"], [None]])
+    harness.state.edit(harness.key, "Budget!C4", [["=1+1"]], user_entered=True)
+    harness.sheet.sync([table(["b", "c"], version=2)], today=TODAY)  # row a goes: structural, with values
+    header, rows = by_key(harness)
+    assert set(rows) == {"b", "c"} and column(header, rows["c"], "Hours") == 3.5
+    assert harness.state.is_formula(harness.key, "Budget", 2, 2)  # c's formula, now on row 3
+    assert header[2] == "Mine" and column(header, rows["b"], "Mine") == "keep me"
+
+
+def test_cell_updates_cover_only_written_cells_with_literal_values() -> None:
+    writes = [
+        CellWrite(0, 0, "=1+1"), CellWrite(0, 1, True), CellWrite(0, 3, date(2026, 11, 26)),
+        CellWrite(1, 0, Decimal("2.5")), CellWrite(1, 1, ""), CellWrite(1, 3, 7),
+        CellWrite(3, 0, "x"),
+    ]  # fmt: skip
+    spans = [
+        (u["range"]["startRowIndex"], u["range"]["endRowIndex"], u["range"]["startColumnIndex"],
+         u["range"]["endColumnIndex"], [[c.get("userEnteredValue") for c in r["values"]] for r in u["rows"]])
+        for u in (r["updateCells"] for r in cell_updates(5, writes))
+    ]  # fmt: skip
+    assert spans == [
+        (0, 2, 0, 2, [[{"stringValue": "=1+1"}, {"boolValue": True}], [{"numberValue": 2.5}, None]]),
+        (0, 2, 3, 4, [[{"numberValue": 46352}], [{"numberValue": 7}]]),  # C is not written: left alone
+        (3, 4, 0, 1, [[{"stringValue": "x"}]]),  # row 3 not written: a new block
+    ]
 
 
 def test_google_layout_is_applied_once_and_replaced_not_duplicated(
@@ -112,7 +167,7 @@ def test_google_chart_rides_in_the_one_structural_batch(sandbox: tuple[RunningSe
 
 
 def test_google_write_quota_is_waited_out_without_lost_or_doubled_writes(tmp_path: Path) -> None:
-    service, state = start_sheets_sandbox(write_limit=3, window_s=2.0)
+    service, state = start_sheets_sandbox(write_limit=2, window_s=2.0)  # one write per sync: the third waits
     # Google sends no Retry-After on quota 429s: full-jitter backoff must add up past the window.
     patient = RetryPolicy(max_attempts=10, backoff_base_s=0.3, backoff_cap_s=2.0)
     with service:
@@ -142,9 +197,45 @@ def test_google_structural_batch_replayed_after_lost_response_is_not_applied_twi
         return real(key, body)
 
     monkeypatch.setattr(http, "batch_update", applied_then_replayed)
-    harness.sheet.sync([table(["a", "d"])], today=TODAY)  # deletes rows b and c
+    result = harness.sheet.sync([table(["a", "d"])], today=TODAY)  # deletes rows b and c
     assert replays == [1]
     assert [r[0] for r in harness.grid("Budget")] == ["Key", "a", "d"]
+    assert result.tabs[0].rows_removed == 2  # the re-plan found nothing left: the applied batch is reported
+
+
+@pytest.mark.parametrize("refusals", [3, 4])
+def test_google_refused_structural_batch_is_replanned_up_to_three_times(
+    sandbox: tuple[RunningService, SheetsState], monkeypatch: pytest.MonkeyPatch, refusals: int
+) -> None:
+    harness = google(sandbox)
+    harness.sheet.sync([table(["a", "b"])], today=TODAY)
+    http = harness.sheet.backend.http
+    real = http.batch_update
+    sent: list[int] = []
+
+    def refused(key: str, body: dict[str, Any]) -> Any:
+        sent.append(1)
+        if len(sent) <= refusals:  # as a replay of a batch whose answer was lost is refused
+            raise gspread.exceptions.APIError(_bad_request())
+        return real(key, body)
+
+    monkeypatch.setattr(http, "batch_update", refused)
+    if refusals > MAX_REPLANS:
+        with pytest.raises(SheetError, match="after re-reading 3 times"):
+            harness.sheet.sync([table(["b"])], today=TODAY)
+        assert len(sent) == MAX_REPLANS + 1 and [r[0] for r in harness.grid("Budget")] == ["Key", "a", "b"]
+    else:
+        harness.sheet.sync([table(["b"])], today=TODAY)
+        assert len(sent) == refusals + 1 and [r[0] for r in harness.grid("Budget")] == ["Key", "b"]
+
+
+def _bad_request() -> requests.Response:
+    response = requests.Response()
+    response.status_code = 400
+    response._content = (
+        b'{"error": {"code": 400, "message": "No grid with id: 8", "status": "INVALID_ARGUMENT"}}'
+    )
+    return response
 
 
 def test_google_faults_are_retried_to_the_same_result(sandbox: tuple[RunningService, SheetsState]) -> None:

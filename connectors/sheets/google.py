@@ -1,13 +1,15 @@
 """Google Sheets backend through gspread's HTTP client, under the shared retry policy.
 
-Per sync: one metadata GET, one values:batchGet (only for tabs that exist), at most one
-spreadsheets:batchUpdate (structure, layout, charts) and one values:batchUpdate (RAW, never USER_ENTERED).
+Per sync: one metadata GET, one values:batchGet (only for tabs that exist) and at most ONE write,
+so Sheets applies a sync all or nothing. When structure, layout or charts must change, that write
+is a spreadsheets:batchUpdate that also carries every changed cell (updateCells, values as entered:
+a string is literal text, like RAW); otherwise it is a values:batchUpdate (RAW, never USER_ENTERED).
 
 A structural batch is not idempotent (a replayed deleteDimension deletes the next row), and the
 retry layer replays a request whose response was lost. So every structural batch first deletes
-the hidden `_opsheets` tab by its sheetId and re-adds it under a new one: a replay then fails with
-400 (no such sheet / already exists) and nothing of it is applied, and the sync re-reads and
-re-plans once. The memory lines are rewritten into the new tab by the values write that follows.
+the hidden `_opsheets` tab by its sheetId and re-adds it under a new one, its lines written in the
+same batch: a replay then fails with 400 (no such sheet / already exists) and nothing of it is
+applied, and the sync re-reads and re-plans.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from connectors.sheets.google_requests import (
     Request,
     SheetInfo,
     add_sheet,
+    cell_updates,
     dimension_ops,
     growth,
     layout_requests,
@@ -69,22 +72,30 @@ class GoogleBackend:
 
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
         sheets: dict[str, SheetInfo] = snapshot.handle
-        requests, memory_recreated = self._structure(sheets, plans)
+        requests, ids = self._structure(sheets, plans)
         if requests:
-            try:
-                self._call(lambda: self.http.batch_update(self.key, {"requests": requests}))
-            except gspread.exceptions.APIError as refused:
-                if refused.code == 400:
-                    raise ReplanNeeded(f"{SYSTEM}: structural update refused: {refused}") from refused
-                raise
+            cells = [r for p in plans for r in cell_updates(ids[p.tab], p.writes)]
+            cells += cell_updates(ids[MEMORY_TAB], memory_writes(None, memory))  # the memory tab is new
+            self._structural([*requests, *cells])
+            return
         data = [r for p in plans for r in value_ranges(p.tab, p.writes)]
-        old_memory = None if memory_recreated else snapshot.memory_grid
-        data += value_ranges(MEMORY_TAB, memory_writes(old_memory, memory))
+        data += value_ranges(MEMORY_TAB, memory_writes(snapshot.memory_grid, memory))
         if data:
             body = {"valueInputOption": "RAW", "data": data}
             self._call(lambda: self.http.values_batch_update(self.key, body))
 
-    def _structure(self, sheets: dict[str, SheetInfo], plans: list[TabPlan]) -> tuple[list[Request], bool]:
+    def _structural(self, requests: list[Request]) -> None:
+        try:
+            self._call(lambda: self.http.batch_update(self.key, {"requests": requests}))
+        except gspread.exceptions.APIError as refused:
+            if refused.code == 400:
+                raise ReplanNeeded(f"{SYSTEM}: structural update refused: {refused}") from refused
+            raise
+
+    def _structure(
+        self, sheets: dict[str, SheetInfo], plans: list[TabPlan]
+    ) -> tuple[list[Request], dict[str, int]]:
+        """The batch's structural requests (none: a values write will do) and every tab's sheetId."""
         new_ids = _id_source(sheets)
         created: dict[str, SheetInfo] = {}
         adds: list[Request] = []
@@ -111,9 +122,11 @@ class GoogleBackend:
                 body += chart_addition(
                     infos[plan.tab].sheet_id, plan.chart_change, _final_cols(infos[plan.tab], plan)
                 )
+        ids = {tab: info.sheet_id for tab, info in infos.items()}
         if not (adds or body or MEMORY_TAB not in sheets):
-            return [], False
-        return [*_recreate_memory(sheets, next(new_ids)), *adds, *body], True
+            return [], ids
+        ids[MEMORY_TAB] = next(new_ids)
+        return [*_recreate_memory(sheets, ids[MEMORY_TAB]), *adds, *body], ids
 
     def _call(self, fn: Callable[[], T]) -> T:
         try:

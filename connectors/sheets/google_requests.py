@@ -1,4 +1,4 @@
-"""Sheets v4 request bodies for a plan: structure and layout (spreadsheets:batchUpdate) and values.
+"""Sheets v4 request bodies for a plan: structure, layout and cells (spreadsheets:batchUpdate) and values.
 
 Pure: no I/O. Order inside the structural batch matters — our old conditional formats and protected
 ranges are removed before any row or column is deleted (a delete can take them along, and then a
@@ -218,6 +218,69 @@ def value_ranges(tab: str, writes: list[CellWrite]) -> list[dict[str, Any]]:
         }
         for r, lo, hi, rows in blocks
     ]
+
+
+def cell_updates(sheet_id: int, writes: list[CellWrite]) -> list[Request]:
+    """The writes as updateCells requests, for a structural batch that carries its own values.
+
+    A cell left out of a range-bound updateCells is cleared, so each request covers one unbroken
+    column span over consecutive rows: cells not written lie outside every range and stay as they are.
+    """
+    by_row: dict[int, dict[int, Any]] = {}
+    for w in writes:
+        by_row.setdefault(w.row, {})[w.col] = w.value
+    blocks: list[tuple[int, int, int, list[list[Any]]]] = []  # first row, first col, last col, rows
+    open_blocks: dict[tuple[int, int], tuple[int, int, int, list[list[Any]]]] = {}
+    for row in sorted(by_row):
+        cells = by_row[row]
+        for lo, hi in _runs(sorted(cells)):
+            values = [cells[c] for c in range(lo, hi + 1)]
+            block = open_blocks.get((lo, hi))
+            if block and block[0] + len(block[3]) == row:
+                block[3].append(values)
+            else:
+                open_blocks[(lo, hi)] = block = (row, lo, hi, [values])
+                blocks.append(block)
+    return [
+        {
+            "updateCells": {
+                "range": {
+                    "sheetId": sheet_id,
+                    "startRowIndex": r,
+                    "endRowIndex": r + len(rows),
+                    "startColumnIndex": lo,
+                    "endColumnIndex": hi + 1,
+                },
+                "rows": [{"values": [cell_data(v) for v in values]} for values in rows],
+                "fields": "userEnteredValue",
+            }
+        }
+        for r, lo, hi, rows in blocks
+    ]
+
+
+def _runs(cols: list[int]) -> list[tuple[int, int]]:
+    """Sorted column indexes as (first, last) runs of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for col in cols:
+        if runs and runs[-1][1] + 1 == col:
+            runs[-1] = (runs[-1][0], col)
+        else:
+            runs.append((col, col))
+    return runs
+
+
+def cell_data(value: Any) -> dict[str, Any]:
+    """CellData with the value as entered, literal like RAW: a string is a stringValue even when it
+    starts with "=", so it never becomes a formula; "" is no value, which clears the cell."""
+    value = encode(value)
+    if isinstance(value, str):
+        return {"userEnteredValue": {"stringValue": value}} if value else {}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, int | float):
+        return {"userEnteredValue": {"numberValue": value}}
+    raise TypeError(f"cannot write {value!r} to a cell")
 
 
 def encode(value: Any) -> Any:

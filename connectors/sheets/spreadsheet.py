@@ -28,6 +28,10 @@ class ReplanNeeded(Exception):
     """The backend's structural write was refused in a way a lost-response retry explains."""
 
 
+# A refused replay means an earlier write landed; under load two answers in a row have been lost.
+MAX_REPLANS = 3
+
+
 class Backend(Protocol):
     title: str
 
@@ -78,23 +82,27 @@ class Spreadsheet:
         return self.backend.title
 
     def sync(self, tables: list[Table], *, today: date, dry_run: bool = False) -> SyncResult:
-        """Keyed merge of every table into its tab; raises SheetLayoutError before any write."""
+        """Keyed merge of every table into its tab, in one write; raises SheetLayoutError before any write."""
         _check_unique_tabs(tables)
-        for attempt in (1, 2):
+        refused_plans: list[TabPlan] | None = None
+        for replans in range(MAX_REPLANS + 1):
             snapshot = self.backend.load([t.tab for t in tables])
             plans, memory = _plan_all(snapshot, tables, today)
             problems = [p for plan in plans for p in plan.problems]
             if problems:
                 raise SheetLayoutError("\n".join(problems))
             if dry_run or not _needs_write(snapshot, plans, memory):
+                # Nothing left after a refused replay: the write it replayed had landed; report that one.
+                plans = refused_plans or plans
                 break
             try:
                 self.backend.apply(snapshot, plans, memory)
                 break
             except ReplanNeeded as refused:
-                if attempt == 2:
+                refused_plans = plans
+                if replans == MAX_REPLANS:
                     raise SheetError(
-                        f"Spreadsheet '{snapshot.title}': {refused} (after re-reading once)"
+                        f"Spreadsheet '{snapshot.title}': {refused} (after re-reading {MAX_REPLANS} times)"
                     ) from refused
         return _result(snapshot.title, plans, dry_run)
 

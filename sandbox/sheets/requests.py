@@ -136,6 +136,7 @@ def update_spreadsheet_properties(book: Spreadsheet, body: dict[str, Any]) -> Re
 def repeat_cell(book: Spreadsheet, body: dict[str, Any]) -> Reply:
     box = grid_box(book, body.get("range"))
     paths, source = mask_paths(body.get("fields")), body.get("cell") or {}
+    check_cell_data(source, "cell")
     blank: Cell = {}
     apply_paths(blank, source, paths)  # what every untouched cell becomes: computed once, shared
     for r, c in box.cells():
@@ -147,9 +148,13 @@ def repeat_cell(book: Spreadsheet, body: dict[str, Any]) -> Reply:
 
 
 def update_cells(book: Spreadsheet, body: dict[str, Any]) -> Reply:
-    """With `range`, cells of the range the rows leave out are cleared (for the masked fields)."""
+    """UpdateCellsRequest: `rows` of RowData written from `start`, or into `range`, where cells the rows
+    leave out are cleared (for the masked fields). Only the `fields` mask is applied to each cell."""
     rows = [row.get("values") or [] for row in body.get("rows") or []]
     paths = mask_paths(body.get("fields"))
+    for i, row in enumerate(rows):
+        for j, source in enumerate(row):
+            check_cell_data(source or {}, f"rows[{i}].values[{j}]")
     if ("range" in body) == ("start" in body):
         raise invalid("Exactly one of range or start must be set.")
     if "start" in body:
@@ -169,6 +174,40 @@ def update_cells(book: Spreadsheet, body: dict[str, Any]) -> Reply:
         source = rows[i][j] if i < len(rows) and j < len(rows[i]) else {}
         _update_cell(box.sheet, r, c, source or {}, paths)
     return None
+
+
+# ExtendedValue is a oneof; errorValue is read-only. Numbers are doubles: a JSON bool is not one.
+_ENTERED_KINDS: dict[str, tuple[type, ...]] = {
+    "stringValue": (str,),
+    "numberValue": (int, float),
+    "boolValue": (bool,),
+    "formulaValue": (str,),
+}
+
+
+def check_cell_data(cell: Any, where: str) -> None:
+    if not isinstance(cell, dict):
+        raise invalid(f"Invalid value at '{where}': expected CellData.")
+    entered = cell.get("userEnteredValue")
+    if entered is None:
+        return
+    if not isinstance(entered, dict):
+        raise invalid(f"Invalid value at '{where}.userEnteredValue': expected ExtendedValue.")
+    if "errorValue" in entered:
+        raise invalid(f"Invalid value at '{where}.userEnteredValue': errorValue is read-only.")
+    for n, (kind, value) in enumerate(entered.items()):
+        if kind not in _ENTERED_KINDS:
+            raise invalid(
+                f"Invalid JSON payload received. Unknown name \"{kind}\" at '{where}.userEnteredValue'."
+            )
+        if n:
+            raise invalid(
+                f"Invalid value at '{where}.userEnteredValue' (oneof), oneof field 'value' is already set. "
+                f"Cannot set '{kind}'"
+            )
+        wrong_bool = kind == "numberValue" and isinstance(value, bool)
+        if not isinstance(value, _ENTERED_KINDS[kind]) or wrong_bool:
+            raise invalid(f"Invalid value at '{where}.userEnteredValue.{kind}' ({type(value).__name__}).")
 
 
 def _update_cell(sheet: Sheet, row: int, col: int, source: dict[str, Any], paths: list[list[str]]) -> None:

@@ -83,14 +83,30 @@ def test_workbook_cells_are_typed_string(tmp_path: Path) -> None:
 
 
 def test_google_writes_are_raw(sandbox: tuple[RunningService, SheetsState]) -> None:
+    """A structural sync carries its cells as stringValues (literal, like RAW); a values sync is RAW."""
     service, state = sandbox
-    GoogleHarness(service, state, "Injection").sheet.sync([injection_table()], today=TODAY)
+    sheet = GoogleHarness(service, state, "Injection").sheet
+    sheet.sync([injection_table()], today=TODAY)  # a new tab: one structural batch with its cells
+    edited = injection_table()
+    for row in edited.rows:
+        row["Note"] = f"y{row['Key']}"
+    sheet.sync([edited], today=TODAY)  # values only
     writes = [e for e in service.log.entries if e.method in ("PUT", "POST") and "values" in e.path]
     assert writes, "no value write seen"
     for entry in writes:
         body = entry.body if isinstance(entry.body, dict) else json.loads(entry.body or "{}")
         options = [*parse_qs(entry.query).get("valueInputOption", []), body.get("valueInputOption")]
         assert "RAW" in options and "USER_ENTERED" not in options, entry
+    batches = [e.body for e in service.log.entries if e.method == "POST" and e.path.endswith(":batchUpdate")]
+    entered = [
+        cell.get("userEnteredValue", {})
+        for body in batches
+        for request in body.get("requests", [])
+        for row in request.get("updateCells", {}).get("rows", [])
+        for cell in row.get("values", [])
+    ]
+    assert set(FORMULA_CORPUS) <= {v.get("stringValue") for v in entered}  # the corpus went in as text
+    assert not any("formulaValue" in v for v in entered)
 
 
 # --- a whole run with canary secrets and hostile data --------------------------------------------
