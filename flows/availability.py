@@ -2,8 +2,8 @@
 spreadsheet of capacity, allocation and availability per person and week.
 
 Order matters: the human-edited People tab is read first, then every source is fetched, then the
-figures are computed, and only then is the spreadsheet written. A source that cannot be reached
-fails the run before any cell is touched.
+figures are computed, and only then is the spreadsheet written, in one write together with its
+Sync log row. A source that cannot be reached fails the run before any cell is touched.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 
 from connectors.errors import RetriesExhaustedError
 from connectors.jira import JiraConnector
-from connectors.sheets import SheetLayoutError, Spreadsheet, SyncResult, Table
+from connectors.sheets import OnChange, SheetLayoutError, Spreadsheet, SyncResult, Table
 from connectors.sheets.values import is_blank
 from domain.people import PersonOverride
 from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay
@@ -33,6 +33,7 @@ from flows.availability_model import (
 from flows.availability_tables import (
     PEOPLE,
     PERSON_ID,
+    SYNC_LOG,
     RunFacts,
     availability_tables,
     overrides_from_rows,
@@ -151,8 +152,10 @@ def compute(sources: Sources, calendar: Calendar, focus: float) -> AvailabilityM
 
 
 @task(name="write spreadsheet", cache_policy=NO_CACHE)  # no retries: a write is not blindly repeatable
-def write_sheet(sheet: Spreadsheet, tables: list[Table], today: date, dry_run: bool) -> SyncResult:
-    result = sheet.sync(tables, today=today, dry_run=dry_run)
+def write_sheet(
+    sheet: Spreadsheet, tables: list[Table], today: date, dry_run: bool, on_change: OnChange | None = None
+) -> SyncResult:
+    result = sheet.sync(tables, today=today, dry_run=dry_run, on_change=on_change)
     verb = "would write" if dry_run else "wrote"
     get_run_logger().info("%s: %s %d cell(s)", result.title, verb, result.cells_written)
     return result
@@ -180,11 +183,8 @@ def sync_resource_availability(
     sources = Sources(jira.issues, jira.users, jira.hours_per_day, employees, time_off, holidays, overrides)
     model = compute(sources, calendar, settings.focus_factor)
 
-    result = write_sheet(sheet, availability_tables(model), day, dry_run)
     report = build_report(model, [*override_warnings, *jira.warnings], dry_run)
-    if not dry_run and changed(result):
-        facts = run_facts(model, run_at, result.cells_written, len(report.warnings))
-        result = combine(result, write_sheet(sheet, [sync_log_table(facts)], day, dry_run))
+    result = write_sheet(sheet, availability_tables(model), day, dry_run, sync_log(model, run_at, report))
     report.sheets[settings.spreadsheet] = result
     report.links[settings.spreadsheet] = sheet_url(config, settings.spreadsheet)
     _log_warnings(report)
@@ -217,11 +217,11 @@ def build_report(model: AvailabilityModel, extra_warnings: list[str], dry_run: b
     return report
 
 
-def changed(result: SyncResult) -> bool:
-    return any(
-        t.cells_written or t.rows_removed or t.columns_added or t.columns_removed or t.created
-        for t in result.tabs
-    )
+def sync_log(model: AvailabilityModel, run_at: datetime, report: RunReport) -> OnChange:
+    """The Sync log row goes into the same write as the data it logs, and only when the data changed:
+    a run that dies leaves both or neither, and an unchanged rerun writes nothing."""
+    warnings = len(report.warnings)
+    return OnChange((SYNC_LOG,), lambda cells: [sync_log_table(run_facts(model, run_at, cells, warnings))])
 
 
 def run_facts(model: AvailabilityModel, run_at: datetime, cells_written: int, warnings: int) -> RunFacts:
@@ -235,10 +235,6 @@ def run_facts(model: AvailabilityModel, run_at: datetime, cells_written: int, wa
         cells_written=cells_written,
         warnings=warnings,
     )
-
-
-def combine(first: SyncResult, second: SyncResult) -> SyncResult:
-    return SyncResult(first.title, first.dry_run, first.tabs + second.tabs, first.changes + second.changes)
 
 
 def _log_warnings(report: RunReport) -> None:

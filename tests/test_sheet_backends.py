@@ -20,6 +20,7 @@ from connectors.sheets import (
     ChartSpec,
     Column,
     ConditionalRule,
+    OnChange,
     SheetLayoutError,
     Table,
 )
@@ -308,3 +309,39 @@ def test_chart_survives_a_sync_that_changes_another_tab(harness: Harness) -> Non
     writes = harness.writes()
     harness.sheet.sync([charted(["a", "b"]), notes("second")], today=TODAY)
     assert harness.writes() == writes
+
+
+def run_log(run: str, calls: list[int]) -> OnChange:
+    def tables(cells: int) -> list[Table]:
+        calls.append(cells)
+        columns = [Column("Run"), Column("Cells", "int")]
+        return [Table("Log", columns, key=("Run",), rows=[{"Run": run, "Cells": cells}], mode="fill")]
+
+    return OnChange(("Log",), tables)
+
+
+def test_on_change_table_rides_in_the_same_write_only_when_the_others_change(harness: Harness) -> None:
+    calls: list[int] = []
+    first = harness.sheet.sync([table(["a", "b"])], today=TODAY, on_change=run_log("r1", calls))
+    assert harness.writes() == 1 and calls == [first.tabs[0].cells_written]  # the other tables' cells
+    assert harness.grid("Log") == [["Run", "Cells"], ["r1", calls[0]]]
+
+    rerun = harness.sheet.sync([table(["a", "b"])], today=TODAY, on_change=run_log("r2", calls))
+    assert harness.writes() == 1 and rerun.cells_written == 0 and len(calls) == 1
+
+    harness.sheet.sync([table(["a", "b"], version=2)], today=TODAY, on_change=run_log("r3", calls))
+    assert harness.writes() == 2 and calls[1] == 2  # Hours of a and b
+    assert harness.grid("Log") == [["Run", "Cells"], ["r1", calls[0]], ["r3", 2]]  # read, so appended
+
+    before = harness.fingerprint()
+    dry = harness.sheet.sync([table(["a"])], today=TODAY, dry_run=True, on_change=run_log("r4", calls))
+    assert {c.tab for c in dry.changes} == {"Budget", "Log"} and harness.fingerprint() == before
+
+
+def test_on_change_tables_must_be_declared_and_apart_from_the_others(harness: Harness) -> None:
+    stray = OnChange(("Log",), lambda _cells: [table(["x"])])  # writes Budget, declared Log
+    with pytest.raises(ValueError, match="declared tabs"):
+        harness.sheet.sync([replace(table(["a"]), tab="Other")], today=TODAY, on_change=stray)
+    with pytest.raises(ValueError, match="same tab"):
+        harness.sheet.sync([table(["a"])], today=TODAY, on_change=OnChange(("Budget",), lambda _c: []))
+    assert harness.writes() == 0

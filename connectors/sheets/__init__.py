@@ -1,7 +1,7 @@
 """The sheet connector: keyed merge of `Table`s into Google Sheets or a local .xlsx workbook."""
 
 from connectors.sheets.google import open_google
-from connectors.sheets.spreadsheet import CellChange, Spreadsheet, SyncResult, TabResult
+from connectors.sheets.spreadsheet import CellChange, OnChange, Spreadsheet, SyncResult, TabResult
 from connectors.sheets.table import (
     MEMORY_TAB,
     SYNC_STATUS,
@@ -23,6 +23,7 @@ __all__ = [
     "ChartSpec",
     "Column",
     "ConditionalRule",
+    "OnChange",
     "SheetAccessDenied",
     "SheetError",
     "SheetLayoutError",

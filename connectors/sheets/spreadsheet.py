@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -30,6 +31,19 @@ class ReplanNeeded(Exception):
 
 # A refused replay means an earlier write landed; under load two answers in a row have been lost.
 MAX_REPLANS = 3
+
+
+@dataclass(frozen=True)
+class OnChange:
+    """Tables a sync adds only when its other tables change something (a run's log row): planned in
+    the same pass and applied in the same write, so the row is never missing beside new data.
+
+    `tabs` are read together with the other tables' tabs; `tables` gets the number of cells the
+    other tables change and returns tables for those tabs only.
+    """
+
+    tabs: tuple[str, ...]
+    tables: Callable[[int], list[Table]]
 
 
 class Backend(Protocol):
@@ -81,13 +95,16 @@ class Spreadsheet:
     def title(self) -> str:
         return self.backend.title
 
-    def sync(self, tables: list[Table], *, today: date, dry_run: bool = False) -> SyncResult:
+    def sync(
+        self, tables: list[Table], *, today: date, dry_run: bool = False, on_change: OnChange | None = None
+    ) -> SyncResult:
         """Keyed merge of every table into its tab, in one write; raises SheetLayoutError before any write."""
-        _check_unique_tabs(tables)
+        extra_tabs = on_change.tabs if on_change else ()
+        _check_unique_tabs([t.tab for t in tables], extra_tabs)
         refused_plans: list[TabPlan] | None = None
         for replans in range(MAX_REPLANS + 1):
-            snapshot = self.backend.load([t.tab for t in tables])
-            plans, memory = _plan_all(snapshot, tables, today)
+            snapshot = self.backend.load([*(t.tab for t in tables), *extra_tabs])
+            plans, memory = _plan_all(snapshot, tables, today, on_change)
             problems = [p for plan in plans for p in plan.problems]
             if problems:
                 raise SheetLayoutError("\n".join(problems))
@@ -147,19 +164,34 @@ class Spreadsheet:
         return rows
 
 
-def _check_unique_tabs(tables: list[Table]) -> None:
-    tabs = [t.tab for t in tables]
-    if len(set(tabs)) != len(tabs):
-        raise ValueError(f"two tables write the same tab: {tabs}")
+def _check_unique_tabs(tabs: list[str], extra_tabs: tuple[str, ...]) -> None:
+    every = [*tabs, *extra_tabs]
+    if len(set(every)) != len(every):
+        raise ValueError(f"two tables write the same tab: {every}")
 
 
-def _plan_all(snapshot: Snapshot, tables: list[Table], today: date) -> tuple[list[TabPlan], dict]:
+def _plan_all(
+    snapshot: Snapshot, tables: list[Table], today: date, on_change: OnChange | None = None
+) -> tuple[list[TabPlan], dict]:
     remembered = read_memory(snapshot.memory_grid)
-    plans = [
-        plan_tab(snapshot.title, t, snapshot.grids.get(t.tab), remembered.get(t.tab), today) for t in tables
-    ]
-    for plan in plans:
-        plan.chart_change = chart_change(plan, snapshot.charts.get(plan.tab, []))
+
+    def plan(table: Table) -> TabPlan:
+        planned = plan_tab(
+            snapshot.title, table, snapshot.grids.get(table.tab), remembered.get(table.tab), today
+        )
+        planned.chart_change = chart_change(planned, snapshot.charts.get(table.tab, []))
+        return planned
+
+    plans = [plan(t) for t in tables]
+    if on_change and any(p.writes or p.changes_structure for p in plans):
+        added = on_change.tables(sum(len(p.writes) for p in plans))
+        stray = [t.tab for t in added if t.tab not in on_change.tabs]
+        if stray or len({t.tab for t in added}) != len(added):
+            raise ValueError(
+                f"on_change returned tables for tabs {stray or [t.tab for t in added]}: "
+                f"each must be one of the declared tabs {list(on_change.tabs)}, once"
+            )
+        plans += [plan(t) for t in added]
     memory = {**remembered, **{p.tab: list(p.positions) for p in plans}}
     return plans, memory
 
@@ -198,4 +230,4 @@ def _result(title: str, plans: list[TabPlan], dry_run: bool) -> SyncResult:
     return SyncResult(title, dry_run, tabs, changes)
 
 
-__all__ = ["MEMORY_TAB", "CellChange", "Spreadsheet", "SyncResult", "TabResult"]
+__all__ = ["MEMORY_TAB", "CellChange", "OnChange", "Spreadsheet", "SyncResult", "TabResult"]
