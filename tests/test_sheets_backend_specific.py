@@ -281,6 +281,16 @@ def test_workbook_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
 
 
+def test_workbook_save_removes_its_own_stale_temp_files_only(tmp_path: Path) -> None:
+    path = tmp_path / "book [v1].xlsx"  # glob characters in the name are taken literally
+    killed = [tmp_path / ".book [v1].xlsx.k1ll3d_a.tmp", tmp_path / ".book [v1].xlsx.zz9.tmp"]
+    others = [tmp_path / ".other.xlsx.k1ll3d_a.tmp", tmp_path / ".book [v1].xlsx.notes", tmp_path / "b.tmp"]
+    for leftover in [*killed, *others]:
+        leftover.write_bytes(b"half a zip")
+    open_workbook(path).sync([table(["a"])], today=TODAY)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, *(p.name for p in others)])
+
+
 def test_workbook_chart_sits_beside_the_table_with_visible_axes(tmp_path: Path) -> None:
     path = tmp_path / "book.xlsx"
     open_workbook(path).sync([charted(["a", "b"])], today=TODAY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import tempfile
@@ -67,7 +68,8 @@ class WorkbookBackend:
     def _save(self, wb: Workbook) -> None:
         # Same directory, so os.replace is an atomic rename: a crash leaves the old file or the new one.
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        self._remove_stale_temp_files()
+        fd, tmp = tempfile.mkstemp(prefix=self._temp_prefix, suffix=".tmp", dir=self.path.parent)
         os.close(fd)
         try:
             wb.save(tmp)
@@ -76,6 +78,17 @@ class WorkbookBackend:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         self.saves += 1
+
+    @property
+    def _temp_prefix(self) -> str:
+        return f".{self.path.name}."
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files of this workbook that a killed save left behind. Two saves of one workbook at
+        once would already lose one's update, so any such file is an interrupted save's."""
+        pattern = glob.escape(str(self.path.parent / self._temp_prefix)) + "*.tmp"
+        for stale in glob.glob(pattern, include_hidden=True):
+            Path(stale).unlink(missing_ok=True)
 
 
 def open_workbook(path: str | os.PathLike[str]) -> Spreadsheet:
