@@ -8,13 +8,14 @@ Sync log row. A source that cannot be reached fails the run before any cell is t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote  # Prefect must not walk 10,000s of records per task call
 
 from connectors.errors import RetriesExhaustedError
 from connectors.jira import JiraConnector
@@ -181,11 +182,13 @@ def sync_resource_availability(
     jira, employees = jira_future.result(), employees_future.result()
     time_off, holidays = fetch_time_off(config, *capacity_range(jira.issues, calendar))
     sources = Sources(jira.issues, jira.users, jira.hours_per_day, employees, time_off, holidays, overrides)
-    model = compute(sources, calendar, settings.focus_factor)
+    model = compute(quote(sources), calendar, settings.focus_factor)
 
     report = build_report(model, [*override_warnings, *jira.warnings], dry_run)
-    result = write_sheet(sheet, availability_tables(model), day, dry_run, sync_log(model, run_at, report))
-    report.sheets[settings.spreadsheet] = result
+    tables = quote(availability_tables(model))
+    result = write_sheet(sheet, tables, day, dry_run, sync_log(model, run_at, report))
+    # A real run's per-cell changes (144,569 at M) would only be walked by Prefect and carried along.
+    report.sheets[settings.spreadsheet] = result if dry_run else replace(result, changes=[])
     report.links[settings.spreadsheet] = sheet_url(config, settings.spreadsheet)
     _log_warnings(report)
     publish_run_artifacts(FLOW_NAME, summary_md=report.markdown(), table=report.table, links=report.links)
