@@ -160,8 +160,11 @@ def print_changes(report: RunReport, show: int) -> None:
 
 
 def print_rows(title: str, rows: list[dict[str, object]], show: int) -> None:
+    if not rows:  # rich prints nothing at all, title included, for a table without columns
+        console.print(title)
+        return
     table = RichTable(title=title, title_justify="left")
-    columns = list(rows[0]) if rows else []
+    columns = list(rows[0])
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows[:show]:
