@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -93,7 +94,9 @@ def prefect_api(home: Path) -> Iterator[dict[str, str]]:
     saved = {k: os.environ.get(k) for k in ("PREFECT_HOME", "PREFECT_SERVER_ANALYTICS_ENABLED")}
     os.environ["PREFECT_HOME"] = str(home)
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-    server = SubprocessASGIServer()
+    # An explicit port: SubprocessASGIServer() without one is Prefect's process-wide singleton, the very
+    # server a test harness in the same process runs on, and stopping it here would stop theirs.
+    server = SubprocessASGIServer(port=_free_port())
     server.start(timeout=120)
     child_env = client_env(server.api_url) | {"PREFECT_HOME": str(home)}
     try:
@@ -106,6 +109,12 @@ def prefect_api(home: Path) -> Iterator[dict[str, str]]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def client_env(api_url: str) -> dict[str, str]:
