@@ -19,7 +19,7 @@ from prefect.utilities.annotations import quote  # Prefect must not walk 10,000s
 
 from connectors.errors import RetriesExhaustedError
 from connectors.jira import JiraConnector
-from connectors.sheets import OnChange, SheetLayoutError, Spreadsheet, SyncResult, Table
+from connectors.sheets import OnChange, Spreadsheet, SyncResult, Table
 from connectors.sheets.values import is_blank
 from domain.people import PersonOverride
 from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay
@@ -74,13 +74,10 @@ class JiraData:
 @task(name="read People overrides", **READ)
 def read_people_overrides(sheet: Spreadsheet) -> tuple[list[PersonOverride], list[str]]:
     """The human-edited People tab; none yet (first run, empty tab) means no overrides."""
-    try:
-        rows = sheet.read_rows(PEOPLE, required=(PERSON_ID,))
-    except SheetLayoutError:
-        grid = sheet.backend.load([PEOPLE]).grids[PEOPLE]
-        if grid is None or all(is_blank(v) for row in grid for v in row):
-            return [], []
-        raise
+    grid = sheet.read_grid(PEOPLE)  # one read request; the sync reads the tabs again right before writing
+    if grid is None or all(is_blank(v) for row in grid for v in row):
+        return [], []
+    rows = sheet.rows_in(grid, PEOPLE, required=(PERSON_ID,))
     overrides, warnings = overrides_from_rows(values for _, values in rows)
     get_run_logger().info("People tab: %d row(s), %d override row(s) read", len(rows), len(overrides))
     return overrides, warnings

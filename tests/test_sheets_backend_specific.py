@@ -308,3 +308,17 @@ def test_workbook_layout_and_text_cells(tmp_path: Path) -> None:
     assert ws.freeze_panes == "A2" and ws["A1"].font.b and "opsheets" in ws["A1"].comment.text
     assert ws["B2"].data_type == "s" and ws["B2"].quotePrefix
     assert wb["_opsheets"].sheet_state == "hidden"
+
+
+def test_google_read_grid_is_one_request_and_none_for_a_missing_tab(
+    sandbox: tuple[RunningService, SheetsState],
+) -> None:
+    harness = google(sandbox)
+    assert harness.sheet.read_grid("People") is None  # Sheets answers 400 for a range on no such tab
+    harness.sheet.sync([table(["a", "b"])], today=TODAY)
+    reads_before = harness.state.read_requests
+    grid = harness.sheet.read_grid("Budget")
+    assert grid is not None and [row[0] for row in grid] == ["Key", "a", "b"]
+    assert harness.state.read_requests - reads_before == 1  # values only, no metadata request
+    rows = harness.sheet.rows_in(grid, "Budget", required=("Key",))
+    assert [values["Key"] for _, values in rows] == ["a", "b"]

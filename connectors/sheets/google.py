@@ -38,7 +38,7 @@ from connectors.sheets.google_requests import (
 )
 from connectors.sheets.layout import tab_layout
 from connectors.sheets.memory import memory_writes
-from connectors.sheets.merge import TabPlan
+from connectors.sheets.merge import Grid, TabPlan
 from connectors.sheets.spreadsheet import ReplanNeeded, Snapshot, Spreadsheet
 from connectors.sheets.table import MEMORY_TAB, SheetAccessDenied, SpreadsheetNotFound
 
@@ -69,6 +69,16 @@ class GoogleBackend:
         grids = {t: fetched.get(t) for t in tabs}
         charts = {t: sheets[t].charts for t in tabs if t in sheets}
         return Snapshot(self.title, grids, fetched.get(MEMORY_TAB), handle=sheets, charts=charts)
+
+    def read_values(self, tab: str) -> Grid | None:
+        """One `values:batchGet`, no metadata: Sheets answers 400 for a range on a tab that is not there."""
+        try:
+            got = self.http.values_batch_get(self.key, [quote_tab(tab)], params=dict(READ_OPTIONS))
+        except gspread.exceptions.APIError as error:
+            if error.code == 400:
+                return None
+            raise self._translate(error) from error
+        return (got.get("valueRanges") or [{}])[0].get("values", [])
 
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
         sheets: dict[str, SheetInfo] = snapshot.handle

@@ -51,6 +51,8 @@ class Backend(Protocol):
 
     def load(self, tabs: list[str]) -> Snapshot: ...
 
+    def read_values(self, tab: str) -> Grid | None: ...
+
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None: ...
 
 
@@ -139,11 +141,21 @@ class Spreadsheet:
         spaces (people type "date" or " Amount ") and are keyed by the names given here; other headers
         as typed, stripped. Columns named in `dates` turn serial numbers / datetimes into dates.
         """
-        grid = self.backend.load([tab]).grids[tab]
+        grid = self.read_grid(tab)
         if grid is None:
             raise SheetLayoutError(
                 f"Spreadsheet '{self.title}': tab '{tab}' not found. Fix: create or rename it"
             )
+        return self.rows_in(grid, tab, required=required, dates=dates)
+
+    def read_grid(self, tab: str) -> Grid | None:
+        """One tab's cells as stored (None: no such tab), in a single read request."""
+        return self.backend.read_values(tab)
+
+    def rows_in(
+        self, grid: Grid, tab: str, *, required: tuple[str, ...] = (), dates: tuple[str, ...] = ()
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """`read_rows` over a grid already read (see there)."""
         header_row = _find_header(grid, required)
         if header_row is None:
             raise SheetLayoutError(

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from connectors.sheets.layout import AMBER, GREEN, RED, WHITE, TabLayout, tab_layout
 from connectors.sheets.memory import memory_writes
-from connectors.sheets.merge import CellWrite, TabPlan
+from connectors.sheets.merge import CellWrite, Grid, TabPlan
 from connectors.sheets.spreadsheet import Snapshot, Spreadsheet
 from connectors.sheets.table import MEMORY_TAB
 from connectors.sheets.values import column_letter
@@ -51,6 +51,13 @@ class WorkbookBackend:
         memory = _grid(wb[MEMORY_TAB]) if MEMORY_TAB in wb.sheetnames else None
         charts = {tab: found_charts(wb[tab]) for tab in tabs if tab in wb.sheetnames}
         return Snapshot(self.title, grids, memory, handle=wb, charts=charts)
+
+    def read_values(self, tab: str) -> Grid | None:
+        if not self.path.exists():
+            return None
+        wb = load_workbook(self.path)
+        self.reads += 1
+        return _grid(wb[tab]) if tab in wb.sheetnames else None
 
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
         wb: Workbook = snapshot.handle
