@@ -7,6 +7,7 @@ with one paragraph naming it and the fix, and a non-zero exit code, never a trac
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import typer
@@ -34,6 +35,8 @@ def main() -> None:
 @app.command()
 def demo(out: Path = typer.Option(Path("out/demo"), help="Where the workbooks and dataset go.")) -> None:
     """Start the sandbox on loopback, run every flow against it, write workbooks under OUT."""
+    # The demo's temporary Prefect server must not try to phone home: the demo needs no network.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.demo import run_demo
 
     run_demo(out)
