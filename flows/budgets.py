@@ -41,8 +41,7 @@ OVERVIEW_NAME = "Budgets overview"
 # of slack for clock and network skew) beats drawing 429s once a run has more than a few dozen teams.
 SHEETS_QUOTA_PER_MINUTE = 60
 QUOTA_WINDOW_S = 61.0
-# Spreadsheets written at once: enough to hide the latency; under the quota more threads gain nothing,
-# and each costs memory (one thread per team took the M run from 350 to 690 MB peak RSS).
+# Spreadsheets written at once: enough to hide the latency; under the quota more threads gain nothing.
 SPREADSHEET_WRITERS = 4
 
 
