@@ -54,7 +54,13 @@ def targets(result: dict[str, Any]) -> dict[str, bool]:
 
 
 def merge(existing: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """New results replace their size; a run without peers keeps the peer figures measured before."""
     sizes = {r["size"] for r in new}
+    previous = {(r["size"], r["flow"]): r for r in existing}
+    for result in new:
+        old = previous.get((result["size"], result["flow"]), {})
+        if "peers" not in result and "peers" in old:
+            result["peers"] = old["peers"] | {"measured_with": old.get("code", "an earlier run")}
     kept = [r for r in existing if r["size"] not in sizes]
     return sorted(kept + new, key=lambda r: (SIZE_ORDER.get(r["size"], 9), r["flow"]))
 
