@@ -139,6 +139,33 @@ def offset_pages(fetch: Callable[[int], Mapping[str, Any]], items_key: str) -> I
             return
 
 
+def uses_pat(api_token: str | None, pat: str | None) -> bool:
+    return pat is not None and not api_token
+
+
+def jira_api_client(
+    base_url: str,
+    *,
+    email: str | None,
+    api_token: str | None,
+    pat: str | None,
+    policy: RetryPolicy,
+    rewrite: Mapping[str, str] | None,
+) -> ApiClient:
+    """The one place Jira auth and pinned headers are set up: email + API token (basic auth, Cloud or
+    Data Center) or a personal access token (bearer, Data Center)."""
+    if pat is None and not (email and api_token):
+        raise ValueError(MISSING_CREDENTIALS)
+    bearer = uses_pat(api_token, pat)
+    headers = {"Accept": "application/json", "Accept-Language": "en"}
+    if bearer:
+        headers["Authorization"] = f"Bearer {pat}"
+    return ApiClient(
+        SYSTEM, base_url, auth=None if bearer else (str(email), str(api_token)), headers=headers,
+        policy=policy, hints=PAT_HINTS if bearer else API_TOKEN_HINTS, rewrite=rewrite,
+    )  # fmt: skip
+
+
 class JiraConnector:
     def __init__(
         self,
@@ -156,16 +183,10 @@ class JiraConnector:
     ) -> None:
         """Cloud: `email` + `api_token` (basic auth). Data Center: `pat` (bearer), or `email` + `api_token`
         as username and password. `page_size` defaults to the deployment's cap."""
-        if pat is None and not (email and api_token):
-            raise ValueError(MISSING_CREDENTIALS)
-        self._uses_pat = pat is not None and not api_token
-        headers = {"Accept": "application/json", "Accept-Language": "en"}
-        if self._uses_pat:
-            headers["Authorization"] = f"Bearer {pat}"
-        self.client = ApiClient(
-            SYSTEM, base_url, auth=None if self._uses_pat else (str(email), str(api_token)), headers=headers,
-            policy=policy, hints=PAT_HINTS if self._uses_pat else API_TOKEN_HINTS, rewrite=rewrite,
-        )  # fmt: skip
+        self.client = jira_api_client(
+            base_url, email=email, api_token=api_token, pat=pat, policy=policy, rewrite=rewrite
+        )
+        self._uses_pat = uses_pat(api_token, pat)
         self._hours_override = hours_per_day
         self._field_overrides = (sprint_field, start_date_field)
         self._page_size = page_size

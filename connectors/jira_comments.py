@@ -22,8 +22,8 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, Literal
 
-from connectors.http import ApiClient, FatalAPIError, RetryPolicy
-from connectors.jira import API_TOKEN_HINTS, MISSING_CREDENTIALS, PAT_HINTS, SERVER_INFO, SYSTEM, offset_pages
+from connectors.http import FatalAPIError, RetryPolicy
+from connectors.jira import SERVER_INFO, SYSTEM, jira_api_client, offset_pages
 from connectors.post_once import post_once, writer_for
 from domain.records import JiraComment
 
@@ -43,17 +43,10 @@ class JiraComments:
         rewrite: Mapping[str, str] | None = None,
     ) -> None:
         """Same credentials as `connectors.jira.JiraConnector`: email + API token, or a PAT."""
-        if pat is None and not (email and api_token):
-            raise ValueError(MISSING_CREDENTIALS)
-        uses_pat = pat is not None and not api_token
-        headers = {"Accept": "application/json", "Accept-Language": "en"}
-        if uses_pat:
-            headers["Authorization"] = f"Bearer {pat}"
         self.policy = policy
-        self.client = ApiClient(
-            SYSTEM, base_url, auth=None if uses_pat else (str(email), str(api_token)), headers=headers,
-            policy=policy, hints=PAT_HINTS if uses_pat else API_TOKEN_HINTS, rewrite=rewrite,
-        )  # fmt: skip
+        self.client = jira_api_client(
+            base_url, email=email, api_token=api_token, pat=pat, policy=policy, rewrite=rewrite
+        )
         self.writer = writer_for(self.client, policy, rewrite=rewrite)
 
     @cached_property
