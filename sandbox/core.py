@@ -13,6 +13,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import uvicorn
@@ -49,10 +50,15 @@ class LoggedRequest:
     method: str
     path: str
     query: str
-    body: Any
+    raw_body: bytes
     status: int
     fault: str | None
     at: float
+
+    @cached_property
+    def body(self) -> Any:
+        """The parsed JSON body (or text), parsed when first read: a large write is not parsed twice."""
+        return _parse_body(self.raw_body)
 
 
 class RequestLog:
@@ -118,7 +124,7 @@ class Instrumented:
                         method=scope["method"],
                         path=scope["path"],
                         query=scope.get("query_string", b"").decode(),
-                        body=_parse_body(raw),
+                        raw_body=raw,
                         status=status,
                         fault=fault,
                         at=time.time(),

@@ -211,7 +211,8 @@ def check_cell_data(cell: Any, where: str) -> None:
 
 
 def _update_cell(sheet: Sheet, row: int, col: int, source: dict[str, Any], paths: list[list[str]]) -> None:
-    cell = json_copy(sheet.cells.get((row, col), {}))
+    existing = sheet.cells.get((row, col))
+    cell = json_copy(existing) if existing else {}  # most cells of a large write are new: nothing to copy
     apply_paths(cell, source, paths)
     set_cell(sheet, row, col, cell)
 
