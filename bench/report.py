@@ -1,7 +1,7 @@
 """The benchmark's outputs: targets checked, a rich table, results.json and RESULTS.md.
 
-results.json keeps one object per (size, flow); a run of one size replaces that size's objects and
-keeps the others, so `make bench SIZE=S`, `SIZE=M` and `SIZE=L` together fill the whole report.
+results.json keeps one object per (size, flow); a run replaces the objects it measured and keeps
+the others, so `make bench SIZE=S`, `SIZE=M` and `SIZE=L` together fill the whole report.
 """
 
 from __future__ import annotations
@@ -55,13 +55,13 @@ def targets(result: dict[str, Any]) -> dict[str, bool]:
 
 def merge(existing: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """New results replace their size; a run without peers keeps the peer figures measured before."""
-    sizes = {r["size"] for r in new}
+    replaced = {(r["size"], r["flow"]) for r in new}
     previous = {(r["size"], r["flow"]): r for r in existing}
     for result in new:
         old = previous.get((result["size"], result["flow"]), {})
         if "peers" not in result and "peers" in old:
             result["peers"] = old["peers"] | {"measured_with": old.get("code", "an earlier run")}
-    kept = [r for r in existing if r["size"] not in sizes]
+    kept = [r for r in existing if (r["size"], r["flow"]) not in replaced]
     return sorted(kept + new, key=lambda r: (SIZE_ORDER.get(r["size"], 9), r["flow"]))
 
 

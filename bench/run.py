@@ -20,6 +20,7 @@ from bench import lower_bound as lb
 from bench import peers
 from bench.report import print_table, targets, write_json, write_results_md
 from bench.scenarios import SIZES, TODAY, RunFigures, Size, client_env, prefect_api, run_flow
+from connectors.http import RetryPolicy
 from flows.sandbox_env import SandboxEnvironment, sandbox_environment
 from sandbox.core import Knobs
 
@@ -75,7 +76,12 @@ def run_size(size: Size, args: argparse.Namespace, prefect_env: dict[str, str]) 
     work = args.out / size.name
     shutil.rmtree(work, ignore_errors=True)
     results = []
-    with sandbox_environment(dataset, work / "env", sheets="google", knobs=knobs) as env:
+    # The production read timeout (60 s), not the sandbox's test setting (10 s): L's one write of
+    # 868,454 cells takes the stand-in longer than 10 s, and users run with the default.
+    overrides = {"http": {"read_timeout_s": RetryPolicy().read_timeout_s}}
+    with sandbox_environment(
+        dataset, work / "env", sheets="google", knobs=knobs, config_overrides=overrides
+    ) as env:
         for flow in args.flows.split(","):
             load_before = os.getloadavg()[0]
             result = run_pair(env, size, flow, args, prefect_env, work)
