@@ -76,6 +76,10 @@ def ratio(value: int, bound: int) -> str:
     return f"{value} / {bound} ({value / bound:.2f}×)" if bound else str(value)
 
 
+def load_text(result: dict[str, Any]) -> str:
+    return "/".join(f"{x:.1f}" for x in result.get("load_average", []))
+
+
 def figures_rows(results: list[dict[str, Any]]) -> list[list[str]]:
     rows = []
     for r in results:
@@ -90,7 +94,7 @@ def figures_rows(results: list[dict[str, Any]]) -> list[list[str]]:
             f"{r['wall_s']:.1f} (≤ {r['wall_target_s']:.1f})",
             f"{r['cpu_s']:.1f}", f"{r['domain_cpu_s']:.2f}", f"{r['peak_rss_mb']:.0f}",
             ", ".join(k for k, ok in r["targets"].items() if not ok) or "all met",
-            "/".join(f"{x:.1f}" for x in r.get("load_average", [])),
+            f"{r.get('code', {}).get('commit', '?')} {load_text(r)}",
         ])  # fmt: skip
     return rows
 
@@ -98,7 +102,7 @@ def figures_rows(results: list[dict[str, Any]]) -> list[list[str]]:
 HEADERS = [
     "size", "flow", "Jira req / LB", "BambooHR / LB", "Sheets req / LB", "Sheets writes",
     "rerun writes", "wall s (target)", "CPU s", "domain CPU s", "peak RSS MB", "targets missed",
-    "load avg before/after",
+    "commit, load avg before/after",
 ]  # fmt: skip
 
 
