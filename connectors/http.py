@@ -255,11 +255,17 @@ def _method_path(request: requests.PreparedRequest) -> str:
     return f"{request.method} {urlsplit(request.url or '').path}"  # no query: it may hold secrets
 
 
+POOL_MAXSIZE = 32
+
+
 class PolicyAdapter(HTTPAdapter):
     """Sends every request under a RetryPolicy: rewrite URL, default timeouts, count, retry."""
 
     def __init__(self, system: str, policy: RetryPolicy, rewrite: Mapping[str, str] | None = None) -> None:
-        super().__init__()
+        # One session serves every parallel search chain and worklog fetch (up to 2 × 16 at once):
+        # with requests' default pool of 10, each extra one opened a new connection (a TLS handshake
+        # on a real site) and threw it away afterwards.
+        super().__init__(pool_maxsize=POOL_MAXSIZE)
         self.system = system
         self.policy = policy
         self.rewrite = sorted((rewrite or {}).items(), key=lambda item: len(item[0]), reverse=True)

@@ -170,7 +170,7 @@ def _write_all(config: Config, targets: list[Target], today: date, dry_run: bool
             report.failures.append(f"{name} (spreadsheet '{key}'): {outcome}")
         else:
             # Only a dry run shows cell changes; a real run's (thousands) would just weigh on the report.
-            report.sheets[name] = outcome if dry_run else replace(outcome, changes=[])
+            report.sheets[name] = outcome if dry_run else replace(outcome, writes={})
         report.links[name] = sheet_url(config, key)
 
 

@@ -94,7 +94,10 @@ class JiraSettings(Strict):
     hours_per_day: float | None = Field(None, gt=0, le=24)
     sprint_field: str | None = None
     start_date_field: str | None = None
-    max_parallel_chains: int = Field(4, ge=1, le=16)
+    # Search chains (one per project) and worklog fetches in flight at once, each. A page takes
+    # Jira a few hundred ms to build, so 8 keeps a large site's fetch short while staying far below
+    # the burst limits; a 429 is still waited out as its Retry-After says.
+    max_parallel_chains: int = Field(8, ge=1, le=16)
 
 
 class BambooSettings(Strict):

@@ -273,6 +273,11 @@ def _runs(cols: list[int]) -> list[tuple[int, int]]:
 def cell_data(value: Any) -> dict[str, Any]:
     """CellData with the value as entered, literal like RAW: a string is a stringValue even when it
     starts with "=", so it never becomes a formula; "" is no value, which clears the cell."""
+    kind = type(value)  # exact types first: a first sync encodes every cell it writes
+    if kind is str:
+        return {"userEnteredValue": {"stringValue": value}} if value else {}
+    if kind is float or kind is int:
+        return {"userEnteredValue": {"numberValue": value}}
     value = encode(value)
     if isinstance(value, str):
         return {"userEnteredValue": {"stringValue": value}} if value else {}

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from connectors.sheets.charts import FoundChart, chart_change
 from connectors.sheets.memory import read_memory
-from connectors.sheets.merge import HEADER_SCAN_ROWS, Grid, TabPlan, plan_tab
+from connectors.sheets.merge import HEADER_SCAN_ROWS, CellWrite, Grid, TabPlan, plan_tab
 from connectors.sheets.table import MEMORY_TAB, SheetError, SheetLayoutError, Table
 from connectors.sheets.values import a1, header_name, is_blank, normalise
 
@@ -82,11 +82,19 @@ class SyncResult:
     title: str
     dry_run: bool
     tabs: list[TabResult]
-    changes: list[CellChange] = field(default_factory=list)
+    writes: dict[str, list[CellWrite]] = field(default_factory=dict, repr=False)
 
     @property
     def cells_written(self) -> int:
         return sum(t.cells_written for t in self.tabs)
+
+    @property
+    def changes(self) -> list[CellChange]:
+        """Every cell written, in A1 terms; built on demand: a first sync writes ~10⁵ cells and only a
+        dry run or a report looks at them one by one."""
+        return [
+            CellChange(tab, a1(w.row, w.col), w.old, w.value) for tab, ws in self.writes.items() for w in ws
+        ]
 
 
 class Spreadsheet:
@@ -238,8 +246,7 @@ def _result(title: str, plans: list[TabPlan], dry_run: bool) -> SyncResult:
         )
         for p in plans
     ]
-    changes = [CellChange(p.tab, a1(w.row, w.col), w.old, w.value) for p in plans for w in p.writes]
-    return SyncResult(title, dry_run, tabs, changes)
+    return SyncResult(title, dry_run, tabs, {p.tab: p.writes for p in plans})
 
 
 __all__ = ["MEMORY_TAB", "CellChange", "OnChange", "Spreadsheet", "SyncResult", "TabResult"]

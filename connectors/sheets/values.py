@@ -21,6 +21,11 @@ def is_blank(value: Any) -> bool:
 
 def normalise(value: Any, kind: str = "text") -> Any:
     """A canonical form: blank "" / date / bool / int / float rounded / str."""
+    kind_of_value = type(value)  # exact types first: a first sync normalises every cell it writes
+    if kind != "date" and kind_of_value is str:
+        return value
+    if kind != "date" and (kind_of_value is float or kind_of_value is int):
+        return _number(value)
     if is_blank(value):
         return ""
     if kind == "date":

@@ -24,6 +24,7 @@ from sandbox.sheets.model import (
 from sandbox.sheets.ranges import grid_box
 
 Reply = dict[str, Any] | None
+VALUE_ONLY = [["userEnteredValue"]]
 Handler = Callable[[Spreadsheet, dict[str, Any]], Reply]
 
 
@@ -212,7 +213,12 @@ def check_cell_data(cell: Any, where: str) -> None:
 
 def _update_cell(sheet: Sheet, row: int, col: int, source: dict[str, Any], paths: list[list[str]]) -> None:
     existing = sheet.cells.get((row, col))
-    cell = json_copy(existing) if existing else {}  # most cells of a large write are new: nothing to copy
+    if not existing and paths == VALUE_ONLY:
+        # Most cells of a large write are new and carry only a value (an ExtendedValue is flat).
+        entered = source.get("userEnteredValue")
+        set_cell(sheet, row, col, {"userEnteredValue": dict(entered)} if entered else None)
+        return
+    cell = json_copy(existing) if existing else {}
     apply_paths(cell, source, paths)
     set_cell(sheet, row, col, cell)
 
