@@ -1,0 +1,90 @@
+"""How a sync's cells are spread over write requests so no request body grows past a budget.
+
+Sheets refuses a request body over 10 MiB ("Request payload size exceeds the limit: 10485760
+bytes") and Google recommends at most 2 MB per request. A cell costs ~40 bytes of JSON inside a
+structural batch (CellData) and ~5 as a RAW value, so a first sync of a large site (~145k cells
+at 500 people: ~9.7 MB as CellData) must not ride in the structural batch.
+
+Rule: when everything fits the budget, the cells ride in the structural batch (one atomic write).
+Otherwise the structural batch carries the structure, every tab's header rows and the ownership
+memory, and the data rows follow as RAW `values:batchUpdate` chunks in row order, never splitting
+a row. A run killed between two of them leaves whole rows under correct headers; the next run's
+keyed merge writes the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from connectors.sheets.google_requests import Request, cell_updates, value_ranges
+from connectors.sheets.merge import CellWrite
+
+PAYLOAD_BUDGET = 2_000_000  # bytes of JSON per write request, Google's recommended maximum
+_CELL_DATA_BYTES = 40  # {"userEnteredValue":{"numberValue":…}} around each value
+_VALUE_BYTES = 3  # quotes and comma around each value
+_RANGE_BYTES = 60  # a ValueRange's range, majorDimension and brackets
+
+ValueRange = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TabCells:
+    sheet_id: int
+    tab: str
+    header_row: int  # rows up to this one (titles, header) go with the structure
+    writes: list[CellWrite]
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    structural_cells: list[Request]  # updateCells for the structural batch
+    value_chunks: list[list[ValueRange]]  # one values:batchUpdate each, after the structural batch
+
+
+def plan_structural_write(tabs: list[TabCells], budget: int = PAYLOAD_BUDGET) -> WritePlan:
+    if sum(_cell_data_bytes(t.writes) for t in tabs) <= budget:
+        return WritePlan([r for t in tabs for r in cell_updates(t.sheet_id, t.writes)], [])
+    heads = [
+        r for t in tabs for r in cell_updates(t.sheet_id, [w for w in t.writes if w.row <= t.header_row])
+    ]
+    bodies = [(t.tab, [w for w in t.writes if w.row > t.header_row]) for t in tabs]
+    return WritePlan(heads, value_chunks(bodies, budget))
+
+
+def value_chunks(
+    tabs: list[tuple[str, list[CellWrite]]], budget: int = PAYLOAD_BUDGET
+) -> list[list[ValueRange]]:
+    """RAW value ranges for the writes, grouped into chunks of at most `budget` bytes (a row larger
+    than the budget goes alone); one chunk, or none for no writes, when everything fits."""
+    chunks: list[list[ValueRange]] = []
+    current: dict[str, list[CellWrite]] = {}
+    size = 0
+    for tab, row in _rows(tabs):
+        cost = _RANGE_BYTES + sum(len(str(w.value)) + _VALUE_BYTES for w in row)
+        if current and size + cost > budget:
+            chunks.append(_ranges(current))
+            current, size = {}, 0
+        current.setdefault(tab, []).extend(row)
+        size += cost
+    if current:
+        chunks.append(_ranges(current))
+    return chunks
+
+
+def _rows(tabs: list[tuple[str, list[CellWrite]]]) -> Iterator[tuple[str, list[CellWrite]]]:
+    for tab, writes in tabs:
+        by_row: dict[int, list[CellWrite]] = {}
+        for w in writes:
+            by_row.setdefault(w.row, []).append(w)
+        for row in sorted(by_row):
+            yield tab, by_row[row]
+
+
+def _ranges(writes_by_tab: dict[str, list[CellWrite]]) -> list[ValueRange]:
+    return [r for tab, writes in writes_by_tab.items() for r in value_ranges(tab, writes)]
+
+
+def _cell_data_bytes(writes: list[CellWrite]) -> int:
+    return sum(len(str(w.value)) + _CELL_DATA_BYTES for w in writes)
