@@ -73,7 +73,8 @@ def test_google_sync_is_one_write_structural_with_its_cells_or_values_raw(
     entries = settled_log(*sandbox)
     routes = [f"{e.method} {e.path.rsplit('/', 1)[-1]}" for e in entries]
     key = harness.key
-    assert routes.count("GET values:batchGet") == 2  # first sync: no tab existed yet, nothing to read
+    assert routes.count(f"GET {key}") == 3 and len(routes) == 6  # one read (spreadsheets.get) per sync
+    assert routes.count("GET values:batchGet") == 0  # the values come with the metadata
     assert routes.count(f"POST {key}:batchUpdate") == 2 and routes.count("POST values:batchUpdate") == 1
     assert len([r for r in routes if r.startswith("POST")]) == 3  # one write per sync
     structural = [e.body for e in entries if e.path.endswith(f"{key}:batchUpdate")]

@@ -1,9 +1,10 @@
 """Google Sheets backend through gspread's HTTP client, under the shared retry policy.
 
-Per sync: one metadata GET, one values:batchGet (only for tabs that exist) and at most ONE write,
-so Sheets applies a sync all or nothing. When structure, layout or charts must change, that write
-is a spreadsheets:batchUpdate that also carries every changed cell (updateCells, values as entered:
-a string is literal text, like RAW); otherwise it is a values:batchUpdate (RAW, never USER_ENTERED).
+Per sync: ONE read (spreadsheets.get with a field mask: the metadata the plan needs and every
+tab's effective values; the read quota is 60 per minute per user) and at most ONE write, so Sheets
+applies a sync all or nothing. When structure, layout or charts must change, that write is a
+spreadsheets:batchUpdate that also carries every changed cell (updateCells, values as entered: a
+string is literal text, like RAW); otherwise it is a values:batchUpdate (RAW, never USER_ENTERED).
 
 A structural batch is not idempotent (a replayed deleteDimension deletes the next row), and the
 retry layer replays a request whose response was lost. So every structural batch first deletes
@@ -45,6 +46,27 @@ from connectors.sheets.table import MEMORY_TAB, SheetAccessDenied, SpreadsheetNo
 SYSTEM = "Google Sheets"
 SHEETS_URL = "https://sheets.googleapis.com"
 READ_OPTIONS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+# What SheetInfo.from_metadata and found_charts read, plus each tab's effective values. No `ranges`:
+# every tab's grid comes back, where a range on a missing tab would fail the whole request (400).
+READ_FIELDS = (
+    "properties.title,"
+    "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
+    "conditionalFormats.ranges,protectedRanges(protectedRangeId,description),"
+    "charts(chartId,spec(title,basicChart)),"
+    "data(startRow,startColumn,rowData.values.effectiveValue))"
+)
+# ErrorValue.type → what the values API shows for the cell under UNFORMATTED_VALUE.
+ERROR_TEXTS = {
+    "ERROR": "#ERROR!",
+    "NULL_VALUE": "#NULL!",
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
+    "LOADING": "Loading...",
+}
 T = TypeVar("T")
 
 
@@ -56,19 +78,14 @@ class GoogleBackend:
         self.title = key  # replaced by the real title at the first read
 
     def load(self, tabs: list[str]) -> Snapshot:
-        meta = self._call(lambda: self.http.fetch_sheet_metadata(self.key))
-        self.title = meta.get("properties", {}).get("title", self.key)
-        sheets = {s["properties"]["title"]: SheetInfo.from_metadata(s) for s in meta.get("sheets", [])}
-        wanted = [t for t in [*tabs, MEMORY_TAB] if t in sheets]
-        fetched: dict[str, Any] = {}
-        if wanted:
-            ranges = [quote_tab(t) for t in wanted]
-            got = self._call(lambda: self.http.values_batch_get(self.key, ranges, params=dict(READ_OPTIONS)))
-            for tab, value_range in zip(wanted, got.get("valueRanges", []), strict=True):
-                fetched[tab] = value_range.get("values", [])
-        grids = {t: fetched.get(t) for t in tabs}
+        book = self._call(lambda: self.http.fetch_sheet_metadata(self.key, params={"fields": READ_FIELDS}))
+        self.title = book.get("properties", {}).get("title", self.key)
+        found = {s["properties"]["title"]: s for s in book.get("sheets", [])}
+        sheets = {title: SheetInfo.from_metadata(s) for title, s in found.items()}
+        grids = {t: grid_of(found[t].get("data", [])) if t in found else None for t in [*tabs, MEMORY_TAB]}
         charts = {t: sheets[t].charts for t in tabs if t in sheets}
-        return Snapshot(self.title, grids, fetched.get(MEMORY_TAB), handle=sheets, charts=charts)
+        memory = grids.pop(MEMORY_TAB)
+        return Snapshot(self.title, grids, memory, handle=sheets, charts=charts)
 
     def read_values(self, tab: str) -> Grid | None:
         """One `values:batchGet`, no metadata: Sheets answers 400 for a range on a tab that is not there."""
@@ -160,6 +177,39 @@ class GoogleBackend:
         if error.code == 401:
             return SheetAccessDenied(f"{where}: not authenticated. Fix: check GOOGLE_APPLICATION_CREDENTIALS")
         return error
+
+
+def grid_of(data: list[dict[str, Any]]) -> Grid:
+    """A tab's GridData as the values API renders the whole tab (UNFORMATTED_VALUE, SERIAL_NUMBER):
+    rows from A1, each without its trailing empty cells, trailing empty rows dropped."""
+    rows: Grid = []
+    for block in data:
+        top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
+        for offset, row in enumerate(block.get("rowData", [])):
+            _place(rows, top + offset, left, [_cell_value(c) for c in row.get("values", [])])
+    for row in rows:
+        while row and row[-1] == "":
+            row.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _place(rows: Grid, index: int, left: int, cells: list[Any]) -> None:
+    rows.extend([] for _ in range(index + 1 - len(rows)))
+    row = rows[index]
+    row.extend([""] * (left + len(cells) - len(row)))
+    row[left : left + len(cells)] = cells
+
+
+def _cell_value(cell: dict[str, Any]) -> Any:
+    effective = cell.get("effectiveValue") or {}
+    if "errorValue" in effective:
+        return ERROR_TEXTS.get(effective["errorValue"].get("type", ""), "#ERROR!")
+    for kind in ("numberValue", "stringValue", "boolValue"):
+        if kind in effective:
+            return effective[kind]
+    return ""
 
 
 def _id_source(sheets: dict[str, SheetInfo]) -> Any:

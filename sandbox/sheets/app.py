@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sandbox.sheets import values
 from sandbox.sheets.errors import NOT_FOUND_MESSAGE, UNAUTHENTICATED_MESSAGE, SheetsError, invalid
 from sandbox.sheets.griddata import spreadsheet_view
 from sandbox.sheets.model import Spreadsheet
+from sandbox.sheets.partial import field_mask
 from sandbox.sheets.requests import apply_batch
 from sandbox.sheets.state import SheetsState
 
@@ -62,13 +61,18 @@ async def _body(request: Request) -> dict[str, Any]:
 
 def _add_spreadsheet_routes(app: FastAPI, state: SheetsState) -> None:
     @app.get(PREFIX + "/{spreadsheet_id}")
-    async def get_spreadsheet(spreadsheet_id: str, request: Request) -> dict[str, Any]:
+    async def get_spreadsheet(spreadsheet_id: str, request: Request) -> JSONResponse:
         user = _user(request)
         with state.lock:
             state.admit(user, write=False)
             book = state.book(spreadsheet_id)
             query = request.query_params
-            return spreadsheet_view(book, query.getlist("ranges"), _wants_grid_data(query))
+            fields = query.get("fields")
+            mask = field_mask(fields) if fields else None
+            grid_data = _truthy(query.get("includeGridData"))
+            view = spreadsheet_view(book, query.getlist("ranges"), grid_data, mask)
+        # Plain JSON already: FastAPI's own encoder would walk every cell of a large grid again.
+        return JSONResponse(view)
 
     @app.post(PREFIX + "/{spreadsheet_id}:batchUpdate")
     async def batch_update(spreadsheet_id: str, request: Request) -> dict[str, Any]:
@@ -212,12 +216,6 @@ def _input_option(option: str | None) -> str:
     if option in (None, "", "INPUT_VALUE_OPTION_UNSPECIFIED"):
         raise invalid("'valueInputOption' is required but not specified")
     return values.choose(option, values.INPUT_OPTIONS, "RAW", "value_input_option")
-
-
-def _wants_grid_data(query: QueryParams) -> bool:
-    """A `fields` mask naming sheets.data asks for grid data too (gspread's get_note does)."""
-    fields = re.split(r"[./(),]", query.get("fields") or "")
-    return _truthy(query.get("includeGridData")) or "data" in fields
 
 
 def _truthy(flag: str | None) -> bool:

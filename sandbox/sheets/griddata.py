@@ -1,63 +1,121 @@
-"""spreadsheets.get with includeGridData/ranges: Sheet.data as GridData (what gspread's get_notes reads)."""
+"""spreadsheets.get: metadata, and Sheet.data as GridData when includeGridData or the `fields` mask asks.
+
+Grid data is built for the masked fields only: a read of effective values over a large sheet
+must not copy and format every cell (the availability spreadsheet holds ~145k cells at size M).
+"""
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Callable
 from typing import Any
 
 from sandbox.sheets.a1 import WHOLE_SHEET, Bounds
-from sandbox.sheets.model import Cell, Sheet, Spreadsheet, cell_value, is_formula_cell
+from sandbox.sheets.model import Cell, Sheet, Spreadsheet, json_copy
+from sandbox.sheets.partial import Tree, child, descend, select
 from sandbox.sheets.values import FORMULA_PLACEHOLDER, format_value
 
+Box = tuple[int, int, int, int]
 
-def spreadsheet_view(book: Spreadsheet, ranges: list[str], include_grid_data: bool) -> dict[str, Any]:
-    """`ranges` limits the sheets shown to those named; grid data covers the ranges (or whole sheets)."""
+
+def spreadsheet_view(
+    book: Spreadsheet, ranges: list[str], include_grid_data: bool, mask: Tree | None = None
+) -> dict[str, Any]:
+    """`ranges` limits the sheets shown to those named; grid data covers the ranges (or whole sheets).
+
+    With a mask (the `fields` parameter) includeGridData is ignored, as on Google: grid data is
+    there when the mask selects sheets.data."""
     wanted = [book.resolve(text) for text in ranges] or [(s, WHOLE_SHEET) for s in book.sheets]
     out = book.metadata()
-    shown = []
-    for index, sheet in enumerate(book.sheets):
-        boxes = [bounds for s, bounds in wanted if s is sheet]
-        if not boxes:
-            continue
-        entry = out["sheets"][index]
-        if include_grid_data:
-            entry["data"] = [_grid_data(sheet, bounds) for bounds in boxes]
-        shown.append(entry)
-    out["sheets"] = shown
+    shown = [(i, s) for i, s in enumerate(book.sheets) if any(w is s for w, _ in wanted)]
+    out["sheets"] = [out["sheets"][i] for i, _ in shown]
+    grid_mask: Tree | None = {} if include_grid_data else None
+    if mask is not None:
+        out = select(out, mask)
+        grid_mask = descend(mask, "sheets", "data")
+    if grid_mask is not None:
+        for entry, (_, sheet) in zip(out["sheets"], shown, strict=True):
+            boxes = [bounds for s, bounds in wanted if s is sheet]
+            entry["data"] = [_grid_data(sheet, bounds, grid_mask) for bounds in boxes]
     return out
 
 
-def _grid_data(sheet: Sheet, bounds: Bounds) -> dict[str, Any]:
-    row0, col0, row1, col1 = sheet.clip(bounds)
-    rows = []
-    for r in range(row0, row1):
-        cells = [_cell_data(sheet.cells.get((r, c))) for c in range(col0, col1)]
-        while cells and not cells[-1]:
-            cells.pop()
-        rows.append({"values": cells} if cells else {})
-    while rows and not rows[-1]:
-        rows.pop()
-    data: dict[str, Any] = {"rowData": rows} if rows else {}
-    if row0:
-        data["startRow"] = row0
-    if col0:
-        data["startColumn"] = col0
+def _grid_data(sheet: Sheet, bounds: Bounds, mask: Tree) -> dict[str, Any]:
+    box = sheet.clip(bounds)
+    data: dict[str, Any] = {}
+    rows_mask = child(mask, "rowData")
+    if rows_mask is not None:
+        rows = _row_data(sheet, box, child(rows_mask, "values"))
+        if rows:
+            data["rowData"] = rows
+    for name, start in (("startRow", box[0]), ("startColumn", box[1])):
+        if start and child(mask, name) is not None:
+            data[name] = start
     return data
 
 
-def _cell_data(cell: Cell | None) -> dict[str, Any]:
+def _row_data(sheet: Sheet, box: Box, cell_mask: Tree | None) -> list[dict[str, Any]]:
+    """Rows up to the last one holding a cell, each up to its last cell: the extent of the whole
+    cells, so a cell the mask empties still keeps its column's place."""
+    row0, col0, row1, col1 = box
+    by_row: dict[int, dict[int, Cell]] = {}
+    for (r, c), cell in sheet.cells.items():
+        if cell and row0 <= r < row1 and col0 <= c < col1:
+            by_row.setdefault(r, {})[c] = cell
+    rows: list[dict[str, Any]] = []
+    for r in range(row0, max(by_row, default=row0 - 1) + 1):
+        cells = by_row.get(r)
+        if not cells or cell_mask is None:
+            rows.append({})
+            continue
+        rows.append({"values": [_cell_data(cells.get(c), cell_mask) for c in range(col0, max(cells) + 1)]})
+    return rows
+
+
+def _cell_data(cell: Cell | None, mask: Tree) -> dict[str, Any]:
     if not cell:
         return {}
-    out = copy.deepcopy(cell)
-    value = cell_value(cell)
-    if value is None:
-        return out
-    if is_formula_cell(cell):
-        out["effectiveValue"] = {"stringValue": FORMULA_PLACEHOLDER}
-        out["formattedValue"] = FORMULA_PLACEHOLDER
-    else:
-        out["effectiveValue"] = copy.deepcopy(cell["userEnteredValue"])
-        out["formattedValue"] = format_value(
-            value, (cell.get("userEnteredFormat") or {}).get("numberFormat") or {}
-        )
+    if not mask or "*" in mask:
+        full: dict[str, Any] = select(_full_cell(cell), mask)
+        return full
+    out = {}
+    for name, sub in mask.items():
+        produce = _COMPUTED.get(name)
+        value = produce(cell) if produce else json_copy(cell.get(name))
+        if value is not None:
+            out[name] = select(value, sub)
     return out
+
+
+def _full_cell(cell: Cell) -> dict[str, Any]:
+    out: dict[str, Any] = json_copy(cell)
+    effective = effective_value(cell)
+    if effective is not None:
+        out["effectiveValue"] = effective
+        out["formattedValue"] = _formatted_value(cell)
+    return out
+
+
+def effective_value(cell: Cell) -> dict[str, Any] | None:
+    """What the values API renders UNFORMATTED, as an ExtendedValue: the stand-in does not evaluate
+    formulas, so a formula cell holds the placeholder the values API shows for it."""
+    entered = cell.get("userEnteredValue")
+    if not entered:
+        return None
+    if "formulaValue" in entered:
+        return {"stringValue": FORMULA_PLACEHOLDER}
+    return dict(entered)  # an entered ExtendedValue holds one scalar
+
+
+def _formatted_value(cell: Cell) -> str | None:
+    effective = effective_value(cell)
+    if effective is None:
+        return None
+    value = next(iter(effective.values()))
+    number_format = (cell.get("userEnteredFormat") or {}).get("numberFormat") or {}
+    return format_value(value, number_format)
+
+
+_COMPUTED: dict[str, Callable[[Cell], Any]] = {
+    "effectiveValue": effective_value,
+    "formattedValue": _formatted_value,
+}

@@ -195,13 +195,17 @@ def set_cell(sheet: Sheet, row: int, col: int, updater: Cell | None) -> None:
         sheet.cells.pop((row, col), None)
 
 
-def parse_mask(fields: str) -> list[list[str]]:
-    """'a(b,c.d),e' → [['a','b'], ['a','c','d'], ['e']]; '*' → [['*']]."""
+def parse_mask(fields: str, *, strip_spaces: bool = True) -> list[list[str]]:
+    """'a(b,c.d),e' → [['a','b'], ['a','c','d'], ['e']]; '*' → [['*']].
+
+    The `fields` URL parameter keeps its spaces (strip_spaces=False): Sheets reads "a, b" as a
+    field named " b" and refuses it."""
     paths: list[list[str]] = []
     stack: list[list[str]] = [[]]
     token = ""
+    text = fields.replace(" ", "") if strip_spaces else fields
     # Google accepts "/" as well as "." between names; gspread sends "gridProperties/frozenRowCount".
-    for ch in fields.replace(" ", "").replace("/", ".") + ",":
+    for ch in text.replace("/", ".") + ",":
         if ch == "(":
             stack.append(stack[-1] + token.split("."))
             token = ""
