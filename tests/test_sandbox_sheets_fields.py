@@ -186,7 +186,7 @@ def _formatted(cell: dict[str, Any]) -> Any:
     return cell.get("formattedValue", "")
 
 
-def test_effective_value_read_neither_copies_nor_formats_cells(
+def test_effective_value_read_neither_builds_whole_cells_nor_formats_them(
     served: tuple[str, SheetsState], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, state = served
@@ -196,7 +196,7 @@ def test_effective_value_read_neither_copies_nor_formats_cells(
         raise AssertionError("the masked read did work the mask did not ask for")
 
     monkeypatch.setattr(griddata_module, "format_value", forbidden)
-    monkeypatch.setattr(griddata_module, "json_copy", forbidden)
+    monkeypatch.setattr(griddata_module, "_full_cell", forbidden)
     view = spreadsheet_view(state.spreadsheets[sid], [], False, field_mask(EFFECTIVE))
     first = view["sheets"][0]["data"][0]["rowData"][0]["values"][0]
     assert first == {"effectiveValue": {"stringValue": "x"}}

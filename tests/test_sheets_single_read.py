@@ -130,7 +130,7 @@ def test_the_read_is_one_masked_spreadsheets_get_and_an_unchanged_rerun_costs_on
     service = sandbox[0]
     reads = [e for e in service.log.entries if e.method == "GET"]
     assert reads and all(e.path.endswith(f"/v4/spreadsheets/{harness.key}") for e in reads)
-    assert all(parse_qs(e.query) == {"fields": [READ_FIELDS]} for e in reads)  # no ranges
+    assert all(parse_qs(e.query) == {"fields": [READ_FIELDS], "prettyPrint": ["false"]} for e in reads)
 
 
 def test_not_found_and_denied_are_named_on_the_single_read(

@@ -78,7 +78,8 @@ class GoogleBackend:
         self.title = key  # replaced by the real title at the first read
 
     def load(self, tabs: list[str]) -> Snapshot:
-        book = self._call(lambda: self.http.fetch_sheet_metadata(self.key, params={"fields": READ_FIELDS}))
+        params = {"fields": READ_FIELDS, "prettyPrint": "false"}  # Google indents by default
+        book = self._call(lambda: self.http.fetch_sheet_metadata(self.key, params=params))
         self.title = book.get("properties", {}).get("title", self.key)
         found = {s["properties"]["title"]: s for s in book.get("sheets", [])}
         sheets = {title: SheetInfo.from_metadata(s) for title, s in found.items()}

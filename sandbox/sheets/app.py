@@ -71,8 +71,9 @@ def _add_spreadsheet_routes(app: FastAPI, state: SheetsState) -> None:
             mask = field_mask(fields) if fields else None
             grid_data = _truthy(query.get("includeGridData"))
             view = spreadsheet_view(book, query.getlist("ranges"), grid_data, mask)
-        # Plain JSON already: FastAPI's own encoder would walk every cell of a large grid again.
-        return JSONResponse(view)
+            # Serialised under the lock (the view shares stored cells), and straight away: FastAPI's
+            # own encoder would walk every cell of a large grid once more.
+            return JSONResponse(view)
 
     @app.post(PREFIX + "/{spreadsheet_id}:batchUpdate")
     async def batch_update(spreadsheet_id: str, request: Request) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.sheets.a1 import WHOLE_SHEET, Bounds
-from sandbox.sheets.model import Cell, Sheet, Spreadsheet, json_copy
+from sandbox.sheets.model import Cell, Sheet, Spreadsheet
 from sandbox.sheets.partial import Tree, child, descend, select
 from sandbox.sheets.values import FORMULA_PLACEHOLDER, format_value
 
@@ -61,33 +61,41 @@ def _row_data(sheet: Sheet, box: Box, cell_mask: Tree | None) -> list[dict[str, 
     for (r, c), cell in sheet.cells.items():
         if cell and row0 <= r < row1 and col0 <= c < col1:
             by_row.setdefault(r, {})[c] = cell
+    render = _cell_renderer(cell_mask or {})
     rows: list[dict[str, Any]] = []
     for r in range(row0, max(by_row, default=row0 - 1) + 1):
         cells = by_row.get(r)
         if not cells or cell_mask is None:
             rows.append({})
             continue
-        rows.append({"values": [_cell_data(cells.get(c), cell_mask) for c in range(col0, max(cells) + 1)]})
+        rows.append({"values": [render(cells.get(c)) for c in range(col0, max(cells) + 1)]})
     return rows
 
 
-def _cell_data(cell: Cell | None, mask: Tree) -> dict[str, Any]:
-    if not cell:
-        return {}
+def _cell_renderer(mask: Tree) -> Callable[[Cell | None], dict[str, Any]]:
+    """CellData of a stored cell with the masked fields only, planned once per grid.
+
+    Stored values are shared, not copied: cells are replaced, never edited (model.set_cell), and
+    the view is serialised before the state lock is released."""
     if not mask or "*" in mask:
-        full: dict[str, Any] = select(_full_cell(cell), mask)
-        return full
-    out = {}
-    for name, sub in mask.items():
-        produce = _COMPUTED.get(name)
-        value = produce(cell) if produce else json_copy(cell.get(name))
-        if value is not None:
-            out[name] = select(value, sub)
-    return out
+        return lambda cell: select(_full_cell(cell), mask) if cell else {}  # type: ignore[no-any-return]
+    plan = [(name, _COMPUTED.get(name), sub) for name, sub in mask.items()]
+
+    def render(cell: Cell | None) -> dict[str, Any]:
+        if not cell:
+            return {}
+        out = {}
+        for name, produce, sub in plan:
+            value = produce(cell) if produce else cell.get(name)
+            if value is not None:
+                out[name] = select(value, sub) if sub else value
+        return out
+
+    return render
 
 
 def _full_cell(cell: Cell) -> dict[str, Any]:
-    out: dict[str, Any] = json_copy(cell)
+    out = dict(cell)
     effective = effective_value(cell)
     if effective is not None:
         out["effectiveValue"] = effective
@@ -98,12 +106,10 @@ def _full_cell(cell: Cell) -> dict[str, Any]:
 def effective_value(cell: Cell) -> dict[str, Any] | None:
     """What the values API renders UNFORMATTED, as an ExtendedValue: the stand-in does not evaluate
     formulas, so a formula cell holds the placeholder the values API shows for it."""
-    entered = cell.get("userEnteredValue")
+    entered: dict[str, Any] | None = cell.get("userEnteredValue")
     if not entered:
         return None
-    if "formulaValue" in entered:
-        return {"stringValue": FORMULA_PLACEHOLDER}
-    return dict(entered)  # an entered ExtendedValue holds one scalar
+    return _PLACEHOLDER if "formulaValue" in entered else entered
 
 
 def _formatted_value(cell: Cell) -> str | None:
@@ -115,6 +121,7 @@ def _formatted_value(cell: Cell) -> str | None:
     return format_value(value, number_format)
 
 
+_PLACEHOLDER = {"stringValue": FORMULA_PLACEHOLDER}
 _COMPUTED: dict[str, Callable[[Cell], Any]] = {
     "effectiveValue": effective_value,
     "formattedValue": _formatted_value,
