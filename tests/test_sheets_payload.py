@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
 
+import pytest
+import requests
+
+from connectors.sheets import Column, Table
+from connectors.sheets import google as google_backend
+from connectors.sheets.google import GoogleBackend
 from connectors.sheets.google_payload import TabCells, plan_structural_write, value_chunks
 from connectors.sheets.merge import CellWrite
+from sandbox.core import RunningService
+from sandbox.sheets import SheetsState
+from tests.sheets_fixtures import GoogleHarness, running_sandbox
+from tests.test_sheet_backends import TODAY
 
 
 def grid_writes(rows: int, cols: int, header_row: int = 0) -> list[CellWrite]:
@@ -59,3 +72,103 @@ def test_value_chunks_keep_every_write_once_and_a_huge_row_alone() -> None:
     assert [vr["range"] for vr in chunks[0]] == ["'Wide'!A6:AX6"]
     assert sum(len(vr["values"]) for c in chunks[1:] for vr in c) == 10
     assert value_chunks([("Small", [])]) == []
+
+
+# ---- against the Google Sheets stand-in ---------------------------------------------------------
+
+ROWS = 200
+WIDE = [Column("Key"), Column("Person"), Column("Hours", "hours"), Column("Week", "date"), Column("Note")]
+
+
+def wide_table(version: int = 1) -> Table:
+    rows = [
+        {"Key": f"K-{i:03}", "Person": f"person {i % 17}", "Hours": i * 0.5 + version,
+         "Week": date(2026, 11, 2) + timedelta(days=7 * (i % 20)), "Note": "=not a formula" if i == 7 else ""}
+        for i in range(ROWS)
+    ]  # fmt: skip
+    return Table("Issues", WIDE, key=("Key",), rows=rows)
+
+
+@pytest.fixture
+def sandbox() -> Iterator[tuple[RunningService, SheetsState]]:
+    yield from running_sandbox()
+
+
+def writes_of(service: RunningService, key: str) -> list[tuple[str, int]]:
+    time.sleep(0.05)  # the log entry lands just after the response
+    return [
+        (e.path.rsplit("/", 1)[-1], len(e.raw_body))
+        for e in service.log.entries
+        if e.method == "POST" and key in e.path
+    ]
+
+
+def test_a_large_first_sync_is_split_into_bounded_requests_with_the_same_result(
+    sandbox: tuple[RunningService, SheetsState], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service, state = sandbox
+    whole = GoogleHarness(service, state, "one write")
+    whole.sheet.sync([wide_table()], today=TODAY)
+    assert [path for path, _ in writes_of(service, whole.key)] == [f"{whole.key}:batchUpdate"]
+
+    monkeypatch.setattr(google_backend, "PAYLOAD_BUDGET", 2_000)
+    split = GoogleHarness(service, state, "split")
+    split.sheet.sync([wide_table()], today=TODAY)
+    writes = writes_of(service, split.key)
+    assert writes[0][0] == f"{split.key}:batchUpdate" and len(writes) > 5
+    assert {path for path, _ in writes[1:]} == {"values:batchUpdate"}
+    assert all(size <= 2_000 * 1.1 for _, size in writes[1:])
+    assert split.grid("Issues") == whole.grid("Issues") and split.grid("_opsheets") == whole.grid("_opsheets")
+    assert split.grid("Issues")[8][WIDE.index(Column("Note"))] == "=not a formula"
+
+    split.sheet.sync([wide_table(version=2)], today=TODAY)  # every Hours cell changes: values only, split too
+    whole.sheet.sync([wide_table(version=2)], today=TODAY)
+    assert split.grid("Issues") == whole.grid("Issues")
+
+
+def test_a_run_killed_between_split_requests_leaves_whole_rows_and_the_next_run_completes_it(
+    sandbox: tuple[RunningService, SheetsState], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service, state = sandbox
+    reference = GoogleHarness(service, state, "reference")
+    reference.sheet.sync([wide_table()], today=TODAY)
+    monkeypatch.setattr(google_backend, "PAYLOAD_BUDGET", 2_000)
+    harness = GoogleHarness(service, state, "killed")
+    send_chunks = GoogleBackend._write_values
+
+    def die_after_two_chunks(self: GoogleBackend, chunks: list) -> None:
+        send_chunks(self, chunks[:2])
+        raise KeyboardInterrupt("killed")
+
+    with monkeypatch.context() as killed:
+        killed.setattr(GoogleBackend, "_write_values", die_after_two_chunks)
+        with pytest.raises(KeyboardInterrupt):
+            harness.sheet.sync([wide_table()], today=TODAY)
+    header, *rows = harness.grid("Issues")
+    assert header[: len(WIDE)] == [c.name for c in WIDE]
+    assert 0 < len(rows) < ROWS
+    assert all(row[:3] == ref[:3] for row, ref in zip(rows, reference.grid("Issues")[1:], strict=False))
+    assert all(len(row) >= 4 for row in rows)  # whole rows: key, person, hours and week together
+
+    harness.sheet.sync([wide_table()], today=TODAY)
+    assert harness.grid("Issues") == reference.grid("Issues")
+
+
+def test_the_stand_in_refuses_a_body_over_10_mib_like_sheets(
+    sandbox: tuple[RunningService, SheetsState],
+) -> None:
+    service, state = sandbox
+    key = state.create_spreadsheet("big")
+    huge = {
+        "valueInputOption": "RAW",
+        "data": [{"range": "Sheet1!A1", "values": [["x" * (10 * 1024 * 1024)]]}],
+    }
+    response = requests.post(
+        f"{service.url}/v4/spreadsheets/{key}/values:batchUpdate", json=huge,
+        headers={"Authorization": "Bearer human"}, timeout=30,
+    )  # fmt: skip
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["status"] == "INVALID_ARGUMENT"
+    assert error["message"] == "Request payload size exceeds the limit: 10485760 bytes."
+    assert state.grid(key, "Sheet1") == []

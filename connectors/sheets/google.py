@@ -1,10 +1,12 @@
 """Google Sheets backend through gspread's HTTP client, under the shared retry policy.
 
 Per sync: ONE read (spreadsheets.get with a field mask: the metadata the plan needs and every
-tab's effective values; the read quota is 60 per minute per user) and at most ONE write, so Sheets
-applies a sync all or nothing. When structure, layout or charts must change, that write is a
-spreadsheets:batchUpdate that also carries every changed cell (updateCells, values as entered: a
-string is literal text, like RAW); otherwise it is a values:batchUpdate (RAW, never USER_ENTERED).
+tab's effective values; the read quota is 60 per minute per user) and, as long as the changes fit
+Google's recommended 2 MB per request, ONE write, so Sheets applies a sync all or nothing. When
+structure, layout or charts must change, that write is a spreadsheets:batchUpdate that also carries
+every changed cell (updateCells, values as entered: a string is literal text, like RAW); otherwise
+it is a values:batchUpdate (RAW, never USER_ENTERED). Larger changes are spread over several
+requests of whole rows (google_payload.py).
 
 A structural batch is not idempotent (a replayed deleteDimension deletes the next row), and the
 retry layer replays a request whose response was lost. So every structural batch first deletes
@@ -23,19 +25,24 @@ from google.auth.credentials import Credentials
 
 from connectors.http import RetryPolicy, mount_policy
 from connectors.sheets.google_charts import chart_addition, chart_removals
+from connectors.sheets.google_payload import (
+    PAYLOAD_BUDGET,
+    TabCells,
+    ValueRange,
+    plan_structural_write,
+    value_chunks,
+)
 from connectors.sheets.google_requests import (
     NEW_TAB_MIN,
     ROW_HEADROOM,
     Request,
     SheetInfo,
     add_sheet,
-    cell_updates,
     dimension_ops,
     growth,
     layout_requests,
     quote_tab,
     removals,
-    value_ranges,
 )
 from connectors.sheets.layout import tab_layout
 from connectors.sheets.memory import memory_writes
@@ -102,15 +109,22 @@ class GoogleBackend:
         sheets: dict[str, SheetInfo] = snapshot.handle
         requests, ids = self._structure(sheets, plans)
         if requests:
-            cells = [r for p in plans for r in cell_updates(ids[p.tab], p.writes)]
-            cells += cell_updates(ids[MEMORY_TAB], memory_writes(None, memory))  # the memory tab is new
-            self._structural([*requests, *cells])
+            memory_cells = memory_writes(None, memory)  # the memory tab is new; all of it rides along
+            last_memory_row = max((w.row for w in memory_cells), default=0)
+            tabs = [TabCells(ids[p.tab], p.tab, p.header_row, p.writes) for p in plans]
+            tabs.append(TabCells(ids[MEMORY_TAB], MEMORY_TAB, last_memory_row, memory_cells))
+            write = plan_structural_write(tabs, PAYLOAD_BUDGET)
+            self._structural([*requests, *write.structural_cells])
+            self._write_values(write.value_chunks)
             return
-        data = [r for p in plans for r in value_ranges(p.tab, p.writes)]
-        data += value_ranges(MEMORY_TAB, memory_writes(snapshot.memory_grid, memory))
-        if data:
+        writes = [(p.tab, p.writes) for p in plans]
+        writes.append((MEMORY_TAB, memory_writes(snapshot.memory_grid, memory)))
+        self._write_values(value_chunks(writes, PAYLOAD_BUDGET))
+
+    def _write_values(self, chunks: list[list[ValueRange]]) -> None:
+        for data in chunks:
             body = {"valueInputOption": "RAW", "data": data}
-            self._call(lambda: self.http.values_batch_update(self.key, body))
+            self._call(lambda body=body: self.http.values_batch_update(self.key, body))
 
     def _structural(self, requests: list[Request]) -> None:
         try:

@@ -19,6 +19,9 @@ from sandbox.sheets.state import SheetsState
 
 PREFIX = "/v4/spreadsheets"
 
+# What Sheets answers a larger body with (400); Google recommends staying under 2 MB.
+PAYLOAD_LIMIT = 10 * 1024 * 1024
+
 
 def create_app(state: SheetsState) -> FastAPI:
     app = FastAPI(title="Google Sheets v4 stand-in")
@@ -50,6 +53,8 @@ async def _body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw:
         return {}
+    if len(raw) > PAYLOAD_LIMIT:
+        raise invalid(f"Request payload size exceeds the limit: {PAYLOAD_LIMIT} bytes.")
     try:
         body = json.loads(raw)
     except ValueError as exc:
