@@ -8,6 +8,7 @@ a tab in between, which must survive). Then the peer strategies on the same data
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import subprocess
@@ -82,6 +83,9 @@ def run_size(size: Size, args: argparse.Namespace, prefect_env: dict[str, str]) 
     with sandbox_environment(
         dataset, work / "env", sheets="google", knobs=knobs, config_overrides=overrides
     ) as env:
+        # This process holds the dataset and every stand-in's state (millions of objects): frozen, the
+        # garbage collector stops rescanning them in the middle of the stand-ins' answers.
+        gc.freeze()
         for flow in args.flows.split(","):
             load_before = os.getloadavg()[0]
             result = run_pair(env, size, flow, args, prefect_env, work)

@@ -172,3 +172,10 @@ def test_the_stand_in_refuses_a_body_over_10_mib_like_sheets(
     assert error["status"] == "INVALID_ARGUMENT"
     assert error["message"] == "Request payload size exceeds the limit: 10485760 bytes."
     assert state.grid(key, "Sheet1") == []
+
+
+def test_scattered_changes_count_one_range_each_so_no_chunk_outgrows_the_budget() -> None:
+    scattered = [CellWrite(r, (r * 7) % 11, f"v{r}") for r in range(0, 3_000, 2)]  # every cell its own range
+    chunks = value_chunks([("Issues", scattered)], budget=10_000)
+    assert sum(len(c) for c in chunks) == 1_500
+    assert all(len(json.dumps({"valueInputOption": "RAW", "data": c})) <= 10_000 for c in chunks)

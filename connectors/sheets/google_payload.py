@@ -1,9 +1,11 @@
 """How a sync's cells are spread over write requests so no request body grows past a budget.
 
 Sheets refuses a request body over 10 MiB ("Request payload size exceeds the limit: 10485760
-bytes") and Google recommends at most 2 MB per request. A cell costs ~40 bytes of JSON inside a
-structural batch (CellData) and ~5 as a RAW value, so a first sync of a large site (~145k cells
-at 500 people: ~9.7 MB as CellData) must not ride in the structural batch.
+bytes") and Google recommends staying near 2 MB. A cell costs ~40 bytes of JSON inside a
+structural batch (CellData) and ~13 as a RAW value, so a first sync of a large site (~145k cells
+at 500 people: ~9.7 MB as CellData, ~1.9 MB as values) must not ride in the structural batch. The
+budget is 4 MB: the byte counts below are estimates (a non-ASCII character is escaped to six bytes)
+and must stay well clear of the hard limit, while a 500-person site still needs one values request.
 
 Rule: when everything fits the budget, the cells ride in the structural batch (one atomic write).
 Otherwise the structural batch carries the structure, every tab's header rows and the ownership
@@ -21,10 +23,12 @@ from typing import Any
 from connectors.sheets.google_requests import Request, cell_updates, value_ranges
 from connectors.sheets.merge import CellWrite
 
-PAYLOAD_BUDGET = 2_000_000  # bytes of JSON per write request, Google's recommended maximum
+PAYLOAD_BUDGET = 4_000_000  # bytes of JSON per write request
 _CELL_DATA_BYTES = 40  # {"userEnteredValue":{"numberValue":…}} around each value
 _VALUE_BYTES = 3  # quotes and comma around each value
-_RANGE_BYTES = 60  # a ValueRange's range, majorDimension and brackets
+_ROW_BYTES = 4  # brackets, comma and space around each row of a ValueRange
+_NULL_BYTES = 5  # a cell left alone inside a row's span
+_RANGE_BYTES = 80  # a ValueRange's range and majorDimension
 
 ValueRange = dict[str, Any]
 
@@ -61,25 +65,34 @@ def value_chunks(
     chunks: list[list[ValueRange]] = []
     current: dict[str, list[CellWrite]] = {}
     size = 0
-    for tab, row in _rows(tabs):
-        cost = _RANGE_BYTES + sum(len(str(w.value)) + _VALUE_BYTES for w in row)
-        if current and size + cost > budget:
+    previous: tuple[str, int, int, int] | None = None  # tab, row, first and last column
+    for tab, index, row in _rows(tabs):
+        lo, hi = min(w.col for w in row), max(w.col for w in row)
+        cost = (
+            _ROW_BYTES
+            + sum(len(str(w.value)) + _VALUE_BYTES for w in row)
+            + _NULL_BYTES * (hi - lo + 1 - len(row))
+        )
+        if current and size + cost + _RANGE_BYTES > budget:
             chunks.append(_ranges(current))
-            current, size = {}, 0
+            current, size, previous = {}, 0, None
+        if previous != (tab, index - 1, lo, hi):  # value_ranges starts a new range here
+            cost += _RANGE_BYTES
         current.setdefault(tab, []).extend(row)
         size += cost
+        previous = (tab, index, lo, hi)
     if current:
         chunks.append(_ranges(current))
     return chunks
 
 
-def _rows(tabs: list[tuple[str, list[CellWrite]]]) -> Iterator[tuple[str, list[CellWrite]]]:
+def _rows(tabs: list[tuple[str, list[CellWrite]]]) -> Iterator[tuple[str, int, list[CellWrite]]]:
     for tab, writes in tabs:
         by_row: dict[int, list[CellWrite]] = {}
         for w in writes:
             by_row.setdefault(w.row, []).append(w)
         for row in sorted(by_row):
-            yield tab, by_row[row]
+            yield tab, row, by_row[row]
 
 
 def _ranges(writes_by_tab: dict[str, list[CellWrite]]) -> list[ValueRange]:
