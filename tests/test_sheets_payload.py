@@ -103,14 +103,19 @@ def writes_of(service: RunningService, key: str) -> list[tuple[str, int]]:
     ]
 
 
+@pytest.fixture
+def whole(sandbox: tuple[RunningService, SheetsState]) -> GoogleHarness:
+    """The reference: the same first sync under the real budget, one write."""
+    harness = GoogleHarness(*sandbox, "one write")
+    harness.sheet.sync([wide_table()], today=TODAY)
+    assert [path for path, _ in writes_of(sandbox[0], harness.key)] == [f"{harness.key}:batchUpdate"]
+    return harness
+
+
 def test_a_large_first_sync_is_split_into_bounded_requests_with_the_same_result(
-    sandbox: tuple[RunningService, SheetsState], monkeypatch: pytest.MonkeyPatch
+    sandbox: tuple[RunningService, SheetsState], whole: GoogleHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service, state = sandbox
-    whole = GoogleHarness(service, state, "one write")
-    whole.sheet.sync([wide_table()], today=TODAY)
-    assert [path for path, _ in writes_of(service, whole.key)] == [f"{whole.key}:batchUpdate"]
-
     monkeypatch.setattr(google_backend, "PAYLOAD_BUDGET", 2_000)
     split = GoogleHarness(service, state, "split")
     split.sheet.sync([wide_table()], today=TODAY)
@@ -123,15 +128,15 @@ def test_a_large_first_sync_is_split_into_bounded_requests_with_the_same_result(
 
     split.sheet.sync([wide_table(version=2)], today=TODAY)  # every Hours cell changes: values only, split too
     whole.sheet.sync([wide_table(version=2)], today=TODAY)
+    again = writes_of(service, split.key)[len(writes) :]
+    assert len(again) > 1 and {path for path, _ in again} == {"values:batchUpdate"}
     assert split.grid("Issues") == whole.grid("Issues")
 
 
 def test_a_run_killed_between_split_requests_leaves_whole_rows_and_the_next_run_completes_it(
-    sandbox: tuple[RunningService, SheetsState], monkeypatch: pytest.MonkeyPatch
+    sandbox: tuple[RunningService, SheetsState], whole: GoogleHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service, state = sandbox
-    reference = GoogleHarness(service, state, "reference")
-    reference.sheet.sync([wide_table()], today=TODAY)
     monkeypatch.setattr(google_backend, "PAYLOAD_BUDGET", 2_000)
     harness = GoogleHarness(service, state, "killed")
     send_chunks = GoogleBackend._write_values
@@ -147,11 +152,11 @@ def test_a_run_killed_between_split_requests_leaves_whole_rows_and_the_next_run_
     header, *rows = harness.grid("Issues")
     assert header[: len(WIDE)] == [c.name for c in WIDE]
     assert 0 < len(rows) < ROWS
-    assert all(row[:3] == ref[:3] for row, ref in zip(rows, reference.grid("Issues")[1:], strict=False))
+    assert all(row[:3] == ref[:3] for row, ref in zip(rows, whole.grid("Issues")[1:], strict=False))
     assert all(len(row) >= 4 for row in rows)  # whole rows: key, person, hours and week together
 
     harness.sheet.sync([wide_table()], today=TODAY)
-    assert harness.grid("Issues") == reference.grid("Issues")
+    assert harness.grid("Issues") == whole.grid("Issues")
 
 
 def test_the_stand_in_refuses_a_body_over_10_mib_like_sheets(
