@@ -323,3 +323,20 @@ def test_google_read_grid_is_one_request_and_none_for_a_missing_tab(
     assert harness.state.read_requests - reads_before == 1  # values only, no metadata request
     rows = harness.sheet.rows_in(grid, "Budget", required=("Key",))
     assert [values["Key"] for _, values in rows] == ["a", "b"]
+
+
+def test_google_refused_token_names_the_credentials_to_check(
+    sandbox: tuple[RunningService, SheetsState],
+) -> None:
+    harness = google(sandbox)
+    unauthenticated = open_google(harness.key, credentials=SandboxCredentials(token=" "), policy=FAST_POLICY,
+                                  rewrite={SHEETS_URL: sandbox[0].url})  # fmt: skip
+    with pytest.raises(SheetAccessDenied) as refused:  # the stand-in's 401 makes google-auth try a refresh
+        unauthenticated.sync([table(["a"])], today=TODAY)
+    assert str(refused.value).startswith(f"Google Sheets: spreadsheet '{harness.key}': no access token (")
+    assert str(refused.value).endswith(
+        "Fix: check GOOGLE_APPLICATION_CREDENTIALS; the service-account key may have been deleted or disabled"
+    )
+    with pytest.raises(SheetAccessDenied, match="no access token"):
+        unauthenticated.read_grid("Budget")
+    assert harness.grid("Sheet1") == []

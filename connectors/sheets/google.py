@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import gspread
 from google.auth.credentials import Credentials
+from google.auth.exceptions import RefreshError
 
 from connectors.http import RetryPolicy, mount_policy
 from connectors.sheets.google_charts import chart_addition, chart_removals
@@ -97,12 +98,13 @@ class GoogleBackend:
 
     def read_values(self, tab: str) -> Grid | None:
         """One `values:batchGet`, no metadata: Sheets answers 400 for a range on a tab that is not there."""
+        ranges, params = [quote_tab(tab)], dict(READ_OPTIONS)
         try:
-            got = self.http.values_batch_get(self.key, [quote_tab(tab)], params=dict(READ_OPTIONS))
-        except gspread.exceptions.APIError as error:
+            got = self._call(lambda: self.http.values_batch_get(self.key, ranges, params=params))
+        except gspread.exceptions.APIError as error:  # what _call leaves untranslated: 400 and the like
             if error.code == 400:
                 return None
-            raise self._translate(error) from error
+            raise
         return (got.get("valueRanges") or [{}])[0].get("values", [])
 
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
@@ -175,6 +177,15 @@ class GoogleBackend:
             return fn()
         except gspread.exceptions.APIError as error:
             raise self._translate(error) from error
+        except RefreshError as error:
+            raise self._token_refused(error) from error
+
+    def _token_refused(self, error: RefreshError) -> SheetAccessDenied:
+        """No access token: a deleted or disabled service-account key fails here, before any request."""
+        return SheetAccessDenied(
+            f"{SYSTEM}: spreadsheet '{self.title}': no access token ({error}). Fix: check "
+            "GOOGLE_APPLICATION_CREDENTIALS; the service-account key may have been deleted or disabled"
+        )
 
     def _translate(self, error: gspread.exceptions.APIError) -> Exception:
         where = f"{SYSTEM}: spreadsheet '{self.title}'"
