@@ -112,12 +112,17 @@ def whole(sandbox: tuple[RunningService, SheetsState]) -> GoogleHarness:
     return harness
 
 
-def test_a_large_first_sync_is_split_into_bounded_requests_with_the_same_result(
-    sandbox: tuple[RunningService, SheetsState], whole: GoogleHarness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    service, state = sandbox
+@pytest.fixture
+def split(sandbox: tuple[RunningService, SheetsState], monkeypatch: pytest.MonkeyPatch) -> GoogleHarness:
+    """An empty spreadsheet synced under a 2 kB budget, so the reference's cells take many requests."""
     monkeypatch.setattr(google_backend, "PAYLOAD_BUDGET", 2_000)
-    split = GoogleHarness(service, state, "split")
+    return GoogleHarness(*sandbox, "split")
+
+
+def test_a_large_first_sync_is_split_into_bounded_requests_with_the_same_result(
+    sandbox: tuple[RunningService, SheetsState], whole: GoogleHarness, split: GoogleHarness
+) -> None:
+    service = sandbox[0]
     split.sheet.sync([wide_table()], today=TODAY)
     writes = writes_of(service, split.key)
     assert writes[0][0] == f"{split.key}:batchUpdate" and len(writes) > 5
@@ -134,11 +139,9 @@ def test_a_large_first_sync_is_split_into_bounded_requests_with_the_same_result(
 
 
 def test_a_run_killed_between_split_requests_leaves_whole_rows_and_the_next_run_completes_it(
-    sandbox: tuple[RunningService, SheetsState], whole: GoogleHarness, monkeypatch: pytest.MonkeyPatch
+    whole: GoogleHarness, split: GoogleHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    service, state = sandbox
-    monkeypatch.setattr(google_backend, "PAYLOAD_BUDGET", 2_000)
-    harness = GoogleHarness(service, state, "killed")
+    harness = split
     send_chunks = GoogleBackend._write_values
 
     def die_after_two_chunks(self: GoogleBackend, chunks: list) -> None:
