@@ -11,7 +11,8 @@ import pytest
 import requests
 
 from connectors.sheets import SheetAccessDenied, SpreadsheetNotFound, open_google
-from connectors.sheets.google import READ_FIELDS, READ_OPTIONS, SHEETS_URL, GoogleBackend, grid_of
+from connectors.sheets.google import READ_FIELDS, READ_OPTIONS, SHEETS_URL, GoogleBackend
+from connectors.sheets.google_grid import grid_of
 from connectors.sheets.google_requests import SheetInfo, quote_tab, removals
 from connectors.sheets.merge import Grid
 from connectors.sheets.table import MEMORY_TAB

@@ -2,11 +2,11 @@
 
 Per sync: ONE read (spreadsheets.get with a field mask: the metadata the plan needs and every
 tab's effective values; the read quota is 60 per minute per user) and, as long as the changes fit
-Google's recommended 2 MB per request, ONE write, so Sheets applies a sync all or nothing. When
+4 MB of JSON (google_payload.py), ONE write, so Sheets applies a sync all or nothing. When
 structure, layout or charts must change, that write is a spreadsheets:batchUpdate that also carries
 every changed cell (updateCells, values as entered: a string is literal text, like RAW); otherwise
 it is a values:batchUpdate (RAW, never USER_ENTERED). Larger changes are spread over several
-requests of whole rows (google_payload.py).
+requests of whole rows.
 
 A structural batch is not idempotent (a replayed deleteDimension deletes the next row), and the
 retry layer replays a request whose response was lost. So every structural batch first deletes
@@ -26,6 +26,7 @@ from google.auth.exceptions import RefreshError
 
 from connectors.http import RetryPolicy, mount_policy
 from connectors.sheets.google_charts import chart_addition, chart_removals
+from connectors.sheets.google_grid import grid_of
 from connectors.sheets.google_payload import (
     PAYLOAD_BUDGET,
     TabCells,
@@ -63,18 +64,6 @@ READ_FIELDS = (
     "charts(chartId,spec(title,basicChart)),"
     "data(startRow,startColumn,rowData.values.effectiveValue))"
 )
-# ErrorValue.type → what the values API shows for the cell under UNFORMATTED_VALUE.
-ERROR_TEXTS = {
-    "ERROR": "#ERROR!",
-    "NULL_VALUE": "#NULL!",
-    "DIVIDE_BY_ZERO": "#DIV/0!",
-    "VALUE": "#VALUE!",
-    "REF": "#REF!",
-    "NAME": "#NAME?",
-    "NUM": "#NUM!",
-    "N_A": "#N/A",
-    "LOADING": "Loading...",
-}
 T = TypeVar("T")
 
 
@@ -203,39 +192,6 @@ class GoogleBackend:
         if error.code == 401:
             return SheetAccessDenied(f"{where}: not authenticated. Fix: check GOOGLE_APPLICATION_CREDENTIALS")
         return error
-
-
-def grid_of(data: list[dict[str, Any]]) -> Grid:
-    """A tab's GridData as the values API renders the whole tab (UNFORMATTED_VALUE, SERIAL_NUMBER):
-    rows from A1, each without its trailing empty cells, trailing empty rows dropped."""
-    rows: Grid = []
-    for block in data:
-        top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
-        for offset, row in enumerate(block.get("rowData", [])):
-            _place(rows, top + offset, left, [_cell_value(c) for c in row.get("values", [])])
-    for row in rows:
-        while row and row[-1] == "":
-            row.pop()
-    while rows and not rows[-1]:
-        rows.pop()
-    return rows
-
-
-def _place(rows: Grid, index: int, left: int, cells: list[Any]) -> None:
-    rows.extend([] for _ in range(index + 1 - len(rows)))
-    row = rows[index]
-    row.extend([""] * (left + len(cells) - len(row)))
-    row[left : left + len(cells)] = cells
-
-
-def _cell_value(cell: dict[str, Any]) -> Any:
-    effective = cell.get("effectiveValue") or {}
-    if "errorValue" in effective:
-        return ERROR_TEXTS.get(effective["errorValue"].get("type", ""), "#ERROR!")
-    for kind in ("numberValue", "stringValue", "boolValue"):
-        if kind in effective:
-            return effective[kind]
-    return ""
 
 
 def _id_source(sheets: dict[str, SheetInfo]) -> Any:
