@@ -12,7 +12,7 @@ import random
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -139,7 +139,7 @@ class SlidingWindow:
     against Google's per-user, per-minute quota) from spending its retries on a quota it can predict.
     """
 
-    def __init__(self, limit: int, window_s: float, clock: Any = time.monotonic) -> None:
+    def __init__(self, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
         if limit < 1 or window_s <= 0:
             raise ValueError("a rate limit needs limit >= 1 and window_s > 0")
         self.limit, self.window_s, self.clock = limit, window_s, clock
@@ -168,16 +168,21 @@ _rate_limits_lock = threading.Lock()
 
 @contextmanager
 def limit_rate(
-    system: str, *, reads: int | None, writes: int | None, window_s: float = 60.0
+    system: str,
+    *,
+    reads: int | None,
+    writes: int | None,
+    window_s: float = 60.0,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[None]:
     """While inside, pace every request to `system` in this process: at most `reads` GET and `writes`
-    other requests per `window_s`. Nested or concurrent uses share the windows already running (their
-    history counts); the windows go when the use that installed them ends."""
+    other requests per `window_s` as `clock` tells it. Nested or concurrent uses share the windows
+    already running (their history counts); the windows go when the use that installed them ends."""
     installed = []
     with _rate_limits_lock:
         for is_write, limit in ((False, reads), (True, writes)):
             if limit is not None and (system, is_write) not in _rate_limits:
-                _rate_limits[(system, is_write)] = SlidingWindow(limit, window_s)
+                _rate_limits[(system, is_write)] = SlidingWindow(limit, window_s, clock)
                 installed.append((system, is_write))
     try:
         yield

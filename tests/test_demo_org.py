@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -187,13 +186,10 @@ def test_load_names_missing_parts(tmp_path: Path) -> None:
         load(path)
 
 
-def test_benchmark_size_m_generates_quickly() -> None:
-    started = time.perf_counter()
+def test_benchmark_size_m_has_the_shape_the_bench_expects() -> None:
     data = generate(
         people=500, teams=40, issues=10_000, worklog_issues=1_500, heavy_worklog_issues=150, today=TODAY
     )
-    elapsed = time.perf_counter() - started
     counts = [len(i["worklogs"]) for i in data["jira"]["issues"]]
     assert (len(counts), sum(n > 0 for n in counts), sum(n > 20 for n in counts)) == (10_000, 1_500, 150)
     assert len(data["teams"]) == 40 and len({p["key"] for p in data["jira"]["projects"]}) == 40
-    assert elapsed < 10

@@ -77,22 +77,19 @@ class SleepRecorder:
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[RunningService, Script]]:
     script = Script()
-    with RunningService(scripted_app(script), Knobs(stall_s=1.0)) as svc:
+    with RunningService(scripted_app(script)) as svc:
         yield svc, script
 
 
 @pytest.fixture
-def svc(server: tuple[RunningService, Script]) -> Iterator[RunningService]:
+def svc(server: tuple[RunningService, Script]) -> RunningService:
     service, script = server
     script.answers.clear()
     service.log.clear()
     service.knobs.fault_rates = {}
     service.knobs.retry_after_s = 1
     reset_request_counts()
-    yield service
-    # The server logs a request after answering it: wait for every attempt this test sent to be
-    # logged, so none lands in the next test's log.
-    logged(service, request_counts().get(f"127.0.0.1:{service.port}", 0))
+    return service
 
 
 @pytest.fixture
@@ -111,11 +108,8 @@ def heal_after_first_attempt(svc: RunningService, slept: SleepRecorder) -> None:
     slept.then = lambda: svc.knobs.fault_rates.clear()
 
 
-def logged(svc: RunningService, expected: int) -> list[LoggedRequest]:
-    """The server's log once it holds `expected` entries: it is appended after the answer is sent."""
-    deadline = time.monotonic() + 2
-    while len(svc.log.entries) < expected and time.monotonic() < deadline:
-        time.sleep(0.01)
+def logged(svc: RunningService) -> list[LoggedRequest]:
+    """The server's log: an entry is added before its answer leaves, so it holds every answered request."""
     return svc.log.entries
 
 
@@ -132,7 +126,7 @@ def test_429_retry_after_seconds_is_waited_out(svc: RunningService, slept: Sleep
     heal_after_first_attempt(svc, slept)
     assert client(svc).get_json("/rest/api/3/myself")["ok"] is True
     assert len(slept.waits) == 1 and slept.waits[0] >= 2.0
-    assert [e.status for e in logged(svc, 2)] == [429, 200]
+    assert [e.status for e in logged(svc)] == [429, 200]
 
 
 def test_429_retry_after_http_date_is_waited_out(
@@ -164,7 +158,9 @@ def test_real_sleep_waits_out_retry_after(script: Script, svc: RunningService) -
     script.answers.append((429, {"Retry-After": "1"}, "{}"))
     started = time.monotonic()
     assert client(svc).get_json("/x")["ok"] is True
-    assert 1.0 <= time.monotonic() - started < 3.0
+    # At least the second asked for; the ceiling only catches a wait of another order (a misread
+    # header taken as minutes), never a slow machine.
+    assert 1.0 <= time.monotonic() - started < 30.0
 
 
 @pytest.mark.parametrize(
@@ -185,8 +181,8 @@ def test_parse_retry_after_dates() -> None:
 def test_503_then_200_succeeds(script: Script, svc: RunningService, slept: SleepRecorder) -> None:
     script.answers.append((503, {}, '{"error": "busy"}'))
     assert client(svc).post_json("/rest/api/3/search/jql", {"jql": "project = PLAT"})["ok"] is True
-    assert [e.status for e in logged(svc, 2)] == [503, 200]
-    assert logged(svc, 2)[1].body == {"jql": "project = PLAT"}  # the retry re-sent the body
+    assert [e.status for e in logged(svc)] == [503, 200]
+    assert logged(svc)[1].body == {"jql": "project = PLAT"}  # the retry re-sent the body
 
 
 def test_400_is_not_retried(script: Script, svc: RunningService, slept: SleepRecorder) -> None:
@@ -197,7 +193,7 @@ def test_400_is_not_retried(script: Script, svc: RunningService, slept: SleepRec
     assert caught.value.status == 400
     assert "400 Bad Request on GET /rest/api/3/search/jql" in str(caught.value)
     assert "Field 'x' does not exist" in str(caught.value)
-    assert len(logged(svc, 1)) == 1 and slept.waits == []
+    assert len(logged(svc)) == 1 and slept.waits == []
 
 
 def test_attempts_stop_at_the_bound(svc: RunningService, slept: SleepRecorder) -> None:
@@ -206,7 +202,7 @@ def test_attempts_stop_at_the_bound(svc: RunningService, slept: SleepRecorder) -
         client(svc, RetryPolicy(max_attempts=3, backoff_base_s=0.01)).get_json("/rest/api/3/myself")
     assert str(caught.value).startswith("Jira: gave up after 3 attempts; last: 503 Service Unavailable")
     assert caught.value.status == 503 and caught.value.attempts == 3
-    assert len(logged(svc, 3)) == 3 and len(slept.waits) == 2
+    assert len(logged(svc)) == 3 and len(slept.waits) == 2
 
 
 @pytest.mark.parametrize("fault", ["reset", "truncate"])
@@ -214,7 +210,7 @@ def test_broken_connection_or_body_is_retried(fault: str, svc: RunningService, s
     svc.knobs.fault_rates = {fault: 1.0}
     heal_after_first_attempt(svc, slept)
     assert client(svc).get_json("/x")["items"] == ["x" * 500]  # the whole body, not half of it
-    assert [e.fault for e in logged(svc, 2)] == [fault, None]
+    assert [e.fault for e in logged(svc)] == [fault, None]
 
 
 def test_broken_body_exhaustion_names_the_error(svc: RunningService, slept: SleepRecorder) -> None:
@@ -225,16 +221,19 @@ def test_broken_body_exhaustion_names_the_error(svc: RunningService, slept: Slee
     assert caught.value.status is None
 
 
-def test_stalled_response_past_read_timeout_is_retried(svc: RunningService, slept: SleepRecorder) -> None:
-    svc.knobs.fault_rates = {"stall": 1.0}  # the server stalls 1 s
-    heal_after_first_attempt(svc, slept)
-    session = requests.Session()  # no timeout given by the caller: the policy's default applies
-    mount_policy(session, "Sheets", RetryPolicy(read_timeout_s=0.3, backoff_base_s=0.01))
-    started = time.monotonic()
-    assert session.get(f"{svc.url}/x").json()["ok"] is True
-    assert time.monotonic() - started < 0.9
-    assert len(slept.waits) == 1
-    assert {e.fault for e in logged(svc, 2)} == {"stall", None}
+def test_stalled_response_past_read_timeout_is_retried(slept: SleepRecorder) -> None:
+    stall_s = 60.0
+    knobs = Knobs(fault_rates={"stall": 1.0}, stall_s=stall_s)
+    with RunningService(scripted_app(Script()), knobs) as stalling:
+        slept.then = knobs.fault_rates.clear
+        session = requests.Session()  # no timeout given by the caller: the policy's default applies
+        mount_policy(session, "Sheets", RetryPolicy(read_timeout_s=0.3, backoff_base_s=0.01))
+        started = time.monotonic()
+        assert session.get(f"{stalling.url}/x").json()["ok"] is True
+        assert time.monotonic() - started < stall_s  # it did not wait for the stalled answer
+        assert len(slept.waits) == 1
+        # Only the retry has been answered; the stalled request is still held by the server.
+        assert [(e.fault, e.status) for e in logged(stalling)] == [(None, 200)]
 
 
 # ---- named errors -----------------------------------------------------------------------------
@@ -266,7 +265,7 @@ def test_auth_and_not_found_name_system_status_and_hint(
     assert f"on GET /rest/api/3/issue/PLAT-1 — {hint}" in text
     assert "fields=summary" not in text and "nope" in text
     assert caught.value.system == "Jira" and caught.value.status == status
-    assert len(logged(svc, 1)) == 1
+    assert len(logged(svc)) == 1
 
 
 def test_non_json_success_body_is_a_clear_error(script: Script, svc: RunningService) -> None:
@@ -327,7 +326,7 @@ def test_retry_is_logged_with_system_status_wait_and_attempt(
 def test_counter_counts_every_attempt(script: Script, svc: RunningService, slept: SleepRecorder) -> None:
     script.answers += [(503, {}, "{}"), (502, {}, "{}")]
     client(svc).get_json("/x")
-    assert request_counts() == {f"127.0.0.1:{svc.port}": 3} == {f"127.0.0.1:{svc.port}": len(logged(svc, 3))}
+    assert request_counts() == {f"127.0.0.1:{svc.port}": 3} == {f"127.0.0.1:{svc.port}": len(logged(svc))}
     reset_request_counts()
     assert request_counts() == {}
 
@@ -352,7 +351,7 @@ def test_rewrite_lets_a_google_url_reach_the_local_app(svc: RunningService) -> N
     mount_policy(session, "Sheets", FAST, rewrite={"https://sheets.googleapis.com": svc.url})
     response = session.get("https://sheets.googleapis.com/v4/spreadsheets/abc", params={"alt": "json"})
     assert response.json()["ok"] is True
-    [entry] = logged(svc, 1)
+    [entry] = logged(svc)
     assert (entry.path, entry.query) == ("/v4/spreadsheets/abc", "alt=json")
     assert request_counts() == {f"127.0.0.1:{svc.port}": 1}
 
@@ -365,7 +364,7 @@ def test_mount_policy_on_a_session_created_elsewhere(
     mount_policy(session, "Sheets", FAST)
     script.answers.append((503, {}, "{}"))
     assert session.get(f"{svc.url}/x").status_code == 200
-    assert len(logged(svc, 2)) == 2 and len(slept.waits) == 1
+    assert len(logged(svc)) == 2 and len(slept.waits) == 1
 
 
 def jira_session() -> requests.Session:
@@ -386,4 +385,4 @@ def test_client_library_sessions_retry_only_in_our_adapter(
                  rewrite={"https://example.atlassian.net": svc.url})  # fmt: skip
     with pytest.raises(RetriesExhaustedError, match="gave up after 2 attempts"):
         session.get("https://example.atlassian.net/rest/api/3/serverInfo")
-    assert len(logged(svc, 2)) == 2  # the library's own retry loop never saw a 503 to retry
+    assert len(logged(svc)) == 2  # the library's own retry loop never saw a 503 to retry

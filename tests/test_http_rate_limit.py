@@ -35,8 +35,15 @@ def test_window_admits_limit_then_waits_until_the_oldest_leaves() -> None:
 
 
 @pytest.fixture
-def sheets() -> Iterator[tuple[RunningService, SheetsState]]:
-    state = SheetsState(write_limit=3, read_limit=100, window_s=1.0)
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def sheets(clock: FakeClock) -> Iterator[tuple[RunningService, SheetsState]]:
+    # The stand-in's quota and the client's pacing read one clock, which moves only when the client
+    # waits: the test shows the pacing, whatever the machine's speed.
+    state = SheetsState(write_limit=3, read_limit=100, window_s=60.0, clock=clock)
     state.create_spreadsheet("Paced", spreadsheet_id="paced")
     with RunningService(create_app(state)) as service:
         yield service, state
@@ -44,16 +51,15 @@ def sheets() -> Iterator[tuple[RunningService, SheetsState]]:
 
 
 def test_writes_paced_to_the_quota_are_never_refused(
-    sheets: tuple[RunningService, SheetsState], monkeypatch: pytest.MonkeyPatch
+    sheets: tuple[RunningService, SheetsState], clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service, state = sheets
     sleeps: list[float] = []
-    real_sleep = http.sleep
-    monkeypatch.setattr(http, "sleep", lambda s: (sleeps.append(s), real_sleep(s)))
-    with limit_rate("Sheets test", reads=None, writes=3, window_s=1.3):
+    monkeypatch.setattr(http, "sleep", lambda s: (sleeps.append(s), clock.sleep(s)))
+    with limit_rate("Sheets test", reads=None, writes=3, window_s=60.0, clock=clock):
         statuses = post_seven_writes(service)
     assert statuses == [200] * 7
-    assert state.write_requests == 7 and len(sleeps) >= 2  # two windows' worth of waiting
+    assert state.write_requests == 7 and sleeps == [60.0, 60.0]  # two windows' worth of waiting
     assert all(e.status == 200 for e in service.log.entries)
     http._admit("Sheets test", "POST")  # the limit ended with its block: no wait, no failure
 

@@ -2,6 +2,11 @@
 `prefect deploy --all` from the repo's prefect.yaml, a process worker on the `opsheets` pool, and the
 sandbox on loopback. A deployment run must complete, write its workbook and leave its artifacts; a
 second run triggered while the first runs must wait for it (concurrency_limit 1), never overlap.
+
+Nothing here depends on how fast the machine is. The API is spoken to through Prefect's own HTTP
+client, which retries 503 (the server's SQLite briefly busy) and 429 with backoff as workers do. The
+first run is held in flight by slow stand-ins until the second is seen waiting for its slot, then
+released; every wait ends on the condition it waits for, under a ceiling a loaded machine cannot hit.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import httpx
 import psutil
 import pytest
 from openpyxl import load_workbook
+from prefect.client.base import PrefectHttpxSyncClient
 
 from flows.deployments import PROJECT_DIR
 from flows.sandbox_env import sandbox_environment
@@ -29,8 +35,10 @@ from sandbox.demo_org import generate
 
 PREFECT = str(Path(sys.executable).with_name("prefect"))
 TERMINAL = {"COMPLETED", "FAILED", "CANCELLED", "CRASHED"}
-# Each Jira/BambooHR request waits this long, so the first run is still running when the second starts.
-LATENCY_S = 0.15
+# While held, each Jira/BambooHR request waits this long: the first run stays RUNNING until released.
+HOLD_LATENCY_S = 2.0
+# Ceilings only: each wait returns as soon as its condition holds.
+SERVER_START_S, RUN_START_S, RUN_FINISH_S = 600, 600, 900
 
 
 def free_port() -> int:
@@ -79,7 +87,7 @@ def kill_tree(pid: int) -> None:
 
 def run_cli(args: list[str], env: dict[str, str]) -> str:
     done = subprocess.run(
-        [PREFECT, *args], env=env, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120
+        [PREFECT, *args], env=env, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 0, f"prefect {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout
@@ -98,12 +106,16 @@ def wait_for(what: str, check: Any, timeout_s: float, interval_s: float = 0.2) -
 def healthy(api: httpx.Client) -> bool:
     try:
         return api.get("/health").status_code == 200
-    except httpx.TransportError:
+    except httpx.HTTPError:  # not listening yet, or still starting up
         return False
 
 
 def state_of(api: httpx.Client, run_id: str) -> str:
     return str(api.get(f"/flow_runs/{run_id}").json()["state"]["type"])
+
+
+def state_name_of(api: httpx.Client, run_id: str) -> str:
+    return str(api.get(f"/flow_runs/{run_id}").json()["state"]["name"])
 
 
 def parsed(stamp: str | None) -> datetime:
@@ -115,16 +127,16 @@ def test_deployment_runs_on_a_worker_one_at_a_time(tmp_path: Path) -> None:
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
     dataset = generate(today=date(2026, 11, 25))
-    knobs = {"jira": Knobs(latency_s=LATENCY_S), "bamboohr": Knobs(latency_s=LATENCY_S)}
+    knobs = {"jira": Knobs(latency_s=HOLD_LATENCY_S), "bamboohr": Knobs(latency_s=HOLD_LATENCY_S)}
     started = time.monotonic()
     with (
         sandbox_environment(dataset, tmp_path / "out", knobs=knobs) as sandbox,
-        httpx.Client(base_url=api_url, timeout=30) as api,
+        PrefectHttpxSyncClient(base_url=api_url, timeout=60) as api,
     ):
         env = prefect_env(tmp_path / "prefect-home", api_url)  # after the sandbox set its secrets
         server_args = [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)]
         with background(server_args, env, tmp_path / "server.log"):
-            wait_for("the Prefect server", lambda: healthy(api), 90, 0.5)
+            wait_for("the Prefect server", lambda: healthy(api), SERVER_START_S, 0.5)
             laps = [("server up", time.monotonic())]
             run_cli(["work-pool", "create", "opsheets", "--type", "process"], env)
             run_cli(["--no-prompt", "deploy", "--all"], env)
@@ -136,11 +148,24 @@ def test_deployment_runs_on_a_worker_one_at_a_time(tmp_path: Path) -> None:
             with background(worker_args, env, tmp_path / "worker.log"):
                 params = {"config_path": str(sandbox.config_path)}
                 first = trigger(api, deployment["id"], params)
-                wait_for("the first run to start", lambda: state_of(api, first) == "RUNNING", 120)
+                wait_for("the first run to start", lambda: state_of(api, first) == "RUNNING", RUN_START_S)
                 laps.append(("first run running", time.monotonic()))
                 second = trigger(api, deployment["id"], params)
+                wait_for(
+                    "the second run to wait for the first one's slot",
+                    lambda: state_name_of(api, second) == "AwaitingConcurrencySlot",
+                    RUN_START_S,
+                )
+                assert state_of(api, first) == "RUNNING", "the first run was held until the second waited"
+                release(knobs)
+                laps.append(("second run waiting, first released", time.monotonic()))
                 for run_id in (first, second):
-                    wait_for("both runs to finish", lambda r=run_id: state_of(api, r) in TERMINAL, 180, 0.5)
+                    wait_for(
+                        "both runs to finish",
+                        lambda r=run_id: state_of(api, r) in TERMINAL,
+                        RUN_FINISH_S,
+                        0.5,
+                    )
                 laps.append(("both runs finished", time.monotonic()))
             runs = {run_id: api_run(api, run_id) for run_id in (first, second)}
         laps.append(("everything stopped", time.monotonic()))
@@ -150,6 +175,12 @@ def test_deployment_runs_on_a_worker_one_at_a_time(tmp_path: Path) -> None:
     assert_no_overlap(runs[first], runs[second])
 
 
+def release(knobs: dict[str, Knobs]) -> None:
+    """The stand-ins answer at full speed from now on: the held run goes on to finish."""
+    for knob in knobs.values():
+        knob.latency_s = 0.0
+
+
 def deployment_named(api: httpx.Client, name: str) -> dict[str, Any]:
     found = api.post("/deployments/filter", json={"deployments": {"name": {"any_": [name]}}}).json()
     assert len(found) == 1, f"expected one deployment '{name}' from prefect.yaml, got {found}"
@@ -157,8 +188,8 @@ def deployment_named(api: httpx.Client, name: str) -> dict[str, Any]:
 
 
 def trigger(api: httpx.Client, deployment_id: str, parameters: dict[str, Any]) -> str:
+    # Prefect's client retries 503 and 429 with backoff, then raises on any error status left.
     response = api.post(f"/deployments/{deployment_id}/create_flow_run", json={"parameters": parameters})
-    response.raise_for_status()
     return str(response.json()["id"])
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -291,7 +290,8 @@ def test_gspread_layout_calls_reach_the_stand_in(gc: gspread.Client, state: Shee
 
 
 def test_write_quota_is_per_user_over_a_sliding_window() -> None:
-    service, state = start_sheets_sandbox(write_limit=2, window_s=0.6)
+    clock = [0.0]  # the quota's clock moves only when the test says so
+    service, state = start_sheets_sandbox(write_limit=2, window_s=60.0, clock=lambda: clock[0])
     with service:
         api = Api(service.url)
         sid = state.create_spreadsheet("Ops", {"T": []})
@@ -309,7 +309,7 @@ def test_write_quota_is_per_user_over_a_sliding_window() -> None:
         )
         assert other_user.ok
         assert api.get(f"/{sid}").ok  # reads have their own quota
-        time.sleep(0.65)
+        clock[0] += 60.0
         assert api.post(f"/{sid}/values:batchClear", {"ranges": ["T"]}).ok
         assert state.write_requests == 4
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -95,7 +94,6 @@ def sandbox() -> Iterator[tuple[RunningService, SheetsState]]:
 
 
 def writes_of(service: RunningService, key: str) -> list[tuple[str, int]]:
-    time.sleep(0.05)  # the log entry lands just after the response
     return [
         (e.path.rsplit("/", 1)[-1], len(e.raw_body))
         for e in service.log.entries

@@ -94,7 +94,7 @@ def prefect_records() -> dict[str, list[str]]:
     from prefect.client.orchestration import get_client
     from prefect.logging.handlers import APILogWorker
 
-    APILogWorker.drain_all(timeout=10)
+    APILogWorker.drain_all(timeout=300)  # returns once drained; a ceiling only
     with get_client(sync_client=True) as client:
         logs = [log.message for log in client.read_logs(limit=None)]
         artifacts = [json.dumps(a.data, default=str) for a in client.read_artifacts()]

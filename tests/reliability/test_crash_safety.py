@@ -49,6 +49,7 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 ROOT = Path(__file__).resolve().parents[2]
 OLD_DAY, NEW_DAY = (TODAY - timedelta(days=7)).isoformat(), TODAY.isoformat()
 Backend = Literal["workbook", "google"]
+RUN_CEILING_S = 900  # a hang guard only: a clean child run takes seconds, a loaded machine's a minute
 
 
 @dataclass
@@ -87,7 +88,7 @@ class Child:
 
     def finish(self) -> None:
         self.go()
-        assert self.proc.wait(timeout=300) == 0, "a clean child run failed"
+        assert self.proc.wait(timeout=RUN_CEILING_S) == 0, "a clean child run failed"
 
     def kill_after(self, delay: float) -> bool:
         """SIGKILL `delay` seconds after the go; False when the run had already finished."""
@@ -193,7 +194,7 @@ def crash_loop(flow: str, backend: Backend, kills: int, tmp_path: Path, seed: in
         world.save()
         clean = Child(flow, config, NEW_DAY)
         started = clean.go()
-        assert clean.proc.wait(timeout=300) == 0
+        assert clean.proc.wait(timeout=RUN_CEILING_S) == 0
         duration = time.monotonic() - started
         new = world.dump()
         assert new != old, "the clean run changed nothing: killing it would prove nothing"
@@ -243,7 +244,8 @@ def assert_old_or_new(tally: Tally) -> None:
     assert tally.leftovers == 0, f"{tally.leftovers} temp file(s) left after a clean run"
 
 
-CASES: list[tuple[str, Backend, int]] = [("budgets", "workbook", 2), ("availability", "google", 2)]
+# `make test` keeps one representative (each case costs a dozen child processes); `make chaos` has all four.
+CASES: list[tuple[str, Backend, int]] = [("budgets", "workbook", 2)]
 CHAOS = [
     pytest.param("budgets", "workbook", 15, id="budgets-workbook"),
     pytest.param("budgets", "google", 15, id="budgets-google"),

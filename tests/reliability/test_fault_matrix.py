@@ -2,8 +2,9 @@
 kind of fault (or a mix), must leave every sheet identical, cell for cell, to a fault-free run.
 
 The Google Sheets stand-in is the sheet backend, so Sheets faults hit reads and both kinds of write.
-A stalled response outlives the read timeout; the test waits for stalled requests to land before
-comparing, because a late write landing after its retry is exactly what could corrupt a sheet.
+A stalled response outlives the read timeout; the test waits until every request sent has been
+answered before comparing, because a late write landing after its retry is exactly what could
+corrupt a sheet.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 import connectors.http as http
 from connectors.http import request_counts, reset_request_counts
 from flows.sandbox_env import sandbox_environment
-from sandbox.core import FAULT_KINDS, Knobs
+from sandbox.core import FAULT_KINDS, Knobs, RunningService
 from tests.reliability.scenario import (
     APIS,
     Dump,
@@ -74,9 +75,8 @@ def _run(flow: str, out: Path, knobs: dict[str, Knobs]) -> tuple[Dump, float, di
         reset_request_counts()
         outcome = run_flow(flow, env.config_path)
         assert outcome.error is None, f"{flow} failed under faults: {outcome.error}"
-        if any(k.fault_rates.get("stall") for k in knobs.values()):
-            time.sleep(STALL_S + 0.5)  # let every stalled request land before looking
         attempts = {name: request_counts().get(f"127.0.0.1:{s.port}", 0) for name, s in env.services.items()}
+        wait_until_answered(env.services, attempts)
         logged = count_requests(env.services)
         figures = {
             name: {
@@ -89,6 +89,15 @@ def _run(flow: str, out: Path, knobs: dict[str, Knobs]) -> tuple[Dump, float, di
         }
         assert env.sheets is not None
         return dump_google(env.sheets), outcome.seconds, figures
+
+
+def wait_until_answered(services: dict[str, RunningService], attempts: dict[str, int]) -> None:
+    """Until each stand-in has answered (and logged) every attempt sent to it: stalled requests land
+    after their retries. The ceiling is far past any stall; the wait ends as soon as they are in."""
+    deadline = time.monotonic() + 300
+    while any(len(services[name].log.entries) < sent for name, sent in attempts.items()):
+        assert time.monotonic() < deadline, "a stand-in never answered a request sent to it"
+        time.sleep(0.1)
 
 
 def baseline(flow: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Dump, float]:
