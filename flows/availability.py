@@ -31,6 +31,7 @@ from flows.availability_model import (
     capacity_range,
     compute_availability,
 )
+from flows.availability_report import FLOW_NAME, build_report
 from flows.availability_tables import (
     PEOPLE,
     PERSON_ID,
@@ -44,7 +45,6 @@ from flows.clients import bamboohr_client, jira_connector, jira_queries, open_sh
 from flows.config import Config, load_config
 from flows.report import RunReport
 
-FLOW_NAME = "sync_resource_availability"
 # The HTTP layer already retried each request; a task retry covers a longer outage, and only then.
 READ_RETRIES = 1
 READ_RETRY_DELAY_S = 30.0
@@ -189,31 +189,6 @@ def sync_resource_availability(
     report.links[settings.spreadsheet] = sheet_url(config, settings.spreadsheet)
     _log_warnings(report)
     publish_run_artifacts(FLOW_NAME, summary_md=report.markdown(), table=report.table, links=report.links)
-    return report
-
-
-def build_report(model: AvailabilityModel, extra_warnings: list[str], dry_run: bool) -> RunReport:
-    overbooked = model.overbooked
-    names = ", ".join(row.person.name for row in overbooked[:10])
-    report = RunReport(flow=FLOW_NAME, dry_run=dry_run)
-    report.warnings = [*extra_warnings, *model.warnings]
-    report.summary = [
-        f"{len(model.planned)} people planned ({len(model.people) - len(model.planned)} excluded)",
-        f"{len(model.issues)} open issues",
-        f"{len(overbooked)} overbooked people" + (f": {names}" if names else ""),
-        f"{len(model.unestimated)} unestimated issues",
-        f"{len(report.warnings)} warnings",
-    ]
-    rows = sorted(model.planned, key=lambda r: (-r.overbooked_weeks, -r.unscheduled, r.person.name))
-    report.table = [
-        {
-            "Person": row.person.name,
-            "Team": row.person.team or "",
-            "Overbooked weeks": row.overbooked_weeks,
-            "Unscheduled hours": round(row.unscheduled, 1),
-        }
-        for row in rows
-    ]
     return report
 
 
