@@ -91,6 +91,9 @@ class JiraSettings(Strict):
     token: SecretRef = SecretRef(env="JIRA_API_TOKEN")
     projects: list[str] = Field(default_factory=list)
     jql: str | None = None
+    # The issues whose worklogs count in Actuals, whatever their status or assignee. Default: the
+    # configured projects; with only `jql` set, the projects of the issues it returns.
+    actuals_jql: str | None = None
     hours_per_day: float | None = Field(None, gt=0, le=24)
     sprint_field: str | None = None
     start_date_field: str | None = None
