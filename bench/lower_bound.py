@@ -23,7 +23,7 @@ from sandbox.jira.state import JiraState
 
 DISCOVERY = 3  # serverInfo, /field (custom field ids), /configuration (hours per day)
 AVAILABILITY_BAMBOOHR = 3  # employees report, approved time off, who's out (company holidays)
-BUDGETS_BAMBOOHR = 2  # employees report, job history
+BUDGETS_BAMBOOHR = 3  # employees report, job history, employment status history
 ACTUALS_WEEKS = 8  # the config default the benchmark runs with
 LEDGER_READS = 1  # one values get of the ledger tab
 
