@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from domain.ledger_values import CellError, is_blank, parse_amount, parse_currency, parse_date
 from domain.records import LedgerRow, Spend
+from domain.teams import team_key
 
 DATE, TEAM, AMOUNT, CURRENCY, DESCRIPTION = "Date", "Team", "Amount", "Currency", "Description"
 LEDGER_COLUMNS = (DATE, TEAM, AMOUNT, CURRENCY, DESCRIPTION)
@@ -36,7 +37,7 @@ def parse_ledger(
     rows: list[LedgerRow], known_teams: Collection[str], currency: str
 ) -> tuple[list[Spend], list[Rejection]]:
     """Accepted spend (team spelled as in `known_teams`, amount in cents) and rejected rows, in row order."""
-    teams = {t.strip().casefold(): t for t in known_teams}
+    teams = {team_key(t): t for t in known_teams}
     budget_currency = currency.strip().upper()
     spends: list[Spend] = []
     rejections: list[Rejection] = []
@@ -112,7 +113,7 @@ def _cell(
 def _team(value: object, row_number: int, teams: dict[str, str], problems: list[str]) -> str | None:
     if is_blank(value):
         return None
-    team = teams.get(str(value).strip().casefold())
+    team = teams.get(team_key(str(value)))
     if team is None:
         problems.append(
             f"team {_shown(value)} is not a known team (row {row_number}, column {TEAM}): {_team_hint(teams)}"

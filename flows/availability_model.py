@@ -30,6 +30,7 @@ from domain.people import (
     match_people,
 )
 from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
+from domain.teams import TeamNames
 from domain.weeks import horizon, past_weeks
 
 MAX_LISTED_KEYS = 10
@@ -135,6 +136,8 @@ def compute_availability(sources: Sources, calendar: Calendar, *, focus: float =
         hours_per_day=sources.hours_per_day,
         focus=focus,
     )
+    names = TeamNames((e.team for e in sources.employees), (o.team for o in sources.overrides))
+    people = [replace(p, team=names.canonical(p.team)) for p in people]  # `platform` typed is Platform
     start, end = capacity_range(sources.issues, calendar)
     planned = [p for p in people if not p.excluded]
     warnings: list[str] = []

@@ -122,4 +122,5 @@ def _describe(change: Change) -> str:
 
 def _count(changes: list[Change]) -> str:
     days = sum(c.entry.days for c in changes)
-    return f"{len(changes)} people ({days} head-days in this team)"
+    people = "1 person" if len(changes) == 1 else f"{len(changes)} people"
+    return f"{people} ({days} head-days in this team)"

@@ -10,6 +10,7 @@ rule (>= 0.9 amber, > 1.0 red) and the "percent" number format both expect.
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -342,10 +343,16 @@ def mapping_warnings(lines: Iterable[BudgetLine], keys: Mapping[str, str]) -> li
     ]
     empty = [
         f"budgets.teams names '{team}', but nobody in BambooHR is in it this year and it has no spend: "
-        f"check the spelling against the BambooHR team field"
+        f"check the spelling against the BambooHR team field{_did_you_mean(team, active)}"
         for team in sorted(set(keys) - active)
     ]
     return unmapped + empty
+
+
+def _did_you_mean(team: str, known: Collection[str]) -> str:
+    close = difflib.get_close_matches(team_key(team), [team_key(k) for k in known], n=1, cutoff=0.75)
+    spelled = next((k for k in known if close and team_key(k) == close[0]), None)
+    return f" (did you mean '{spelled}'?)" if spelled else ""
 
 
 def uncounted_spend_warnings(spends: Iterable[Spend], periods: Sequence[Period]) -> list[str]:
