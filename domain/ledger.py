@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from domain.ledger_values import CellError, is_blank, parse_amount, parse_currency, parse_date
@@ -43,10 +44,11 @@ def parse_ledger(
     rejections: list[Rejection] = []
     for row in rows:
         values, absent = _ledger_values(row.cells)
+        amount_format = str(_ledger_values(row.formats)[0][AMOUNT] or "")
         if all(is_blank(v) for v in values.values()):
             continue
         problems: list[str] = []
-        spend = _read_row(row.row_number, values, absent, teams, budget_currency, problems)
+        spend = _read_row(row.row_number, values, amount_format, absent, teams, budget_currency, problems)
         if spend is None:
             rejections.append(Rejection(row.row_number, "; ".join(problems), dict(row.cells)))
         else:
@@ -73,6 +75,7 @@ def _missing(column: str, absent: list[str], row_number: int) -> str:
 def _read_row(
     row_number: int,
     values: dict[str, object],
+    amount_format: str,
     absent: list[str],
     teams: dict[str, str],
     currency: str,
@@ -82,7 +85,8 @@ def _read_row(
     problems.extend(_missing(c, absent, row_number) for c in REQUIRED_COLUMNS if is_blank(values[c]))
     day = _cell(DATE, values[DATE], row_number, parse_date, problems)
     team = _team(values[TEAM], row_number, teams, problems)
-    amount, written_currency = _cell(AMOUNT, values[AMOUNT], row_number, parse_amount, problems) or (
+    read_amount = partial(parse_amount, number_format=amount_format)
+    amount, written_currency = _cell(AMOUNT, values[AMOUNT], row_number, read_amount, problems) or (
         None,
         None,
     )

@@ -115,6 +115,8 @@ class LedgerRow:
 
     row_number: int  # 1-based sheet row, so a rejection can point at the cell
     cells: dict[str, object] = field(default_factory=dict)
+    # Number format of a number cell, by column: a cell typed "$45" holds 45 and a dollar format.
+    formats: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -84,11 +84,11 @@ def fetch_people(config: Config) -> People:
 
 @task(retries=2, retry_delay_seconds=10, retry_condition_fn=is_transient, cache_policy=NO_CACHE)
 def read_ledger(config: Config, settings: BudgetSettings) -> list[LedgerRow]:
-    """The ledger rows as typed; only read, never written."""
+    """The ledger rows as typed, with each number cell's format (the currency of "$45"); only read."""
     sheet = open_sheet(config, settings.ledger.spreadsheet)
-    rows = sheet.read_rows(settings.ledger.tab, required=REQUIRED_COLUMNS, dates=("Date",))
+    rows = sheet.read_formatted_rows(settings.ledger.tab, required=REQUIRED_COLUMNS, dates=("Date",))
     get_run_logger().info("Ledger '%s' tab '%s': %d rows", sheet.title, settings.ledger.tab, len(rows))
-    return [LedgerRow(number, cells) for number, cells in rows]
+    return [LedgerRow(number, cells, formats) for number, cells, formats in rows]
 
 
 @task(cache_policy=NO_CACHE)

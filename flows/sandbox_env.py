@@ -35,7 +35,6 @@ SANDBOX_SECRETS = {
     "OPSHEETS_SANDBOX_GOOGLE": json.dumps({"type": "opsheets-sandbox", "token": "sandbox-google-token"}),
 }
 JIRA_EMAIL = "sandbox-bot@example.com"
-GOOGLE_EPOCH = date(1899, 12, 30)
 
 
 @dataclass
@@ -150,12 +149,12 @@ def _config(env: SandboxEnvironment, out_dir: Path, sheets: str, jira_mode: str)
 def _seed_google(env: SandboxEnvironment) -> None:
     """Spreadsheets exist before a sync (people create and share them); opsheets only adds tabs."""
     assert env.sheets is not None
-    ledger_rows = [list(LEDGER_COLUMNS)] + [
-        [_as_google(_typed(r.get(c, ""))) for c in LEDGER_COLUMNS] for r in env.dataset["ledger"]
-    ]
     env.sheets.create_spreadsheet(
-        "Spend ledger", tabs={"Ledger": ledger_rows}, spreadsheet_id="budgets-ledger"
+        "Spend ledger", tabs={"Ledger": [list(LEDGER_COLUMNS)]}, spreadsheet_id="budgets-ledger"
     )
+    rows = [[str(r.get(c, "")) for c in LEDGER_COLUMNS] for r in env.dataset["ledger"]]
+    if rows:  # typed in by PeopleOps: Sheets turns dates and amounts into numbers with formats
+        env.sheets.edit("budgets-ledger", f"Ledger!A2:E{len(rows) + 1}", rows, user_entered=True)
     env.sheets.create_spreadsheet("Resource availability", spreadsheet_id="resource-availability")
     env.sheets.create_spreadsheet("Budgets overview", spreadsheet_id="budgets-overview")
     for team, key in env.team_keys.items():
@@ -180,20 +179,6 @@ def _typed(text: str) -> object:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return date.fromisoformat(text)
     return text
-
-
-def _as_google(value: object) -> object:
-    """A typed date is what Sheets stores for it: a day serial (the API takes no date objects)."""
-    if isinstance(value, date):
-        return (value - GOOGLE_EPOCH).days
-    return value
-
-
-def _serial(value: object) -> object:
-    """A date typed into Google Sheets is a serial day number shown with a date format."""
-    if isinstance(value, date):
-        return (value - date(1899, 12, 30)).days
-    return value
 
 
 @contextmanager

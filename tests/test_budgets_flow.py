@@ -288,9 +288,11 @@ def test_google_sheets_isolated_rerun_sends_no_write_request_and_a_denied_sheet_
     service, sheets = start_sheets_sandbox()
     with service:
         keys = {
-            "ledger": sheets.create_spreadsheet("Ledger", {"Ledger": [LEDGER_HEADER, *LEDGER]}),
+            "ledger": sheets.create_spreadsheet("Ledger", {"Ledger": [LEDGER_HEADER]}),
             **{name: sheets.create_spreadsheet(name) for name in ("overview", "Platform", "Data")},
         }
+        # PeopleOps types the rows in the Sheets UI: dates become date serials, numbers numbers.
+        sheets.edit(keys["ledger"], f"Ledger!A2:E{len(LEDGER) + 1}", LEDGER, user_entered=True)
         google = {
             "backend": "google",
             "api_base": service.url,

@@ -59,6 +59,18 @@ class WorkbookBackend:
         self.reads += 1
         return _grid(wb[tab]) if tab in wb.sheetnames else None
 
+    def read_formatted(self, tab: str) -> tuple[Grid, Grid] | None:
+        """One tab's values and each cell's number format ("" for General)."""
+        if not self.path.exists():
+            return None
+        wb = load_workbook(self.path)
+        self.reads += 1
+        if tab not in wb.sheetnames:
+            return None
+        ws = wb[tab]
+        formats = [[_number_format(cell) for cell in row] for row in ws.iter_rows()]
+        return _grid(ws), formats
+
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
         wb: Workbook = snapshot.handle
         for plan in plans:
@@ -104,6 +116,10 @@ def open_workbook(path: str | os.PathLike[str]) -> Spreadsheet:
 
 def _grid(ws: Worksheet) -> list[list[Any]]:
     return [[_from_ooxml(v) for v in row] for row in ws.iter_rows(values_only=True)]
+
+
+def _number_format(cell: Any) -> str:
+    return "" if cell.number_format == "General" else str(cell.number_format)
 
 
 def _to_ooxml(text: str) -> str:
