@@ -27,6 +27,11 @@ def person_labels(people: Iterable[Person]) -> dict[str, str]:
     }
 
 
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """"1 issue", "2 issues"."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def named(items: list[str], limit: int = MAX_NAMED) -> str:
     """ "a, b, c" — or the first `limit` and "and N more", so nobody is silently left out."""
     if len(items) <= limit:
@@ -41,13 +46,15 @@ def build_report(model: AvailabilityModel, extra_warnings: list[str], dry_run: b
     report.warnings = [*extra_warnings, *model.warnings]
     overbooked_names = named([labels[row.person.key] for row in overbooked])
     report.summary = [
-        f"{len(model.planned)} people planned ({len(model.people) - len(model.planned)} excluded)",
-        f"{len(model.issues)} open issues",
-        f"{len(overbooked)} overbooked people" + (f": {overbooked_names}" if overbooked else ""),
+        f"{count(len(model.planned), 'person', 'people')} planned "
+        f"({len(model.people) - len(model.planned)} excluded)",
+        count(len(model.issues), "open issue"),
+        count(len(overbooked), "overbooked person", "overbooked people")
+        + (f": {overbooked_names}" if overbooked else ""),
         _at_risk_line(model, labels),
-        f"{len(model.unestimated)} unestimated issues",
+        count(len(model.unestimated), "unestimated issue"),
         *_unknown_capacity_lines(model, labels),
-        f"{len(report.warnings)} warnings",
+        count(len(report.warnings), "warning"),
     ]
     rows = sorted(model.planned, key=lambda r: (-(r.overbooked_weeks or 0), -r.unscheduled, r.person.name))
     report.table = [
@@ -68,7 +75,7 @@ def _at_risk_line(model: AvailabilityModel, labels: dict[str, str]) -> str:
     if not risky:
         return "0 issues at risk"
     shown = [f"{a.issue_key} ({labels.get(a.person_key or '', a.person_key)}, due {a.end})" for a in risky]
-    return f"{len(risky)} issues at risk (due before any free day of the assignee): {named(shown)}"
+    return f"{count(len(risky), 'issue')} at risk (due before any free day of the assignee): {named(shown)}"
 
 
 def _unknown_capacity_lines(model: AvailabilityModel, labels: dict[str, str]) -> list[str]:
@@ -78,6 +85,6 @@ def _unknown_capacity_lines(model: AvailabilityModel, labels: dict[str, str]) ->
     hours = sum(row.unscheduled for row in rows)
     names = named([labels[row.person.key] for row in rows])
     return [
-        f"{len(rows)} Jira users matched to nobody in BambooHR (capacity unknown, {hours:.1f} h of their "
-        f"work not planned): {names}"
+        f"{count(len(rows), 'Jira user')} matched to nobody in BambooHR (capacity unknown, {hours:.1f} h "
+        f"of their work not planned): {names}"
     ]

@@ -33,7 +33,7 @@ MATCHED = "matched"
 RUN_AT = "Run at"
 
 HOURS_DIGITS = 2  # shown to one decimal; two keep sums honest without float crumbs causing writes
-WEEK_WIDTH = 80
+WEEK_WIDTH = 100  # fits "W49 · 30 Nov"
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,11 @@ def _money_values(line: BudgetLine, carry_over: bool) -> dict[str, Value]:
 
 
 def _head_columns() -> list[Column]:
-    return [Column(PEOPLE_COUNTED, "int", 110), Column(AVERAGE_HEADS, "hours", 110), Column(HEAD_DAYS, "int")]
+    return [
+        Column(PEOPLE_COUNTED, "int", 110),
+        Column(AVERAGE_HEADS, "decimal", 110),
+        Column(HEAD_DAYS, "int"),
+    ]
 
 
 def _head_values(line: BudgetLine) -> dict[str, Value]:

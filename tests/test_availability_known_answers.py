@@ -106,7 +106,7 @@ def test_work_due_before_any_free_day_is_overbooked_and_flagged_at_risk() -> Non
     }
     assert "at risk: due 2026-12-04, before any free day" in issues["B-1"]["Problems"]
     summary = build_report(built, [], dry_run=False).summary
-    assert "1 issues at risk (due before any free day of the assignee): B-1 (Ben Smith (Payments), due " \
+    assert "1 issue at risk (due before any free day of the assignee): B-1 (Ben Smith (Payments), due " \
            "2026-12-04)" in summary  # fmt: skip
 
 
@@ -154,7 +154,7 @@ def test_an_unmatched_jira_user_has_blank_capacity_and_their_work_counts_as_unma
     # Ana 32 + Ben 0 (on leave) + Chloé 32 + Dan 32; Kim's blank adds nothing
     assert sum(r[W49] for r in teams if r["Measure"] == "Capacity") == 32 + 0 + 32 + 32
     summary = build_report(built, [], dry_run=False).summary
-    assert any(line.startswith("1 Jira users matched to nobody") and "6.0 h" in line and "Kim Agency" in line
+    assert any(line.startswith("1 Jira user matched to nobody") and "6.0 h" in line and "Kim Agency" in line
                for line in summary)  # fmt: skip
 
 

@@ -21,7 +21,8 @@ from connectors.sheets.values import a1, to_serial
 PROTECTION_TAG = "opsheets"
 ROW_HEADROOM = 100  # grow grids in steps, so most syncs that append rows need no structural request
 NEW_TAB_MIN = (1000, 26)  # Google's own default grid: room for humans to add notes and columns
-_FORMAT_TYPES = {"int": "NUMBER", "hours": "NUMBER", "money": "NUMBER", "percent": "PERCENT", "date": "DATE"}
+_NUMBER_KINDS = ("int", "hours", "decimal", "money")
+_FORMAT_TYPES = {"percent": "PERCENT", "date": "DATE"} | dict.fromkeys(_NUMBER_KINDS, "NUMBER")
 
 Request = dict[str, Any]
 

@@ -46,6 +46,7 @@ def number_format(kind: str, currency: str) -> str | None:
     return {
         "int": "0",
         "hours": "0.0",
+        "decimal": "0.00",
         "money": f'#,##0.00 "{currency}"',
         "percent": "0%",
         "date": "yyyy-mm-dd",

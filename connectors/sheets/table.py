@@ -7,11 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-Kind = Literal["text", "int", "hours", "money", "percent", "date", "bool"]
+Kind = Literal["text", "int", "hours", "decimal", "money", "percent", "date", "bool"]
 Mode = Literal["managed", "fill"]
 Value = str | int | float | Decimal | date | bool | None
 
-KINDS: tuple[str, ...] = ("text", "int", "hours", "money", "percent", "date", "bool")
+KINDS: tuple[str, ...] = ("text", "int", "hours", "decimal", "money", "percent", "date", "bool")
 SYNC_STATUS = "Sync status"
 MEMORY_TAB = "_opsheets"
 
