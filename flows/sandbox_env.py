@@ -152,13 +152,18 @@ def _seed_google(env: SandboxEnvironment) -> None:
     env.sheets.create_spreadsheet(
         "Spend ledger", tabs={"Ledger": [list(LEDGER_COLUMNS)]}, spreadsheet_id="budgets-ledger"
     )
-    rows = [[str(r.get(c, "")) for c in LEDGER_COLUMNS] for r in env.dataset["ledger"]]
+    rows = [[_as_typed(str(r.get(c, ""))) for c in LEDGER_COLUMNS] for r in env.dataset["ledger"]]
     if rows:  # typed in by PeopleOps: Sheets turns dates and amounts into numbers with formats
         env.sheets.edit("budgets-ledger", f"Ledger!A2:E{len(rows) + 1}", rows, user_entered=True)
     env.sheets.create_spreadsheet("Resource availability", spreadsheet_id="resource-availability")
     env.sheets.create_spreadsheet("Budgets overview", spreadsheet_id="budgets-overview")
     for team, key in env.team_keys.items():
         env.sheets.create_spreadsheet(f"{team} event budget", spreadsheet_id=key)
+
+
+def _as_typed(text: str) -> str:
+    """What a person types for `text` to land as it reads: a leading apostrophe keeps "=…" text."""
+    return "'" + text if text.startswith("=") else text
 
 
 def write_ledger_workbook(rows: list[dict[str, str]], path: Path) -> None:
