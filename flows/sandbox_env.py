@@ -149,10 +149,9 @@ def _config(env: SandboxEnvironment, out_dir: Path, sheets: str, jira_mode: str)
 def _seed_google(env: SandboxEnvironment) -> None:
     """Spreadsheets exist before a sync (people create and share them); opsheets only adds tabs."""
     assert env.sheets is not None
-    env.sheets.create_spreadsheet(
-        "Spend ledger", tabs={"Ledger": [list(LEDGER_COLUMNS)]}, spreadsheet_id="budgets-ledger"
-    )
     rows = [[_as_typed(str(r.get(c, ""))) for c in LEDGER_COLUMNS] for r in env.dataset["ledger"]]
+    grid: list[list[object]] = [list(LEDGER_COLUMNS), *([] for _ in rows)]  # room for every row
+    env.sheets.create_spreadsheet("Spend ledger", tabs={"Ledger": grid}, spreadsheet_id="budgets-ledger")
     if rows:  # typed in by PeopleOps: Sheets turns dates and amounts into numbers with formats
         env.sheets.edit("budgets-ledger", f"Ledger!A2:E{len(rows) + 1}", rows, user_entered=True)
     env.sheets.create_spreadsheet("Resource availability", spreadsheet_id="resource-availability")
