@@ -27,14 +27,24 @@ of them), by when it was last edited rather than when the work was done, and it 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property, partial
 from typing import Any, Literal
 
 from connectors.http import ApiClient, AuthError, FatalAPIError, RetryPolicy
+from connectors.jira_pages import (
+    SYSTEM,
+    WorklogFetches,
+    offset_pages,
+    raw_users,
+    raw_worklogs,
+    token_pages,
+    unique_by_key,
+    within,
+)
 from connectors.jira_parse import (
     CustomFieldIds,
     find_custom_fields,
@@ -42,11 +52,9 @@ from connectors.jira_parse import (
     parse_user,
     parse_worklog,
     requested_fields,
-    worklogs_truncated,
 )
 from domain.records import JiraIssue, JiraUser, Worklog
 
-SYSTEM = "Jira"
 SERVER_INFO = "/rest/api/2/serverInfo"  # the same path on Cloud and Data Center
 DEFAULT_OPEN_CLAUSES = "assignee is not EMPTY AND statusCategory != Done"
 # The rest of a project: what the worklog query adds to the default planning query, never overlapping it.
@@ -123,36 +131,6 @@ def open_assigned_jql(projects: Sequence[str], clauses: str = DEFAULT_OPEN_CLAUS
 def jql_per_project(projects: Sequence[str], clauses: str = DEFAULT_OPEN_CLAUSES) -> list[str]:
     """One query per project, to run as parallel chains (each chain's latency is paid in parallel)."""
     return [f"project = {project} AND {clauses} ORDER BY key" for project in projects]
-
-
-def token_pages(
-    post: Callable[[dict[str, Any]], Mapping[str, Any]], body: dict[str, Any]
-) -> Iterator[list[Any]]:
-    """Cloud enhanced search: follow `nextPageToken` until `isLast` (there is no total to count to)."""
-    token: str | None = None
-    while True:
-        page = post(body | {"nextPageToken": token} if token else body)
-        yield list(page.get("issues", []))
-        next_token = page.get("nextPageToken")
-        if page.get("isLast") or not next_token:
-            return
-        if next_token == token:
-            raise FatalAPIError(
-                SYSTEM, "search returned the same nextPageToken twice; stopping to avoid a loop"
-            )
-        token = next_token
-
-
-def offset_pages(fetch: Callable[[int], Mapping[str, Any]], items_key: str) -> Iterator[list[Any]]:
-    """`startAt` paging (Data Center search, worklogs): advance by what came back, until `total`."""
-    start = 0
-    while True:
-        page = fetch(start)
-        items = list(page.get(items_key, []))
-        yield items
-        start += len(items)
-        if not items or start >= int(page.get("total", 0)):
-            return
 
 
 def uses_pat(api_token: str | None, pat: str | None) -> bool:
@@ -277,15 +255,15 @@ class JiraConnector:
         custom = self._prepare()
         chains = [(q, requested_fields(custom)) for q in plan] + [(q, WORKLOG_FIELDS) for q in logged]
         pages, fetched = self._run_chains(chains, max_parallel_chains, worklogs_since)
-        planned = _unique_by_key(issue for chain in pages[: len(plan)] for issue in chain)
+        planned = unique_by_key(issue for chain in pages[: len(plan)] for issue in chain)
         keys = {raw["key"] for raw in planned}
-        extra = [r for r in _unique_by_key(i for c in pages[len(plan) :] for i in c) if r["key"] not in keys]
+        extra = [r for r in unique_by_key(i for c in pages[len(plan) :] for i in c) if r["key"] not in keys]
         for raw in [*planned, *extra]:
-            self._remember(_raw_users(raw))
+            self._remember(raw_users(raw))
         issues = [parse_issue(raw, custom, fetched.get(raw["key"])) for raw in planned]
         return JiraFetch(
-            [_within(issue, worklogs_since) for issue in issues],
-            [w for raw in extra for w in _raw_worklogs(raw, fetched.get(raw["key"]), worklogs_since)],
+            [within(issue, worklogs_since) for issue in issues],
+            [w for raw in extra for w in raw_worklogs(raw, fetched.get(raw["key"]), worklogs_since)],
         )
 
     def _run_chains(
@@ -296,7 +274,7 @@ class JiraConnector:
         # A truncated issue's worklogs are fetched as soon as its page arrives, beside the search
         # chains, rather than after the last page (at M that phase was ~2 s of wall time on its own).
         with ThreadPoolExecutor(min(workers, len(chains) or 1)) as pool, ThreadPoolExecutor(workers) as side:
-            worklogs = _WorklogFetches(side, partial(self.issue_worklogs, since=since))
+            worklogs = WorklogFetches(side, partial(self.issue_worklogs, since=since))
             try:
                 run = partial(self._run_chain, on_page=worklogs.start_for)
                 pages = list(pool.map(lambda chain: run(*chain), chains))
@@ -368,52 +346,3 @@ class JiraConnector:
         with self._users_lock:
             for user in users:
                 self._users[user.account_id] = user
-
-
-class _WorklogFetches:
-    """One worklog fetch per truncated issue, started from any chain's thread, each key once."""
-
-    def __init__(self, pool: ThreadPoolExecutor, fetch: Callable[[str], list[Worklog]]) -> None:
-        self._pool, self._fetch = pool, fetch
-        self._futures: dict[str, Future[list[Worklog]]] = {}
-        self._lock = threading.Lock()
-
-    def start_for(self, page: list[dict[str, Any]]) -> None:
-        for raw in page:
-            if worklogs_truncated(raw):
-                with self._lock:
-                    if raw["key"] not in self._futures:
-                        self._futures[raw["key"]] = self._pool.submit(self._fetch, raw["key"])
-
-    def results(self) -> dict[str, list[Worklog]]:
-        return {key: future.result() for key, future in self._futures.items()}
-
-
-def _unique_by_key(issues: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Chains may overlap (e.g. partitions of a query that are not disjoint); keep the first copy."""
-    seen: dict[str, dict[str, Any]] = {}
-    for issue in issues:
-        seen.setdefault(issue["key"], issue)
-    return list(seen.values())
-
-
-def _raw_users(raw: Mapping[str, Any]) -> list[Mapping[str, Any] | None]:
-    fields = raw.get("fields") or {}
-    worklogs = (fields.get("worklog") or {}).get("worklogs", [])
-    return [fields.get("assignee"), *(w.get("author") for w in worklogs)]
-
-
-def _raw_worklogs(
-    raw: Mapping[str, Any], fetched: list[Worklog] | None, since: datetime | None
-) -> list[Worklog]:
-    """An issue's worklogs: all of them when fetched, else the embedded ones; started since `since`."""
-    if fetched is None:
-        embedded = ((raw.get("fields") or {}).get("worklog") or {}).get("worklogs", [])
-        fetched = [parse_worklog(w, str(raw["key"])) for w in embedded]
-    return [w for w in fetched if since is None or w.started >= since]
-
-
-def _within(issue: JiraIssue, since: datetime | None) -> JiraIssue:
-    if since is None:
-        return issue
-    return replace(issue, worklogs=tuple(w for w in issue.worklogs if w.started >= since))
