@@ -253,11 +253,13 @@ class JiraConnector:
         plan = [jql] if isinstance(jql, str) else list(jql)
         logged = [worklog_jql] if isinstance(worklog_jql, str) else list(worklog_jql)
         custom = self._prepare()
-        chains = [(q, requested_fields(custom)) for q in plan] + [(q, WORKLOG_FIELDS) for q in logged]
+        # The worklog chains go first: one query over the whole scope is the longest chain, and started
+        # last it would run on alone after the per-project chains are done.
+        chains = [(q, WORKLOG_FIELDS) for q in logged] + [(q, requested_fields(custom)) for q in plan]
         pages, fetched = self._run_chains(chains, max_parallel_chains, worklogs_since)
-        planned = unique_by_key(issue for chain in pages[: len(plan)] for issue in chain)
+        planned = unique_by_key(issue for chain in pages[len(logged) :] for issue in chain)
         keys = {raw["key"] for raw in planned}
-        extra = [r for r in unique_by_key(i for c in pages[len(plan) :] for i in c) if r["key"] not in keys]
+        extra = [r for r in unique_by_key(i for c in pages[: len(logged)] for i in c) if r["key"] not in keys]
         for raw in [*planned, *extra]:
             self._remember(raw_users(raw))
         issues = [parse_issue(raw, custom, fetched.get(raw["key"])) for raw in planned]
