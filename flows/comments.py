@@ -34,6 +34,7 @@ def sync_comments(
         link_attribute=settings.link_attribute,
         note_tag=settings.note_tag,
         initial_lookback_s=settings.initial_lookback_days * 86400,
+        allowed_security_levels=settings.mirror_security_levels,
         dry_run=dry_run,
         log=log,  # type: ignore[arg-type]
     )
@@ -51,6 +52,9 @@ def bridge_report(result: BridgeResult, dry_run: bool, today: date) -> RunReport
         f"{verb} {result.count(TO_JIRA)} Intercom note(s) as Jira comments",
         f"{result.examined} linked conversation(s) compared, {result.unchanged} unchanged since the last run",
     ]
+    if result.withheld:
+        reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(result.withheld_by_reason().items()))
+        report.summary.append(f"withheld {len(result.withheld)} Jira comment(s) from Intercom: {reasons}")
     report.table = [m.row() for m in result.mirrored]
     report.warnings = list(result.warnings)
     report.failures = list(result.failures)

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors.http import RetryPolicy, register_secret
+from connectors.http import RetryPolicy
 from connectors.intercom import IntercomConnector
 from connectors.jira_comments import JiraComments
 from flows.config import Config, ConfigError, IntercomSettings, JiraSettings
@@ -37,7 +37,6 @@ def jira_settings(config: Config) -> JiraSettings:
 def intercom_connector(config: Config) -> IntercomConnector:
     settings = intercom_settings(config)
     token = settings.token.resolve().get_secret_value()
-    register_secret(token)
     return IntercomConnector(
         token,
         base_url=settings.base_url,
@@ -49,7 +48,6 @@ def intercom_connector(config: Config) -> IntercomConnector:
 def jira_comments(config: Config) -> JiraComments:
     settings = jira_settings(config)
     token = settings.token.resolve().get_secret_value()
-    register_secret(token)
     auth = {"email": settings.email, "api_token": token} if settings.email else {"pat": token}
     return JiraComments(settings.url, **auth, policy=RetryPolicy(**config.http.model_dump()))
 
