@@ -271,13 +271,20 @@ POOL_MAXSIZE = 32
 class PolicyAdapter(HTTPAdapter):
     """Sends every request under a RetryPolicy: rewrite URL, default timeouts, count, retry."""
 
-    def __init__(self, system: str, policy: RetryPolicy, rewrite: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        system: str,
+        policy: RetryPolicy,
+        rewrite: Mapping[str, str] | None = None,
+        url_source: str | None = None,
+    ) -> None:
         # One session serves every parallel search chain and worklog fetch (up to 2 × 16 at once):
         # with requests' default pool of 10, each extra one opened a new connection (a TLS handshake
         # on a real site) and threw it away afterwards.
         super().__init__(pool_maxsize=POOL_MAXSIZE)
         self.system = system
         self.policy = policy
+        self.url_source = url_source or f"the {system} URL in the config"  # named in connection fixes
         self.rewrite = sorted((rewrite or {}).items(), key=lambda item: len(item[0]), reverse=True)
 
     def send(  # type: ignore[override]
@@ -337,11 +344,10 @@ class PolicyAdapter(HTTPAdapter):
             # here instead of surfacing later in the caller.
             _ = response.content
         except TRANSPORT_EXCEPTIONS as exc:
-            failure = classify(exc, self.system, request.url or "", kwargs.get("timeout"))
+            failure = classify(exc, self.url_source, request.url or "", kwargs.get("timeout"))
             if not failure.retriable:  # an unknown host or a TLS failure: asking again cannot help
-                raise UnreachableError(
-                    self.system, failure.reason, host=failure.host, fix=failure.fix
-                ) from None
+                reason = f"{failure.reason} on {_method_path(request)}"
+                raise UnreachableError(self.system, reason, host=failure.host, fix=failure.fix) from None
             raise RetriableAPIError(self.system, failure.reason, fix=failure.fix) from None
         if response.status_code >= 400:
             redact_body(response)
@@ -386,9 +392,10 @@ def mount_policy(
     system: str,
     policy: RetryPolicy = RetryPolicy(),
     rewrite: Mapping[str, str] | None = None,
+    url_source: str | None = None,
 ) -> None:
     """Put the policy on every request `session` sends, whoever created the session."""
-    adapter = PolicyAdapter(system, policy, rewrite)
+    adapter = PolicyAdapter(system, policy, rewrite, url_source)
     # Also replace adapters already mounted on narrower prefixes: they would win over "https://".
     for prefix in {"http://", "https://", *session.adapters}:
         session.mount(prefix, adapter)

@@ -23,14 +23,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TextIO
+from typing import Any, ParamSpec, TextIO, TypeVar
 from urllib.parse import quote, quote_plus
 
+P = ParamSpec("P")
+R = TypeVar("R")
 MASK = "***"
 MIN_SECRET_LEN = 4  # shorter values would mask ordinary words; config refuses such secrets
 _MIN_LINE_LEN = 16  # a line of a multi-line key (a PEM body) is masked on its own from this length
@@ -181,6 +184,21 @@ def redact_exception(error: BaseException) -> BaseException:
         pending += [a for a in current.args if isinstance(a, BaseException)]
         current = pending.pop() if pending else None
     return error
+
+
+def masking_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Decorator: an exception leaving `fn` has its secrets masked in place (same type, same
+    traceback), so whoever reports it next (Prefect's run state message, a caller) cannot leak them."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as error:
+            redact_exception(error)
+            raise
+
+    return wrapper
 
 
 # ---- logging ------------------------------------------------------------------------------------

@@ -30,8 +30,9 @@ class TransportFailure:
     host: str
 
 
-def classify(error: Exception, system: str, url: str, timeout: Any) -> TransportFailure:
-    """Why `error` (raised while sending to `url`) happened, and whether a retry may pass."""
+def classify(error: Exception, url_source: str, url: str, timeout: Any) -> TransportFailure:
+    """Why `error` (raised while sending to `url`) happened, and whether a retry may pass.
+    `url_source` says where the URL was set, for the fix: "the Jira URL in the config"."""
     parts = urlsplit(url)
     host = parts.hostname or "?"
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -39,12 +40,12 @@ def classify(error: Exception, system: str, url: str, timeout: Any) -> Transport
     causes = list(_causes(error))
     dns = next((c for c in causes if isinstance(c, socket.gaierror)), None)
     if dns is not None:
-        return _dns_failure(dns, system, host)
+        return _dns_failure(dns, url_source, host)
     if any(isinstance(c, requests.exceptions.SSLError | ssl.SSLError) for c in causes):
         return TransportFailure(
             f"TLS handshake with {host}:{port} failed ({_tls_reason(causes)})",
             False,
-            f"check that the {system} URL uses https only where the server speaks TLS, and that the "
+            f"check that {url_source} uses https only where the server speaks TLS, and that the "
             "server's certificate is trusted here (REQUESTS_CA_BUNDLE for a private authority)",
             host,
         )
@@ -67,7 +68,7 @@ def classify(error: Exception, system: str, url: str, timeout: Any) -> Transport
         return TransportFailure(
             f"connection to {host}:{port} refused",
             True,
-            f"check the host and port in the {system} URL and that the service is up; "
+            f"check the host and port in {url_source} and that the service is up; "
             "a firewall or proxy may be refusing the connection",
             host,
         )
@@ -80,12 +81,12 @@ def classify(error: Exception, system: str, url: str, timeout: Any) -> Transport
     )
 
 
-def _dns_failure(error: socket.gaierror, system: str, host: str) -> TransportFailure:
+def _dns_failure(error: socket.gaierror, url_source: str, host: str) -> TransportFailure:
     if error.errno in _NOT_FOUND or host.rsplit(".", 1)[-1].lower() in RESERVED_TLDS:
         return TransportFailure(
             f"cannot resolve host {host} (DNS: no such name)",
             False,
-            f"check the host name in the {system} URL in the config; if it is right, check this "
+            f"check the host name in {url_source}; if it is right, check this "
             "machine's DNS and proxy settings",
             host,
         )

@@ -10,6 +10,7 @@ from datetime import date
 
 from prefect import flow, get_run_logger
 
+from connectors.redaction import masking_errors
 from flows.artifacts import publish_run_artifacts
 from flows.comments_bridge import TO_INTERCOM, TO_JIRA, Bridge, BridgeResult
 from flows.comments_cursor import cursor_store, intercom_connector, intercom_settings, jira_comments
@@ -21,6 +22,7 @@ FLOW_NAME = "sync_comments"
 
 
 @flow(name=FLOW_NAME)
+@masking_errors
 def sync_comments(
     config_path: str | None = None, dry_run: bool = False, today: str | None = None
 ) -> RunReport:

@@ -17,6 +17,7 @@ from pathlib import Path
 from connectors.http import RetryPolicy
 from connectors.intercom import IntercomConnector
 from connectors.jira_comments import JiraComments
+from connectors.local_files import write_private
 from flows.config import Config, ConfigError, IntercomSettings, JiraSettings
 
 CURSOR_PREFIX = "opsheets-comments-cursor"
@@ -70,9 +71,7 @@ class FileCursor:
         return int(value) if isinstance(value, int) else None
 
     def save(self, updated_since: int) -> None:
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"updated_since": updated_since}), encoding="utf-8")
-        temporary.replace(self.path)
+        write_private(self.path, json.dumps({"updated_since": updated_since}))
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """A careless gateway in front of a stand-in (the `echo_headers` knob): every error answer's body is
 replaced by a plain-text page that quotes the original body, the request line and every request
-header, `Authorization` included, as some proxies and debugging gateways do.
+header, `Authorization` included, as is and URL-encoded, as some proxies and debugging gateways do.
 
 Used to prove that a client never lets such a body out unmasked: not in its errors, its logs or
 its console output.
@@ -9,6 +9,7 @@ its console output.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.types import Message, Scope, Send
 
@@ -44,10 +45,14 @@ def echo_page(scope: Scope, status: int, original: bytes) -> bytes:
     query = scope.get("query_string", b"").decode("latin-1")
     target = scope["path"] + (f"?{query}" if query else "")
     # Credentials first, as a gateway explaining a refused login would show them.
-    ordered = sorted(scope.get("headers", []), key=lambda item: item[0].lower() != b"authorization")
-    headers = "\n".join(f"{k.decode('latin-1')}: {v.decode('latin-1')}" for k, v in ordered)
+    ordered = sorted(
+        ((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])),
+        key=lambda item: item[0].lower() != "authorization",
+    )
+    headers = "\n".join(f"{name}: {value}" for name, value in ordered)
     text = (
-        f"Gateway: the upstream answered {status} to\n{scope['method']} {target}\n{headers}\n"
-        f"Upstream said: {original.decode('utf-8', 'replace')}\n"
+        f"Gateway: the upstream answered {status} to\n{scope['method']} {target}\n"
+        f"Trace: {' '.join(urlencode([pair]) for pair in ordered)}\n"  # URL-encoded, as in an access log
+        f"{headers}\nUpstream said: {original.decode('utf-8', 'replace')}\n"
     )
     return text.encode("utf-8")

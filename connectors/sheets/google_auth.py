@@ -22,6 +22,9 @@ SYSTEM = "Google Sheets"
 KEY_HINT = "check GOOGLE_APPLICATION_CREDENTIALS; the service-account key may have been deleted or disabled"
 
 
+TOKEN_URL_SOURCE = "the key's token_uri (Google's is https://oauth2.googleapis.com/token)"
+
+
 class PolicyTokenRequest(Request):
     """google-auth's transport on a session under the policy; its own 120 s default timeout is
     dropped so the policy's timeouts apply."""
@@ -33,7 +36,7 @@ class PolicyTokenRequest(Request):
 
 def token_request(policy: RetryPolicy) -> PolicyTokenRequest:
     session = requests.Session()
-    mount_policy(session, SYSTEM, policy)
+    mount_policy(session, SYSTEM, policy, url_source=TOKEN_URL_SOURCE)
     return PolicyTokenRequest(session)
 
 
