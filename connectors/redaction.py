@@ -1,12 +1,12 @@
 """One redaction for everything opsheets lets out: log records, errors, console output, files.
 
 A secret is registered once, when it is resolved or first sent, in every form it can take on the
-way out: as given and stripped of surrounding whitespace; URL-encoded; JSON- and repr-escaped (a
-trailing newline shows as `\\n` in a quoted header value); each line of a multi-line key; and the
-base64 of each HTTP Basic credential pair it is part of (`email:token`, `key:x`). `redact` replaces
-every registered form by "***" in one regular-expression pass, and also masks whatever follows
-`Bearer `/`Basic ` when it looks like a credential, so a token that was never configured (Google's
-short-lived access token, a gateway echoing headers) is caught too.
+way out: as given (through its form stripped of surrounding whitespace, which it contains);
+URL-encoded; JSON- and repr-escaped (a trailing newline shows as `\\n` in a quoted header value);
+each line of a multi-line key; and the base64 of each HTTP Basic credential pair it is part of
+(`email:token`, `key:x`). `redact` replaces every registered form by "***" in one regular-expression
+pass, and also masks whatever follows `Bearer `/`Basic ` when it looks like a credential, so a token
+that was never configured (Google's short-lived access token, a gateway echoing headers) is caught.
 
 Sinks apply it at one place each:
 - log records, of every logger (ours, prefect, gspread, google, urllib3, requests…): when created (a
@@ -95,8 +95,10 @@ def encoded_forms(text: str) -> set[str]:
 
 
 def secret_forms(value: str) -> set[str]:
-    """Every form of a secret worth masking (see the module docstring)."""
-    bases = {value, value.strip()}
+    """Every form of a secret worth masking (see the module docstring). The value as given is masked
+    through its stripped form, which it contains: masking the surrounding whitespace too would join
+    lines of the text around it."""
+    bases = {value.strip()}
     lines = [line.strip() for line in value.splitlines()]
     bases |= {line for line in lines if len(line) >= _MIN_LINE_LEN and not line.startswith("-----")}
     return {form for base in bases if base for form in encoded_forms(base)}
