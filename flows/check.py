@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from connectors.errors import ApiError, RetriesExhaustedError, UnreachableError
+from connectors.redaction import redact
 from connectors.sheets import SheetError, Spreadsheet
 from connectors.sheets.google_auth import fetch_token
 from flows.clients import (
@@ -57,7 +58,7 @@ def unexpected(check: str, error: Exception) -> Probe:
     return Probe(
         check,
         False,
-        f"{type(error).__name__}: {error}",
+        redact(f"{type(error).__name__}: {error}"),  # not one of ours: not redacted when raised
         "an error opsheets does not know yet: report it with this line",
     )
 

@@ -73,6 +73,21 @@ class SecretRef(Strict):
             raise ValueError("give exactly one of 'env' or 'prefect_secret'")
         return self
 
+    @model_validator(mode="after")
+    def _not_too_short(self) -> SecretRef:
+        """Refused at load when the variable is already set (a block is checked when it is read)."""
+        value = os.environ.get(self.env, "").strip() if self.env else ""
+        if 0 < len(value) < MIN_SECRET_LEN:
+            raise PydanticCustomError("short_secret", self._too_short(len(value)))
+        return self
+
+    def _too_short(self, length: int) -> str:
+        return (
+            f"secret refused: {self.describe()} holds only {length} character(s); secrets under "
+            f"{MIN_SECRET_LEN} characters cannot be told apart from ordinary text to mask them in logs. "
+            "Check that it holds the whole token"
+        )
+
     def describe(self) -> str:
         if self.env:
             return f"environment variable {self.env}"
@@ -86,11 +101,7 @@ class SecretRef(Strict):
         if not value:
             raise ConfigError(f"secret missing: {self.describe()} is empty; put the secret in it")
         if len(value) < MIN_SECRET_LEN:
-            raise ConfigError(
-                f"secret refused: {self.describe()} holds only {len(value)} character(s); secrets under "
-                f"{MIN_SECRET_LEN} characters cannot be told apart from ordinary text to mask them in "
-                "logs. Check that it holds the whole token"
-            )
+            raise ConfigError(self._too_short(len(value)))
         if register:
             register_secret(raw)
         return SecretStr(value)

@@ -207,3 +207,17 @@ def test_shorten_cuts_only_between_words(seed: int) -> None:
     assert kept == words[: len(kept)]
     assert short.endswith(" …") == (len(kept) < len(words))
     assert len(" ".join(kept)) <= width or len(kept) == 1
+
+
+def test_an_error_nobody_foresaw_is_a_fail_row_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows import check
+
+    def broken(config: object) -> str:
+        raise KeyError("tok-check-network-1 was in a library's message")
+
+    monkeypatch.setattr(check, "jira_whoami", broken)
+    probes = run_checks(str(jira_config(tmp_path, "https://jira.example.com")))
+    (failed,) = [p for p in probes if not p.ok]
+    assert failed.check == "reach: Jira" and failed.detail.startswith("KeyError: ")
+    assert "tok-check-network-1" not in failed.detail and "***" in failed.detail
+    assert "report it" in failed.fix

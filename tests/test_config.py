@@ -119,12 +119,25 @@ def test_a_secret_is_stripped_before_use_and_masked_in_every_form(monkeypatch: p
 
 
 @pytest.mark.parametrize("value", ["abc", " ab\n", "x"])
-def test_a_short_secret_is_refused_at_load(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_short_secret_is_refused_when_read(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    ref = SecretRef(env="BAMBOOHR_API_KEY")  # loaded before the variable was set (or changed)
     monkeypatch.setenv("BAMBOOHR_API_KEY", value)
     with pytest.raises(ConfigError) as info:
-        SecretRef(env="BAMBOOHR_API_KEY").resolve()
+        ref.resolve()
     assert "environment variable BAMBOOHR_API_KEY holds only" in str(info.value)
     assert "under 4 characters" in str(info.value)
+
+
+def test_a_short_secret_already_in_the_environment_fails_config_load_naming_the_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("JIRA_API_TOKEN", "ab\n")
+    file = tmp_path / "opsheets.yaml"
+    file.write_text("jira:\n  url: https://x\n  token: {env: JIRA_API_TOKEN}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(file)
+    assert str(info.value).startswith(f"{file}: 'jira.token': secret refused: environment variable")
+    assert "holds only 2 character(s)" in str(info.value) and "'ab" not in str(info.value)
 
 
 def test_a_blank_secret_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
