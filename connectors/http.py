@@ -40,6 +40,7 @@ from connectors.errors import (
 from connectors.redaction import (
     install_log_redaction,
     redact,
+    redact_bytes,
     register_auth,
     register_headers,
     register_secret,
@@ -373,18 +374,10 @@ class PolicyAdapter(HTTPAdapter):
 def redact_body(response: requests.Response) -> None:
     """Mask secrets in an error body before anything reads it: the caller's error message, a client
     library's exception (gspread, google-auth) or a log line. A gateway may echo request headers."""
-    content = response.content
-    if not content:
-        return
-    encoding = response.encoding or "utf-8"
-    try:
-        text = content.decode(encoding)
-    except (LookupError, UnicodeDecodeError):
-        return  # not text: nothing a message would quote
-    masked = redact(text)
-    if masked != text:
-        response._content = masked.encode(encoding, "replace")
-        response.headers["Content-Length"] = str(len(response._content))
+    masked = redact_bytes(response.content, response.encoding or "utf-8")
+    if masked is not None:
+        response._content = masked
+        response.headers["Content-Length"] = str(len(masked))
 
 
 def mount_policy(

@@ -173,6 +173,16 @@ def redact(text: str) -> str:
     return _registry.redact(text)
 
 
+def redact_bytes(content: bytes, encoding: str = "utf-8") -> bytes | None:
+    """`content` (text in `encoding`) with secrets masked; None when nothing changed or it is not text."""
+    try:
+        text = content.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    masked = redact(text)
+    return masked.encode(encoding, "replace") if masked != text else None
+
+
 def redact_exception(error: BaseException) -> BaseException:
     """Mask secrets in the string arguments of `error` and of every exception it was raised from
     (str() of most exceptions is made from their args), in place; returns `error`."""
