@@ -4,7 +4,8 @@ Workbooks, the comment bridge's cursor and the demo's output hold people's names
 budgets; other accounts on the machine have no business reading them. Every folder opsheets
 creates is 0700 and every file 0600, whatever the umask: files are written to a temporary file
 (created 0600 by `mkstemp`) in the same folder and `os.replace`d over the target, so a crash leaves
-the old file or the new one, never half. Text goes through the secret redaction on its way out.
+the old file or the new one, never half. Reports for people go through the secret redaction; data
+(a config, a dataset, a cursor) is written as it is, since masking could change it.
 """
 
 from __future__ import annotations
@@ -54,10 +55,15 @@ def replacing(path: Path, prefix: str | None = None) -> Iterator[Path]:
 
 
 def write_private(path: Path, content: str | bytes) -> None:
-    """Write `content` (text: redacted first) to `path`, owner-only and atomically."""
-    data = redact(content).encode("utf-8") if isinstance(content, str) else content
+    """Write `content` to `path`, owner-only and atomically, as it is (data such as a config)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     with replacing(path) as temporary:
         temporary.write_bytes(data)
+
+
+def write_report(path: Path, text: str) -> None:
+    """Write text meant for people (a run report) like `write_private`, through the secret redaction."""
+    write_private(path, redact(text))
 
 
 def save_private(path: Path, save: Callable[[Path], None], prefix: str | None = None) -> None:

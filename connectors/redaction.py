@@ -36,6 +36,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 MASK = "***"
 MIN_SECRET_LEN = 4  # shorter values would mask ordinary words; config refuses such secrets
+PLACEHOLDER_PASSWORDS = ("", "x", "X")  # APIs that take the key as the Basic user name send one of these
 _MIN_LINE_LEN = 16  # a line of a multi-line key (a PEM body) is masked on its own from this length
 # A credential after an auth scheme: at least 8 token characters including a digit or a base64
 # symbol, so "Basic configuration" or `Basic realm="x"` are left alone.
@@ -116,7 +117,7 @@ def register_basic_credentials(user: str, password: str) -> None:
     The secret is the password, unless it is a placeholder (BambooHR sends its API key as the user
     name and "x" as the password); then it is the user name.
     """
-    register_secret(password if len(password.strip()) >= MIN_SECRET_LEN else user)
+    register_secret(user if password.strip() in PLACEHOLDER_PASSWORDS else password)
     forms: set[str] = set()
     for name in {user, user.strip()}:
         for word in {password, password.strip()}:

@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from connectors.local_files import write_private
+from connectors.local_files import write_private, write_report
 from flows.report import RunReport
 from flows.sandbox_env import sandbox_environment
 from sandbox.demo_org import dumps, generate
@@ -37,7 +37,7 @@ def run_demo(out_dir: Path, *, today: date | None = None, console: Console | Non
         reports.append(sync_resource_availability(config_path=config, today=today.isoformat()))
         reports.append(sync_team_budgets(config_path=config, today=today.isoformat()))
         bridge = sync_comments(config_path=config, today=today.isoformat())
-        write_private(out_dir / "comment-bridge.md", comment_bridge_markdown(bridge))
+        write_report(out_dir / "comment-bridge.md", comment_bridge_markdown(bridge))
         reports.append(bridge)
     print_summary(console, reports, out_dir)
     return reports

@@ -1,21 +1,26 @@
-"""A careless gateway in front of a stand-in (the `echo_headers` knob): every error answer's body is
-replaced by a plain-text page that quotes the original body, the request line and every request
-header, `Authorization` included, as is and URL-encoded, as some proxies and debugging gateways do.
+"""A careless gateway in front of a stand-in (the `echo_headers` knob): every error answer's body also
+quotes the request line and every request header, `Authorization` included, as is and URL-encoded,
+as some proxies and debugging gateways do.
 
-Used to prove that a client never lets such a body out unmasked: not in its errors, its logs or
-its console output.
+A JSON object body keeps every field of the service's own error (clients still find its code and
+message) behind a first field `gateway` holding the echo; any other body becomes a plain-text page
+with the echo first and the service's body after it. Used to prove that a client never lets such a
+body out unmasked: not in its errors, its logs or its console output.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 
 from starlette.types import Message, Scope, Send
 
+_REPLACED = (b"content-length", b"content-type", b"content-encoding")
+
 
 def echoing_request_headers(scope: Scope, send: Send) -> Send:
-    """`send`, with the body of any answer of status 400 or above replaced by the echo page."""
+    """`send`, with the body of any answer of status 400 or above carrying the echo."""
     held: dict[str, Any] = {}
 
     async def reply(message: Message) -> None:
@@ -26,10 +31,9 @@ def echoing_request_headers(scope: Scope, send: Send) -> Send:
             held["chunks"].append(message.get("body", b""))
             if message.get("more_body"):
                 return
-            body = echo_page(scope, held["start"]["status"], b"".join(held["chunks"]))
+            body, content_type = with_echo(scope, held["start"]["status"], b"".join(held["chunks"]))
             kept = [(k, v) for k, v in held["start"].get("headers", []) if k.lower() not in _REPLACED]
-            headers = [*kept, (b"content-type", b"text/plain; charset=utf-8"),
-                       (b"content-length", str(len(body)).encode())]  # fmt: skip
+            headers = [*kept, (b"content-type", content_type), (b"content-length", str(len(body)).encode())]
             await send({**held["start"], "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
@@ -38,21 +42,23 @@ def echoing_request_headers(scope: Scope, send: Send) -> Send:
     return reply
 
 
-_REPLACED = (b"content-length", b"content-type", b"content-encoding")
-
-
-def echo_page(scope: Scope, status: int, original: bytes) -> bytes:
+def with_echo(scope: Scope, status: int, original: bytes) -> tuple[bytes, bytes]:
+    """The body to send and its content type."""
     query = scope.get("query_string", b"").decode("latin-1")
-    target = scope["path"] + (f"?{query}" if query else "")
+    request = f"{scope['method']} {scope['path']}" + (f"?{query}" if query else "")
     # Credentials first, as a gateway explaining a refused login would show them.
-    ordered = sorted(
+    headers = sorted(
         ((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])),
         key=lambda item: item[0].lower() != "authorization",
     )
-    headers = "\n".join(f"{name}: {value}" for name, value in ordered)
-    text = (
-        f"Gateway: the upstream answered {status} to\n{scope['method']} {target}\n"
-        f"Trace: {' '.join(urlencode([pair]) for pair in ordered)}\n"  # URL-encoded, as in an access log
-        f"{headers}\nUpstream said: {original.decode('utf-8', 'replace')}\n"
-    )
-    return text.encode("utf-8")
+    trace = " ".join(urlencode([pair]) for pair in headers)  # URL-encoded, as in an access log
+    try:
+        service = json.loads(original) if original else None
+    except ValueError:
+        service = None
+    if isinstance(service, dict):
+        echo = {"gateway": {"status": status, "request": request, "trace": trace, "headers": dict(headers)}}
+        return json.dumps({**echo, **service}).encode(), b"application/json"
+    lines = "\n".join(f"{name}: {value}" for name, value in headers)
+    page = f"Gateway: the upstream answered {status} to\n{request}\nTrace: {trace}\n{lines}\nUpstream said: "
+    return page.encode() + original, b"text/plain; charset=utf-8"

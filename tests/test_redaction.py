@@ -12,7 +12,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from connectors.local_files import write_private
+from connectors.local_files import write_report
 from connectors.redaction import (
     MASK,
     RedactingStream,
@@ -181,5 +181,5 @@ def test_a_redacting_stream_masks_what_is_written_to_the_current_target(
 
 
 def test_text_files_are_written_masked(tmp_path: Path) -> None:
-    write_private(tmp_path / "report.md", f"- failed with {FORMS['after Bearer']}\n")
+    write_report(tmp_path / "report.md", f"- failed with {FORMS['after Bearer']}\n")
     assert (tmp_path / "report.md").read_text() == f"- failed with Bearer {MASK}\n"
