@@ -1,11 +1,12 @@
-"""A careless gateway in front of a stand-in (the `echo_headers` knob): every error answer's body also
-quotes the request line and every request header, `Authorization` included, as is and URL-encoded,
-as some proxies and debugging gateways do.
+"""A careless gateway in front of a stand-in (the `echo_headers` knob): every error answer also quotes
+the request line and every request header, `Authorization` included, as is and URL-encoded, as some
+proxies and debugging gateways do.
 
-A JSON object body keeps every field of the service's own error (clients still find its code and
-message) behind a first field `gateway` holding the echo; any other body becomes a plain-text page
-with the echo first and the service's body after it. Used to prove that a client never lets such a
-body out unmasked: not in its errors, its logs or its console output.
+A JSON object body keeps every field of the service's error (clients still find its code), gains a
+first field `gateway` with the echo, and each of its messages (`message`, `errorMessages`) is prefixed
+with the request and its credentials, so a client that shows only the message shows them too. Any
+other body becomes a plain-text page, echo first. Used to prove that a client never lets such a body
+out unmasked: not in its errors, its logs or its console output.
 """
 
 from __future__ import annotations
@@ -57,8 +58,24 @@ def with_echo(scope: Scope, status: int, original: bytes) -> tuple[bytes, bytes]
     except ValueError:
         service = None
     if isinstance(service, dict):
-        echo = {"gateway": {"status": status, "request": request, "trace": trace, "headers": dict(headers)}}
-        return json.dumps({**echo, **service}).encode(), b"application/json"
+        credentials = dict(headers).get("authorization", "")
+        echo = {"authorization": credentials, "trace": trace, "request": request, "headers": dict(headers)}
+        annotated = _prefixed(service, f"[{request} with authorization: {credentials}]")
+        return json.dumps({"gateway": echo, **annotated}).encode(), b"application/json"
     lines = "\n".join(f"{name}: {value}" for name, value in headers)
     page = f"Gateway: the upstream answered {status} to\n{request}\nTrace: {trace}\n{lines}\nUpstream said: "
     return page.encode() + original, b"text/plain; charset=utf-8"
+
+
+def _prefixed(value: Any, note: str) -> Any:
+    """`value` with `note` before every error message in it (`message` strings, `errorMessages`)."""
+    if isinstance(value, list):
+        return [_prefixed(item, note) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result = {key: _prefixed(item, note) for key, item in value.items()}
+    if isinstance(result.get("message"), str):
+        result["message"] = f"{note} {result['message']}"
+    if isinstance(result.get("errorMessages"), list):
+        result["errorMessages"] = [f"{note} {m}" for m in result["errorMessages"]] or [note]
+    return result

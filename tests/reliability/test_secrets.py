@@ -51,7 +51,7 @@ ALL_COMMANDS = [
     ["run", "comments", "--dry-run"],
     ["check"],
 ]
-MASKED_ECHO = re.compile(r"authorization: \*\*\*", re.IGNORECASE)
+MASKED_ECHO = re.compile(r'authorization(?:=|: |": ")\*\*\*', re.IGNORECASE)  # text, trace or JSON echo
 
 
 def echo_request_headers(env: SandboxEnvironment) -> None:
