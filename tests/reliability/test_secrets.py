@@ -171,20 +171,22 @@ def test_every_file_written_is_owner_only(canary_run: CanaryRun) -> None:
     assert not loose, loose
 
 
-@pytest.mark.chaos
-@pytest.mark.slow
-@pytest.mark.parametrize("form", list(FORMS))
-def test_every_cli_command_leaks_no_form(prefect_harness: None, tmp_path: Path, form: str) -> None:
+@pytest.fixture(scope="module")
+def every_command_outputs(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Sinks:
+    out = tmp_path_factory.mktemp("every-command")
     sinks: Sinks = defaultdict(list)
-    with (
-        every_log_record() as records,
-        canary_secrets(),
-        sandbox_environment(small_dataset(), tmp_path) as env,
-    ):
+    with every_log_record() as records, canary_secrets(), sandbox_environment(small_dataset(), out) as env:
         echo_request_headers(env)
         for command in ALL_COMMANDS:
             assert invoke(env, command, sinks) == 0, (command, sinks["CLI output"][-1])
-    assert_no_form(collect(sinks, records, tmp_path), form)
+    return collect(sinks, records, out)
+
+
+@pytest.mark.chaos
+@pytest.mark.slow
+@pytest.mark.parametrize("form", list(FORMS))
+def test_every_cli_command_leaks_no_form(every_command_outputs: Sinks, form: str) -> None:
+    assert_no_form(every_command_outputs, form)
 
 
 # --- serve: one scheduled run in a real `opsheets serve` process ---------------------------------------
