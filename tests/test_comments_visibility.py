@@ -76,9 +76,10 @@ def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(http, "sleep", lambda seconds: None)
 
 
-@pytest.fixture(params=["cloud", "datacenter"])
+@pytest.fixture
 def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SandboxEnvironment]:
-    mode: Literal["cloud", "datacenter"] = request.param
+    """Jira Cloud; a test parametrized indirectly with "datacenter" gets Data Center (REST v2)."""
+    mode: Literal["cloud", "datacenter"] = getattr(request, "param", "cloud")
     with sandbox_environment(copy.deepcopy(DATASET), tmp_path, jira_mode=mode) as environment:
         yield environment
 
@@ -118,6 +119,7 @@ def intercom_text(env: SandboxEnvironment) -> str:
     return "\n".join(p.get("body") or "" for c in env.intercom.conversations.values() for p in c["parts"])
 
 
+@pytest.mark.parametrize("env", ["cloud", "datacenter"], indirect=True)
 def test_restricted_comments_stay_in_jira_and_everything_else_is_mirrored(
     env: SandboxEnvironment, caplog: pytest.LogCaptureFixture
 ) -> None:
