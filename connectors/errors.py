@@ -20,11 +20,18 @@ class RetriableAPIError(ApiError):
     """One attempt failed in a way that may pass on its own: 429, 5xx, connection or read errors."""
 
     def __init__(
-        self, system: str, reason: str, *, status: int | None = None, retry_after: float | None = None
+        self,
+        system: str,
+        reason: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        fix: str = "",
     ) -> None:
         super().__init__(system, reason, status=status)
         self.reason = redact(reason)
         self.retry_after = retry_after
+        self.fix = fix
 
 
 class FatalAPIError(ApiError):
@@ -39,12 +46,21 @@ class NotFoundError(FatalAPIError):
     """404: the base URL, id or key points at nothing."""
 
 
+class UnreachableError(FatalAPIError):
+    """No answer that asking again could change: the host name does not resolve, or TLS failed."""
+
+    def __init__(self, system: str, reason: str, *, host: str, fix: str) -> None:
+        super().__init__(system, f"{reason} — {fix}")
+        self.host = host
+
+
 class RetriesExhaustedError(ApiError):
     """Every attempt allowed by the retry policy failed with a retriable error."""
 
     def __init__(self, system: str, attempts: int, last: RetriableAPIError, what: str = "") -> None:
         where = f" ({what})" if what else ""
-        message = f"gave up after {attempts} attempts; last: {last.reason}{where}"
+        fix = f" — {last.fix}" if last.fix else ""
+        message = f"gave up after {attempts} attempts; last: {last.reason}{where}{fix}"
         super().__init__(system, message, status=last.status)
         self.attempts = attempts
         self.last = last

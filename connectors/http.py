@@ -35,14 +35,17 @@ from connectors.errors import (
     NotFoundError,
     RetriableAPIError,
     RetriesExhaustedError,
+    UnreachableError,
 )
 from connectors.redaction import (
     install_log_redaction,
     redact,
+    redact_bytes,
+    register_auth,
+    register_headers,
     register_secret,
-    secrets_in_auth,
-    secrets_in_headers,
 )
+from connectors.transport import classify, shorten
 
 __all__ = [
     "ApiClient",
@@ -54,6 +57,7 @@ __all__ = [
     "RetriableAPIError",
     "RetriesExhaustedError",
     "RetryPolicy",
+    "UnreachableError",
     "clear_rate_limits",
     "limit_rate",
     "mount_policy",
@@ -68,7 +72,8 @@ log = logging.getLogger("opsheets.http")
 install_log_redaction()
 
 RETRIABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
-RETRIABLE_EXCEPTIONS = (
+# No answer at all; `connectors.transport.classify` tells which of these a retry can help with.
+TRANSPORT_EXCEPTIONS = (
     requests.ConnectionError,
     requests.Timeout,
     requests.exceptions.ChunkedEncodingError,
@@ -267,13 +272,20 @@ POOL_MAXSIZE = 32
 class PolicyAdapter(HTTPAdapter):
     """Sends every request under a RetryPolicy: rewrite URL, default timeouts, count, retry."""
 
-    def __init__(self, system: str, policy: RetryPolicy, rewrite: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        system: str,
+        policy: RetryPolicy,
+        rewrite: Mapping[str, str] | None = None,
+        url_source: str | None = None,
+    ) -> None:
         # One session serves every parallel search chain and worklog fetch (up to 2 × 16 at once):
         # with requests' default pool of 10, each extra one opened a new connection (a TLS handshake
         # on a real site) and threw it away afterwards.
         super().__init__(pool_maxsize=POOL_MAXSIZE)
         self.system = system
         self.policy = policy
+        self.url_source = url_source or f"the {system} URL in the config"  # named in connection fixes
         self.rewrite = sorted((rewrite or {}).items(), key=lambda item: len(item[0]), reverse=True)
 
     def send(  # type: ignore[override]
@@ -286,6 +298,7 @@ class PolicyAdapter(HTTPAdapter):
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
         request = self._rewritten(request)
+        register_headers(request.headers)  # whatever credential goes out, however it was added
         if timeout is None:
             timeout = (self.policy.connect_timeout_s, self.policy.read_timeout_s)
         retrying = self._retrying(_method_path(request))
@@ -331,11 +344,14 @@ class PolicyAdapter(HTTPAdapter):
             # Read the whole body inside the attempt: a reset or truncated body is then retried
             # here instead of surfacing later in the caller.
             _ = response.content
-        except requests.exceptions.SSLError:
-            raise  # a certificate problem does not go away by asking again
-        except RETRIABLE_EXCEPTIONS as exc:
-            reason = f"{type(exc).__name__}: {str(exc)[:_EXCERPT_CHARS]}"
-            raise RetriableAPIError(self.system, reason) from None
+        except TRANSPORT_EXCEPTIONS as exc:
+            failure = classify(exc, self.url_source, request.url or "", kwargs.get("timeout"))
+            if not failure.retriable:  # an unknown host or a TLS failure: asking again cannot help
+                reason = f"{failure.reason} on {_method_path(request)}"
+                raise UnreachableError(self.system, reason, host=failure.host, fix=failure.fix) from None
+            raise RetriableAPIError(self.system, failure.reason, fix=failure.fix) from None
+        if response.status_code >= 400:
+            redact_body(response)
         if response.status_code in RETRIABLE_STATUSES:
             raise RetriableAPIError(
                 self.system,
@@ -355,14 +371,24 @@ class PolicyAdapter(HTTPAdapter):
         )  # fmt: skip
 
 
+def redact_body(response: requests.Response) -> None:
+    """Mask secrets in an error body before anything reads it: the caller's error message, a client
+    library's exception (gspread, google-auth) or a log line. A gateway may echo request headers."""
+    masked = redact_bytes(response.content, response.encoding or "utf-8")
+    if masked is not None:
+        response._content = masked
+        response.headers["Content-Length"] = str(len(masked))
+
+
 def mount_policy(
     session: requests.Session,
     system: str,
     policy: RetryPolicy = RetryPolicy(),
     rewrite: Mapping[str, str] | None = None,
+    url_source: str | None = None,
 ) -> None:
     """Put the policy on every request `session` sends, whoever created the session."""
-    adapter = PolicyAdapter(system, policy, rewrite)
+    adapter = PolicyAdapter(system, policy, rewrite, url_source)
     # Also replace adapters already mounted on narrower prefixes: they would win over "https://".
     for prefix in {"http://", "https://", *session.adapters}:
         session.mount(prefix, adapter)
@@ -372,7 +398,7 @@ def mount_policy(
 
 
 def _excerpt(response: requests.Response) -> str:
-    return " ".join(response.text.split())[:_EXCERPT_CHARS]
+    return shorten(response.text, _EXCERPT_CHARS)
 
 
 class ApiClient:
@@ -393,8 +419,10 @@ class ApiClient:
         self.system = system
         self.base_url = base_url.rstrip("/")
         self.hints = {**DEFAULT_HINTS, **(hints or {})}
-        for secret in (*secrets, *secrets_in_auth(auth), *secrets_in_headers(headers or {})):
+        for secret in secrets:
             register_secret(secret)
+        register_auth(auth)
+        register_headers(headers or {})
         self.session = requests.Session()
         self.session.auth = auth
         self.session.headers.update(headers or {})
@@ -417,7 +445,12 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
     ) -> requests.Response:
         url = self.url(path)
-        response = self.session.request(method, url, params=params, json=json, data=data, headers=headers)
+        try:
+            response = self.session.request(method, url, params=params, json=json, data=data, headers=headers)
+        except requests.exceptions.RequestException as exc:  # refused before sending: a bad URL or header
+            raise FatalAPIError(
+                self.system, f"{type(exc).__name__}: {exc} — check the {self.system} URL in the config"
+            ) from None
         if response.status_code >= 400:
             raise self._error_for(f"{method.upper()} {urlsplit(url).path}", response)
         return response

@@ -1,4 +1,5 @@
-"""Jira issue comments for the comment bridge: list (with properties), add (with properties), delete.
+"""Jira issue comments for the comment bridge: list (with properties and visibility), add (with
+properties), delete; and an issue's security level.
 
 Cloud speaks REST v3 (bodies are ADF documents); Data Center speaks REST v2 (bodies are wiki
 markup). The deployment comes from serverInfo, as in `connectors.jira`; `body_format` tells the
@@ -99,6 +100,12 @@ class JiraComments:
 
         return post_once(self.policy, post, find_existing)
 
+    def security_level(self, issue_key: str) -> str | None:
+        """The name of the issue's security level, None when it has none. NotFoundError: no such issue."""
+        issue = self.client.get_json(self._path(f"issue/{issue_key}"), params={"fields": "security"})
+        level = (issue.get("fields") or {}).get("security")
+        return str(level.get("name") or level.get("id")) if isinstance(level, dict) else None
+
     def delete_comment(self, issue_key: str, comment_id: str) -> None:
         self.client.request("DELETE", self._path(f"issue/{issue_key}/comment/{comment_id}"))
 
@@ -120,7 +127,16 @@ def parse_comment(issue_key: str, data: Mapping[str, Any]) -> JiraComment:
         created=_parse_time(data.get("created")),
         body=data.get("body"),
         properties=properties,
+        visibility=_restriction(data.get("visibility")),
     )
+
+
+def _restriction(visibility: object) -> str | None:
+    """Any visibility Jira sends restricts the comment; its type when it names one."""
+    if not visibility:
+        return None
+    kind = visibility.get("type") if isinstance(visibility, dict) else None
+    return kind if kind in ("role", "group") else "restricted"
 
 
 def _parse_time(value: object) -> datetime | None:

@@ -8,13 +8,19 @@ Markers travel with the posted item itself, so no local state is needed to avoid
   conversation and part id, set in the same request that creates the comment.
 A Jira comment with that property is never mirrored to Intercom, a note with the footer never to
 Jira (never back, and no chains between several conversations linked to one issue).
+
+Every teammate in Intercom reads its notes, so what Jira restricts stays in Jira: a comment with any
+`visibility` (a project role or a group) is withheld, and so is every comment of an issue with a
+security level unless that level is allowed (`withhold_secured`). Withheld comments are counted by
+reason, never quoted. A Jira Service Management internal comment is not restricted this way: it is
+hidden from the customer, not from the team, and is mirrored like any other.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 
@@ -53,11 +59,26 @@ class CommentToPost:
     properties: dict[str, Any]
 
 
+RESTRICTED_TO = {"role": "restricted to a project role", "group": "restricted to a group"}
+RESTRICTED = "restricted visibility"
+SECURITY_LEVEL = "on an issue with a security level"
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A Jira comment not mirrored to Intercom because Jira restricts who may read it."""
+
+    issue_key: str
+    comment_id: str
+    reason: str  # one of RESTRICTED_TO's values, RESTRICTED or SECURITY_LEVEL; never the text
+
+
 @dataclass(frozen=True)
 class MirrorPlan:
     to_intercom: list[NoteToPost] = field(default_factory=list)
     to_jira: list[CommentToPost] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    withheld: list[Withheld] = field(default_factory=list)
 
 
 def issue_key_of(value: object) -> str | None:
@@ -98,6 +119,22 @@ def mirrored_parts(comments: Iterable[JiraComment]) -> set[tuple[str, str]]:
 
 def is_mirror(comment: JiraComment) -> bool:
     return MIRROR_PROPERTY in comment.properties
+
+
+def restriction(comment: JiraComment) -> str | None:
+    """Why Jira limits who reads the comment (a role or group visibility), or None."""
+    if comment.visibility is None:
+        return None
+    return RESTRICTED_TO.get(comment.visibility, RESTRICTED)
+
+
+def withhold_secured(plan: MirrorPlan, level: str | None, allowed: Iterable[str]) -> MirrorPlan:
+    """The plan with nothing sent to Intercom when the issue has a security level not in `allowed`
+    (level names, compared case-insensitively)."""
+    if level is None or level.casefold() in {name.casefold() for name in allowed}:
+        return plan
+    secured = [Withheld(n.issue_key, n.comment_id, SECURITY_LEVEL) for n in plan.to_intercom]
+    return replace(plan, to_intercom=[], withheld=[*plan.withheld, *secured])
 
 
 def comment_document(comment: JiraComment) -> Node:
@@ -181,6 +218,9 @@ def _plan_to_intercom(
     window_start = min((p.created_at for p in conversation.parts), default=0) if conversation.truncated else 0
     for comment in sorted(comments, key=lambda c: (c.created is None, c.created, int_or_zero(c.id))):
         if is_mirror(comment) or (issue_key, comment.id) in already:
+            continue
+        if (reason := restriction(comment)) is not None:
+            plan.withheld.append(Withheld(issue_key, comment.id, reason))
             continue
         created = comment.created.timestamp() if comment.created else 0
         if created < window_start:

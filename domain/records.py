@@ -145,6 +145,7 @@ class JiraComment:
     created: datetime | None
     body: object
     properties: dict[str, object] = field(default_factory=dict)  # comment property key -> value
+    visibility: str | None = None  # "role" or "group" when restricted to one (Jira `visibility.type`)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from prefect.utilities.annotations import quote  # Prefect must not walk 10,000s
 
 from connectors.errors import RetriesExhaustedError
 from connectors.jira import JiraConnector, JiraFetch
+from connectors.redaction import masking_errors
 from connectors.sheets import OnChange, Spreadsheet, SyncResult, Table
 from connectors.sheets.values import is_blank
 from domain.people import PersonOverride
@@ -73,6 +74,7 @@ class JiraData:
 
 
 @task(name="read People overrides", **READ)
+@masking_errors
 def read_people_overrides(sheet: Spreadsheet) -> tuple[list[PersonOverride], list[str]]:
     """The human-edited People tab; none yet (first run, empty tab) means no overrides."""
     grid = sheet.read_grid(PEOPLE)  # one read request; the sync reads the tabs again right before writing
@@ -85,6 +87,7 @@ def read_people_overrides(sheet: Spreadsheet) -> tuple[list[PersonOverride], lis
 
 
 @task(name="fetch Jira issues", **READ)
+@masking_errors
 def fetch_jira(config: Config, worklogs_since: datetime) -> JiraData:
     connector = jira_connector(config)  # refuses, naming the fix, a config without a jira section
     settings = config.jira
@@ -126,6 +129,7 @@ def site_warnings(connector: JiraConnector) -> list[str]:
 
 
 @task(name="fetch BambooHR employees", **READ)
+@masking_errors
 def fetch_employees(config: Config) -> list[Employee]:
     client = bamboohr_client(config)
     try:
@@ -139,6 +143,7 @@ def fetch_employees(config: Config) -> list[Employee]:
 
 
 @task(name="fetch BambooHR time off", **READ)
+@masking_errors
 def fetch_time_off(config: Config, start: date, end: date) -> tuple[list[TimeOffDay], list[CompanyHoliday]]:
     client = bamboohr_client(config)
     try:
@@ -163,6 +168,7 @@ def compute(sources: Sources, calendar: Calendar, focus: float) -> AvailabilityM
 
 
 @task(name="write spreadsheet", cache_policy=NO_CACHE)  # no retries: a write is not blindly repeatable
+@masking_errors
 def write_sheet(
     sheet: Spreadsheet, tables: list[Table], today: date, dry_run: bool, on_change: OnChange | None = None
 ) -> SyncResult:
@@ -173,6 +179,7 @@ def write_sheet(
 
 
 @flow(name=FLOW_NAME)
+@masking_errors
 def sync_resource_availability(
     config_path: str | None = None, dry_run: bool = False, today: str | None = None
 ) -> RunReport:

@@ -23,6 +23,7 @@ from prefect.utilities.annotations import quote
 
 from connectors.errors import RetriableAPIError, RetriesExhaustedError
 from connectors.http import limit_rate
+from connectors.redaction import masking_errors
 from connectors.sheets import SyncResult, Table
 from connectors.sheets.google import SYSTEM as SHEETS_SYSTEM
 from domain.budgets import BudgetLine, BudgetRules, compute_budgets
@@ -66,6 +67,7 @@ def is_transient(_task: Any, _run: TaskRun, state: State) -> bool:
 
 
 @task(retries=2, retry_delay_seconds=10, retry_condition_fn=is_transient, cache_policy=NO_CACHE)
+@masking_errors
 def fetch_people(config: Config) -> People:
     """Employees (name, dates, team, statuses only), their job history (transfers) and their
     employment-status history (what a leaver was before "Terminated", conversions)."""
@@ -83,6 +85,7 @@ def fetch_people(config: Config) -> People:
 
 
 @task(retries=2, retry_delay_seconds=10, retry_condition_fn=is_transient, cache_policy=NO_CACHE)
+@masking_errors
 def read_ledger(config: Config, settings: BudgetSettings) -> list[LedgerRow]:
     """The ledger rows as typed, with each number cell's format (the currency of "$45"); only read."""
     sheet = open_sheet(config, settings.ledger.spreadsheet)
@@ -110,6 +113,7 @@ def compute_team_budgets(
 
 
 @task(cache_policy=NO_CACHE)
+@masking_errors
 def write_spreadsheet(
     config: Config, key: str, tables: list[Table], today: date, dry_run: bool
 ) -> SyncResult:
@@ -244,6 +248,7 @@ def _compute_and_write(
 
 
 @flow(name=FLOW_NAME, task_runner=ThreadPoolTaskRunner(max_workers=SPREADSHEET_WRITERS))
+@masking_errors
 def sync_team_budgets(
     config_path: str | None = None, dry_run: bool = False, today: str | None = None
 ) -> RunReport:

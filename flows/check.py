@@ -13,9 +13,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from connectors.errors import ApiError
+from connectors.errors import ApiError, RetriesExhaustedError, UnreachableError
+from connectors.redaction import redact
 from connectors.sheets import SheetError, Spreadsheet
-from flows.clients import bamboohr_client, google_credentials, jira_connector, open_sheet, uses_google
+from connectors.sheets.google_auth import fetch_token
+from flows.clients import (
+    bamboohr_client,
+    google_credentials,
+    jira_connector,
+    open_sheet,
+    retry_policy,
+    uses_google,
+)
 from flows.config import Config, ConfigError, SecretRef, config_path, load_config
 from flows.layouts import SheetLayout, expected_layouts
 
@@ -26,6 +35,7 @@ class Probe:
     ok: bool
     detail: str
     fix: str = ""
+    unreachable: bool = False  # the system could not be reached at all: later probes of it are skipped
 
 
 def split_fix(message: str) -> tuple[str, str]:
@@ -39,7 +49,18 @@ def split_fix(message: str) -> tuple[str, str]:
 
 def failed(check: str, error: Exception, default_fix: str) -> Probe:
     detail, fix = split_fix(str(error))
-    return Probe(check, False, detail, fix or default_fix)
+    unreachable = isinstance(error, UnreachableError | RetriesExhaustedError)
+    return Probe(check, False, detail, fix or default_fix, unreachable)
+
+
+def unexpected(check: str, error: Exception) -> Probe:
+    """A probe never ends `check`: an error nobody foresaw is a FAIL row too, with its type."""
+    return Probe(
+        check,
+        False,
+        redact(f"{type(error).__name__}: {error}"),  # not one of ours: not redacted when raised
+        "an error opsheets does not know yet: report it with this line",
+    )
 
 
 def run_checks(path: str | None = None, today: date | None = None) -> list[Probe]:
@@ -59,11 +80,20 @@ def run_checks(path: str | None = None, today: date | None = None) -> list[Probe
             probes.append(reach())
     sheets_ok = secrets_ok.get("Google Sheets", True)
     if sheets_ok and uses_google(config):
-        probes.append(google_key_probe(config))
+        probes += google_key_probes(config)
         sheets_ok = probes[-1].ok
     if sheets_ok:
-        for layout in expected_layouts(config, today or date.today()):
-            probes += list(sheet_probes(config, layout))
+        probes += layout_probes(config, today or date.today())
+    return probes
+
+
+def layout_probes(config: Config, today: date) -> list[Probe]:
+    """Every expected spreadsheet, until one cannot be reached at all: the others share its host."""
+    probes: list[Probe] = []
+    for layout in expected_layouts(config, today):
+        probes += list(sheet_probes(config, layout))
+        if any(p.unreachable for p in probes):
+            break
     return probes
 
 
@@ -83,7 +113,7 @@ def configured_secrets(config: Config) -> list[tuple[str, SecretRef]]:
 def secret_probe(system: str, ref: SecretRef) -> Probe:
     check = f"credential: {system}"
     try:
-        ref.resolve()
+        ref.resolve(register=system != "Google Sheets")  # that one holds a key file's path
     except ConfigError as exc:
         return failed(check, exc, f"set {ref.describe()}")
     return Probe(check, True, f"found in {ref.describe()}")
@@ -106,6 +136,8 @@ def reach(system: str, call: Callable[[], str]) -> Probe:
         return Probe(check, True, call())
     except (ApiError, ConfigError, ValueError) as exc:
         return failed(check, exc, f"check the {system} URL and credentials in the config")
+    except Exception as exc:  # check reports, it never crashes
+        return unexpected(check, exc)
 
 
 def jira_whoami(config: Config) -> str:
@@ -138,13 +170,23 @@ def intercom_whoami(config: Config) -> str:
     return f"authenticated as {admin.get('name') or admin.get('email') or 'an admin'}"
 
 
-def google_key_probe(config: Config) -> Probe:
+def google_key_probes(config: Config) -> list[Probe]:
+    """The key file, then (for a service account) one token request: Google's token endpoint is a
+    host of its own, and a sheet cannot be read without it."""
     try:
         credentials = google_credentials(config)
     except ConfigError as exc:
-        return failed("credential: Google key", exc, "download a JSON key for the service account")
+        return [failed("credential: Google key", exc, "download a JSON key for the service account")]
     email = getattr(credentials, "service_account_email", None)
-    return Probe("credential: Google key", True, f"service account {email}" if email else "key accepted")
+    probes = [Probe("credential: Google key", True, f"service account {email}" if email else "key accepted")]
+    if email:
+        probes.append(reach("Google Sheets", lambda: google_token(credentials, config)))
+    return probes
+
+
+def google_token(credentials: object, config: Config) -> str:
+    fetch_token(credentials, retry_policy(config))  # type: ignore[arg-type]
+    return f"access token issued for {getattr(credentials, 'service_account_email', 'the key')}"
 
 
 def sheet_probes(config: Config, layout: SheetLayout) -> Iterator[Probe]:
@@ -158,6 +200,9 @@ def sheet_probes(config: Config, layout: SheetLayout) -> Iterator[Probe]:
         problems = sheet.check_layout(layout.tables)
     except (SheetError, ApiError, ConfigError) as exc:
         yield failed(f"sheet: {layout.name}", exc, f"check the spreadsheet key '{layout.key}' in the config")
+        return
+    except Exception as exc:  # check reports, it never crashes
+        yield unexpected(f"sheet: {layout.name}", exc)
         return
     yield Probe(f"sheet: {layout.name}", True, access_detail(sheet, layout))
     for problem in problems:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 import typer
@@ -16,13 +17,20 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from connectors.errors import ApiError
+from connectors.redaction import RedactingStream
 from connectors.sheets import SheetError
 from flows.config import ConfigError, config_path, load_config
 from flows.report import RunReport
 
-app = typer.Typer(help="Keep Google Sheets in sync with Jira, BambooHR and Intercom.", no_args_is_help=True)
-console = Console()
-errors = Console(stderr=True)
+app = typer.Typer(
+    help="Keep Google Sheets in sync with Jira, BambooHR and Intercom.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # a frame's locals may hold a credential
+)
+# Everything the commands print goes through the secret redaction (the streams are looked up at
+# each write, so a test runner's captured streams are the ones written to).
+console = Console(file=RedactingStream(lambda: sys.stdout))
+errors = Console(file=RedactingStream(lambda: sys.stderr))
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, ApiError, SheetError)
 CONFIG_OPTION = typer.Option(None, "--config", "-c", help="opsheets.yaml (default: $OPSHEETS_CONFIG).")
 
@@ -32,6 +40,15 @@ def main() -> None:
     """opsheets: scheduled Prefect jobs keeping sheets in sync with the systems of record."""
 
 
+def run_cli() -> None:
+    """The `opsheets` console script: the app with the process's stdout and stderr redacted, so
+    whatever else prints (a library, Prefect's console log, a traceback) is masked as well."""
+    if not isinstance(sys.stdout, RedactingStream):
+        sys.stdout = RedactingStream(sys.stdout)  # type: ignore[assignment]
+        sys.stderr = RedactingStream(sys.stderr)  # type: ignore[assignment]
+    app()
+
+
 @app.command()
 def demo(out: Path = typer.Option(Path("out/demo"), help="Where the workbooks and dataset go.")) -> None:
     """Start the sandbox on loopback, run every flow against it, write workbooks under OUT."""
@@ -39,7 +56,7 @@ def demo(out: Path = typer.Option(Path("out/demo"), help="Where the workbooks an
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.demo import run_demo
 
-    run_demo(out)
+    run_demo(out, console=console)
 
 
 @app.command()

@@ -30,9 +30,7 @@ def retry_policy(config: Config) -> RetryPolicy:
 
 
 def _secret(ref: SecretRef) -> str:
-    value = ref.resolve().get_secret_value()
-    register_secret(value)
-    return value
+    return ref.resolve().get_secret_value()
 
 
 def jira_connector(config: Config) -> JiraConnector:
@@ -117,21 +115,38 @@ def google_credentials(config: Config) -> object:
     """Service-account credentials limited to the spreadsheets scope (no Drive access is needed)."""
     from google.oauth2 import service_account
 
-    raw = config.sheets.credentials.resolve().get_secret_value()
+    # The variable holds a file path (not a secret: left readable in messages) or the key's JSON.
+    raw = config.sheets.credentials.resolve(register=False).get_secret_value()
     try:
-        info = json.loads(raw) if raw.lstrip().startswith("{") else json.loads(Path(raw).read_text())
+        text = raw if raw.startswith("{") else Path(raw).read_text(encoding="utf-8")
+        info = json.loads(text)
     except (OSError, ValueError) as exc:
         raise ConfigError(
             f"Google Sheets: cannot read the service-account key from "
             f"{config.sheets.credentials.describe()}: {type(exc).__name__}; "
             f"point it at the JSON key file downloaded from Google Cloud"
         ) from None
+    if not isinstance(info, dict):
+        raise ConfigError(
+            f"Google Sheets: the service-account key in {config.sheets.credentials.describe()} is not a "
+            "JSON object; point it at the JSON key file downloaded from Google Cloud"
+        )
+    register_key_secrets(text, info)
     if info.get("type") == "opsheets-sandbox":
         # The sandbox accepts any bearer token; a fixed one keeps its per-user quota meaningful.
         from google.oauth2.credentials import Credentials
 
         return Credentials(token=info["token"])
     return service_account.Credentials.from_service_account_info(info, scopes=list(SHEETS_SCOPES))
+
+
+def register_key_secrets(text: str, info: dict[str, object]) -> None:
+    """The key's JSON and the secrets inside it (the private key, line by line too, and its id)."""
+    register_secret(text)
+    for name in ("private_key", "private_key_id", "token", "refresh_token", "client_secret"):
+        value = info.get(name)
+        if isinstance(value, str):
+            register_secret(value)
 
 
 def _require(section: T | None, name: str) -> T:

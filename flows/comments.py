@@ -10,6 +10,7 @@ from datetime import date
 
 from prefect import flow, get_run_logger
 
+from connectors.redaction import masking_errors
 from flows.artifacts import publish_run_artifacts
 from flows.comments_bridge import TO_INTERCOM, TO_JIRA, Bridge, BridgeResult
 from flows.comments_cursor import cursor_store, intercom_connector, intercom_settings, jira_comments
@@ -21,6 +22,7 @@ FLOW_NAME = "sync_comments"
 
 
 @flow(name=FLOW_NAME)
+@masking_errors
 def sync_comments(
     config_path: str | None = None, dry_run: bool = False, today: str | None = None
 ) -> RunReport:
@@ -34,6 +36,7 @@ def sync_comments(
         link_attribute=settings.link_attribute,
         note_tag=settings.note_tag,
         initial_lookback_s=settings.initial_lookback_days * 86400,
+        allowed_security_levels=settings.mirror_security_levels,
         dry_run=dry_run,
         log=log,  # type: ignore[arg-type]
     )
@@ -51,6 +54,9 @@ def bridge_report(result: BridgeResult, dry_run: bool, today: date) -> RunReport
         f"{verb} {result.count(TO_JIRA)} Intercom note(s) as Jira comments",
         f"{result.examined} linked conversation(s) compared, {result.unchanged} unchanged since the last run",
     ]
+    if result.withheld:
+        reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(result.withheld_by_reason().items()))
+        report.summary.append(f"withheld {len(result.withheld)} Jira comment(s) from Intercom: {reasons}")
     report.table = [m.row() for m in result.mirrored]
     report.warnings = list(result.warnings)
     report.failures = list(result.failures)

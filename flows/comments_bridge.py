@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,10 +23,13 @@ from connectors.jira_comments import JiraComments
 from domain.comments import (
     MIRROR_PROPERTY,
     CommentToPost,
+    MirrorPlan,
     NoteToPost,
+    Withheld,
     is_mirror,
     issue_key_of,
     plan_mirroring,
+    withhold_secured,
 )
 from domain.records import IntercomConversation, JiraComment
 from domain.wiki import adf_to_wiki
@@ -59,6 +63,7 @@ class BridgeResult:
     mirrored: list[Mirrored] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    withheld: list[Withheld] = field(default_factory=list)  # restricted in Jira: never sent to Intercom
     examined: int = 0  # linked conversations fetched and compared
     unchanged: int = 0  # linked conversations skipped: nothing new on either side since the cursor
     cursor_before: int | None = None
@@ -66,6 +71,9 @@ class BridgeResult:
 
     def count(self, direction: str) -> int:
         return sum(1 for m in self.mirrored if m.direction == direction)
+
+    def withheld_by_reason(self) -> Counter[str]:
+        return Counter(w.reason for w in self.withheld)
 
 
 TO_INTERCOM = "Jira → Intercom"
@@ -81,6 +89,7 @@ class Bridge:
         link_attribute: str = "jira_issue_key",
         note_tag: str | None = None,
         initial_lookback_s: int = 30 * 86400,
+        allowed_security_levels: Iterable[str] = (),
         dry_run: bool = False,
         log: logging.Logger | logging.LoggerAdapter | None = None,
         clock: Callable[[], float] = time.time,
@@ -88,10 +97,12 @@ class Bridge:
         self.intercom, self.jira = intercom, jira
         self.link_attribute, self.note_tag = link_attribute, note_tag
         self.initial_lookback_s = initial_lookback_s
+        self.allowed_security_levels = tuple(allowed_security_levels)
         self.dry_run = dry_run
         self.log = log or logging.getLogger("opsheets.comments")
         self.clock = clock
         self._comments: dict[str, list[JiraComment] | None] = {}
+        self._security_levels: dict[str, str | None] = {}
 
     def run(self, cursor: CursorStore) -> BridgeResult:
         started = int(self.clock())
@@ -133,13 +144,26 @@ class Bridge:
             self._warn(result, f"conversation {found.id} disappeared from Intercom during the run; skipped")
             return
         result.examined += 1
-        plan = plan_mirroring(conversation, key, comments, self.note_tag)
+        plan = self._visible_only(plan_mirroring(conversation, key, comments, self.note_tag))
         for warning in plan.warnings:
             self._warn(result, warning)
+        for withheld in plan.withheld:
+            self.log.info("%s comment %s not mirrored: %s", withheld.issue_key, withheld.comment_id,
+                          withheld.reason)  # fmt: skip
+        result.withheld += plan.withheld
         for note in plan.to_intercom:
             self._post_note(note, result)
         for comment in plan.to_jira:
             self._post_comment(comment, result)
+
+    def _visible_only(self, plan: MirrorPlan) -> MirrorPlan:
+        """Asks for the issue's security level only when there is something to send to Intercom."""
+        if not plan.to_intercom:
+            return plan
+        key = plan.to_intercom[0].issue_key
+        if key not in self._security_levels:
+            self._security_levels[key] = self.jira.security_level(key)
+        return withhold_secured(plan, self._security_levels[key], self.allowed_security_levels)
 
     def _issue_comments(
         self, key: str, conversation_id: str, result: BridgeResult

@@ -14,9 +14,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors.http import RetryPolicy, register_secret
+from connectors.http import RetryPolicy
 from connectors.intercom import IntercomConnector
 from connectors.jira_comments import JiraComments
+from connectors.local_files import write_private
 from flows.config import Config, ConfigError, IntercomSettings, JiraSettings
 
 CURSOR_PREFIX = "opsheets-comments-cursor"
@@ -37,7 +38,6 @@ def jira_settings(config: Config) -> JiraSettings:
 def intercom_connector(config: Config) -> IntercomConnector:
     settings = intercom_settings(config)
     token = settings.token.resolve().get_secret_value()
-    register_secret(token)
     return IntercomConnector(
         token,
         base_url=settings.base_url,
@@ -49,7 +49,6 @@ def intercom_connector(config: Config) -> IntercomConnector:
 def jira_comments(config: Config) -> JiraComments:
     settings = jira_settings(config)
     token = settings.token.resolve().get_secret_value()
-    register_secret(token)
     auth = {"email": settings.email, "api_token": token} if settings.email else {"pat": token}
     return JiraComments(settings.url, **auth, policy=RetryPolicy(**config.http.model_dump()))
 
@@ -72,9 +71,7 @@ class FileCursor:
         return int(value) if isinstance(value, int) else None
 
     def save(self, updated_since: int) -> None:
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"updated_since": updated_since}), encoding="utf-8")
-        temporary.replace(self.path)
+        write_private(self.path, json.dumps({"updated_since": updated_since}))
 
 
 @dataclass

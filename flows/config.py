@@ -1,15 +1,19 @@
 """opsheets.yaml: one file, validated with pydantic, secrets referenced but never stored in it.
 
 An unknown key or a bad value is an error that names the key and the file. Secrets come from
-environment variables or Prefect Secret blocks named here, and are held as SecretStr.
+environment variables or Prefect Secret blocks named here, and are held as SecretStr. A secret
+written straight into the file is refused, and no error ever quotes what was written where a
+secret reference belongs.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import types
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -22,8 +26,14 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
+from connectors.redaction import MIN_SECRET_LEN, install_log_redaction, register_secret
 
 DEFAULT_CONFIG_ENV = "OPSHEETS_CONFIG"
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+INLINE_SECRET = "inline_secret"
 
 
 class ConfigError(Exception):
@@ -40,27 +50,72 @@ class SecretRef(Strict):
     env: str | None = None
     prefect_secret: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _a_reference_not_the_secret(cls, data: Any) -> Any:
+        if isinstance(data, dict | SecretRef):
+            return data
+        raise PydanticCustomError(INLINE_SECRET, "a secret cannot be written in the config file")
+
+    @field_validator("env")
+    @classmethod
+    def _an_environment_variable_name(cls, value: str | None) -> str | None:
+        if value is not None and not ENV_NAME.fullmatch(value):
+            raise ValueError(
+                "not an environment variable name (letters, digits and _): the secret itself goes in "
+                "the environment, only its variable's name here"
+            )
+        return value
+
     @model_validator(mode="after")
     def _one_source(self) -> SecretRef:
         if bool(self.env) == bool(self.prefect_secret):
             raise ValueError("give exactly one of 'env' or 'prefect_secret'")
         return self
 
+    @model_validator(mode="after")
+    def _not_too_short(self) -> SecretRef:
+        """Refused at load when the variable is already set (a block is checked when it is read)."""
+        value = os.environ.get(self.env, "").strip() if self.env else ""
+        if 0 < len(value) < MIN_SECRET_LEN:
+            raise PydanticCustomError("short_secret", self._too_short(len(value)))
+        return self
+
+    def _too_short(self, length: int) -> str:
+        return (
+            f"secret refused: {self.describe()} holds only {length} character(s); secrets under "
+            f"{MIN_SECRET_LEN} characters cannot be told apart from ordinary text to mask them in logs. "
+            "Check that it holds the whole token"
+        )
+
     def describe(self) -> str:
         if self.env:
             return f"environment variable {self.env}"
         return f"Prefect Secret block '{self.prefect_secret}'"
 
-    def resolve(self) -> SecretStr:
+    def resolve(self, *, register: bool = True) -> SecretStr:
+        """The secret, stripped of surrounding whitespace (a mounted secret file ends with a newline),
+        and registered for redaction in every form unless `register` is False (a file path)."""
+        raw = self._raw()
+        value = raw.strip()
+        if not value:
+            raise ConfigError(f"secret missing: {self.describe()} is empty; put the secret in it")
+        if len(value) < MIN_SECRET_LEN:
+            raise ConfigError(self._too_short(len(value)))
+        if register:
+            register_secret(raw)
+        return SecretStr(value)
+
+    def _raw(self) -> str:
         if self.env:
             value = os.environ.get(self.env)
             if not value:
                 raise ConfigError(f"secret missing: set the environment variable {self.env}")
-            return SecretStr(value)
+            return value
         from prefect.blocks.system import Secret  # only needed when a block is named
 
         try:
-            return SecretStr(str(Secret.load(self.prefect_secret).get()))
+            return str(Secret.load(self.prefect_secret).get())
         except ValueError as exc:
             raise ConfigError(
                 f"secret missing: create the Prefect Secret block '{self.prefect_secret}' "
@@ -117,6 +172,9 @@ class IntercomSettings(Strict):
     note_tag: str | None = None  # e.g. "#jira": only notes starting with it go to Jira (tag removed)
     admin_id: str | None = None  # who writes the notes; default: the admin the access token belongs to
     initial_lookback_days: int = Field(30, ge=0, le=3650)  # first run: how far back to look for changes
+    # Jira issue security levels (names) whose comments may still go to Intercom; comments on issues
+    # with any other level are withheld, as are comments restricted to a role or group.
+    mirror_security_levels: list[str] = Field(default_factory=list)
 
 
 class AvailabilitySettings(Strict):
@@ -219,11 +277,51 @@ def _error_lines(exc: ValidationError) -> list[str]:
     lines = []
     for err in exc.errors():
         key = ".".join(str(part) for part in err["loc"]) or "(top level)"
+        secret = _secret_field(err["loc"])
         if err["type"] == "extra_forbidden":
             lines.append(f"unknown key '{key}': remove it or check its spelling")
+        elif err["type"] == INLINE_SECRET:
+            lines.append(_inline_secret_line(key, secret))
+        elif secret is not None:  # whatever was written there may be the secret: never quote it
+            lines.append(f"'{key}': {err['msg']}")
         else:
             lines.append(f"'{key}': {err['msg']} (got {err.get('input')!r})")
     return lines
+
+
+def _inline_secret_line(key: str, field: FieldInfo | None) -> str:
+    default = field.default if field is not None and isinstance(field.default, SecretRef) else None
+    env = default.env if default is not None and default.env else "NAME"
+    leaf, block = key.rsplit(".", 1)[-1], key.replace(".", "-").replace("_", "-")
+    return (
+        f"'{key}': a secret cannot be written in the config file (the value is not shown). Name where it "
+        f"lives instead: an environment variable, {leaf}: {{env: {env}}}, or a Prefect Secret block, "
+        f"{leaf}: {{prefect_secret: {block}}}; then set {env} or create that block"
+    )
+
+
+def _secret_field(loc: tuple[int | str, ...]) -> FieldInfo | None:
+    """The SecretRef field that `loc` is in or under, if any (walks the Config model by key)."""
+    model: type[BaseModel] = Config
+    for part in loc:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            return None
+        inner = _model_of(field.annotation)
+        if inner is SecretRef:
+            return field
+        if inner is None:
+            return None
+        model = inner
+    return None
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model class in `annotation`, also inside `X | None`."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        found = [m for a in get_args(annotation) if (m := _model_of(a)) is not None]
+        return found[0] if found else None
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
 def parse_config(data: object, source: str = "<config>") -> Config:
@@ -251,6 +349,9 @@ def load_config(path: str | Path | None = None) -> Config:
             f"{file}: config file not found; copy opsheets.example.yaml to {file} "
             f"or pass --config / set {DEFAULT_CONFIG_ENV}"
         )
+    # Every entry point (CLI command, flow run) loads the config first: the place to give handlers
+    # that Prefect's logging setup created since the last call the redaction filter too.
+    install_log_redaction()
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

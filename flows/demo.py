@@ -12,9 +12,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from connectors.local_files import write_private, write_report
 from flows.report import RunReport
 from flows.sandbox_env import sandbox_environment
-from sandbox.demo_org import dump, generate
+from sandbox.demo_org import dumps, generate
 
 
 def run_demo(out_dir: Path, *, today: date | None = None, console: Console | None = None) -> list[RunReport]:
@@ -25,8 +26,7 @@ def run_demo(out_dir: Path, *, today: date | None = None, console: Console | Non
     console = console or Console()
     today = today or date.today()
     dataset = generate(today=today)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    dump(dataset, out_dir / "dataset.json")
+    write_private(out_dir / "dataset.json", dumps(dataset))
     reports: list[RunReport] = []
     with sandbox_environment(dataset, out_dir) as env:
         config = str(env.config_path)
@@ -37,7 +37,7 @@ def run_demo(out_dir: Path, *, today: date | None = None, console: Console | Non
         reports.append(sync_resource_availability(config_path=config, today=today.isoformat()))
         reports.append(sync_team_budgets(config_path=config, today=today.isoformat()))
         bridge = sync_comments(config_path=config, today=today.isoformat())
-        (out_dir / "comment-bridge.md").write_text(comment_bridge_markdown(bridge), encoding="utf-8")
+        write_report(out_dir / "comment-bridge.md", comment_bridge_markdown(bridge))
         reports.append(bridge)
     print_summary(console, reports, out_dir)
     return reports

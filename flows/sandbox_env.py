@@ -20,6 +20,7 @@ from typing import Any, Literal
 import yaml
 from openpyxl import Workbook
 
+from connectors.local_files import make_private_dirs, save_private, write_private
 from sandbox.bamboohr import BambooState, start_bamboohr_sandbox
 from sandbox.core import Knobs, RunningService
 from sandbox.intercom import IntercomState, start_intercom_sandbox
@@ -68,18 +69,18 @@ def sandbox_environment(
 ) -> Iterator[SandboxEnvironment]:
     """Start the stand-ins, seed the ledger, write `out_dir/opsheets.yaml`, set the demo secrets."""
     knobs = knobs or {}
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(out_dir)
     with ExitStack() as stack:
         jira_service, jira_state = start_jira_sandbox(
-            dataset, jira_mode, knobs.get("jira"), email=JIRA_EMAIL, token=SANDBOX_SECRETS["JIRA_API_TOKEN"]
+            dataset, jira_mode, knobs.get("jira"), email=JIRA_EMAIL, token=_sent("JIRA_API_TOKEN")
         )
         stack.callback(jira_service.stop)
         bamboo_service, bamboo_state = start_bamboohr_sandbox(
-            dataset, knobs.get("bamboohr"), api_key=SANDBOX_SECRETS["BAMBOOHR_API_KEY"]
+            dataset, knobs.get("bamboohr"), api_key=_sent("BAMBOOHR_API_KEY")
         )
         stack.callback(bamboo_service.stop)
         intercom_service, intercom_state = start_intercom_sandbox(
-            dataset, knobs.get("intercom"), token=SANDBOX_SECRETS["INTERCOM_ACCESS_TOKEN"]
+            dataset, knobs.get("intercom"), token=_sent("INTERCOM_ACCESS_TOKEN")
         )
         stack.callback(intercom_service.stop)
         services = {"jira": jira_service, "bamboohr": bamboo_service, "intercom": intercom_service}
@@ -96,9 +97,15 @@ def sandbox_environment(
         config = _config(env, out_dir, sheets, jira_mode)
         for section, values in (config_overrides or {}).items():
             config.setdefault(section, {}).update(values)
-        env.config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        write_private(env.config_path, yaml.safe_dump(config, sort_keys=False))
         stack.enter_context(_secrets_in_environment(jira_mode))
         yield env
+
+
+def _sent(name: str) -> str:
+    """A secret as opsheets sends it, so as a service receives it: without surrounding whitespace
+    (the environment may carry it with the trailing newline of a mounted secret file)."""
+    return SANDBOX_SECRETS[name].strip()
 
 
 def _team_keys(dataset: dict[str, Any], sheets: str) -> dict[str, str]:
@@ -167,14 +174,13 @@ def _as_typed(text: str) -> str:
 
 def write_ledger_workbook(rows: list[dict[str, str]], path: Path) -> None:
     """The PeopleOps ledger as a person would type it: numbers and dates typed, the rest as text."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook()
     sheet = book.active
     sheet.title = "Ledger"
     sheet.append(list(LEDGER_COLUMNS))
     for row in rows:
         sheet.append([_typed(row.get(column, "")) for column in LEDGER_COLUMNS])
-    book.save(path)
+    save_private(path, book.save)
 
 
 def _typed(text: str) -> object:

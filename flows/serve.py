@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flows.config import Config, config_path, load_config
+from flows.config import Config, ConfigError, config_path, load_config
 from flows.deployments import CONCURRENCY, available_deployments, cron_schedule
 
 
@@ -36,4 +36,21 @@ def serve_all(path: str | Path | None = None) -> None:
 
     file = config_path(path)
     config = load_config(file)
+    register_run_secrets(config)
     serve(*build_deployments(config, file))
+
+
+def register_run_secrets(config: Config) -> None:
+    """The runs `serve` starts print through this process too: register the secrets they will use, so
+    this process masks them as well. One that cannot be read yet is the run's problem, not serve's."""
+    from flows.check import configured_secrets
+    from flows.clients import google_credentials
+
+    for system, ref in configured_secrets(config):
+        try:
+            if system == "Google Sheets":
+                google_credentials(config)  # registers the key's secrets, not the file's path
+            else:
+                ref.resolve()
+        except ConfigError:
+            continue

@@ -19,6 +19,8 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sandbox.gateway import echoing_request_headers
+
 FAULT_KINDS = ("429", "500", "503", "reset", "stall", "truncate")
 
 
@@ -31,6 +33,7 @@ class Knobs:
     retry_after_s: int = 1
     stall_s: float = 3.0
     seed: int = 7
+    echo_headers: bool = False  # a gateway quoting the request headers in every error body (gateway.py)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -137,8 +140,9 @@ class Instrumented:
                 record(message["status"])
             await send(message)
 
+        reply = echoing_request_headers(scope, logging_send) if self.knobs.echo_headers else logging_send
         try:
-            await self._answer(scope, raw, logging_send, fault)
+            await self._answer(scope, raw, reply, fault)
         finally:
             record(0)
 

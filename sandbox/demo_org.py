@@ -131,10 +131,14 @@ def _bad_ledger_row(rng: random.Random, kind: str, team_names: list[str], today:
     return row
 
 
+def dumps(dataset: dict[str, Any]) -> str:
+    return json.dumps(dataset, indent=1, ensure_ascii=False)
+
+
 def dump(dataset: dict[str, Any], path: str | Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(dataset, indent=1, ensure_ascii=False), encoding="utf-8")
+    path.write_text(dumps(dataset), encoding="utf-8")
 
 
 def load(path: str | Path) -> dict[str, Any]:

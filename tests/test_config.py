@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
 from flows.config import ConfigError, SecretRef, load_config, parse_config
 
@@ -67,3 +68,79 @@ def test_schedule_override_must_be_valid_cron() -> None:
     )
     with pytest.raises(ConfigError, match=r"schedules\.nightly\.\[key\]': Input should be"):
         parse_config({"schedules": {"nightly": "0 1 * * *"}}, "x.yaml")
+
+
+# --- secrets written into the file, and secrets as the environment gives them ---------------------
+INLINE = "ATATT3xFfGF0-inline-secret=42"
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "env"),
+    [
+        ({"jira": {"url": "https://x"}}, "jira.token", "JIRA_API_TOKEN"),
+        ({"bamboohr": {"company": "acme"}}, "bamboohr.api_key", "BAMBOOHR_API_KEY"),
+        ({"intercom": {}}, "intercom.token", "INTERCOM_ACCESS_TOKEN"),
+        ({"sheets": {}}, "sheets.credentials", "GOOGLE_APPLICATION_CREDENTIALS"),
+    ],
+)
+@pytest.mark.parametrize("value", [INLINE, 12345678, [INLINE]])
+def test_an_inline_secret_is_refused_naming_the_key_never_the_value(
+    section: dict, key: str, env: str, value: object, tmp_path: Path
+) -> None:
+    name, leaf = key.split(".")
+    section[name][leaf] = value
+    file = tmp_path / "opsheets.yaml"
+    file.write_text(yaml.safe_dump(section))
+    with pytest.raises(ConfigError) as info:
+        load_config(file)
+    message = str(info.value)
+    assert message.startswith(f"{file}: '{key}': a secret cannot be written in the config file")
+    assert INLINE not in message and "12345678" not in message and "SecretRef" not in message
+    assert f"{leaf}: {{env: {env}}}" in message  # the two accepted forms, each with an example
+    assert f"{leaf}: {{prefect_secret: {key.replace('.', '-').replace('_', '-')}}}" in message
+
+
+def test_nothing_under_a_secret_key_is_ever_quoted() -> None:
+    """A token pasted as the variable's name, or under a key of its own: named, never shown."""
+    for token in ({"env": "ATATT3x-Ff/GF0="}, {"env": "JIRA_API_TOKEN", "value": INLINE}, {"env": 123456789}):
+        with pytest.raises(ConfigError) as info:
+            parse_config({"jira": {"url": "https://x", "token": token}}, "x.yaml")
+        message = str(info.value)
+        assert "'jira.token" in message
+        assert "ATATT3x" not in message and INLINE not in message and "123456789" not in message
+
+
+def test_a_secret_is_stripped_before_use_and_masked_in_every_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    from connectors.redaction import redact
+
+    monkeypatch.setenv("JIRA_API_TOKEN", "  tok-mounted-file-77\n")
+    assert SecretRef(env="JIRA_API_TOKEN").resolve().get_secret_value() == "tok-mounted-file-77"
+    assert redact("'Bearer   tok-mounted-file-77\\n'") == "'Bearer   ***\\n'"
+
+
+@pytest.mark.parametrize("value", ["abc", " ab\n", "x"])
+def test_a_short_secret_is_refused_when_read(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    ref = SecretRef(env="BAMBOOHR_API_KEY")  # loaded before the variable was set (or changed)
+    monkeypatch.setenv("BAMBOOHR_API_KEY", value)
+    with pytest.raises(ConfigError) as info:
+        ref.resolve()
+    assert "environment variable BAMBOOHR_API_KEY holds only" in str(info.value)
+    assert "under 4 characters" in str(info.value)
+
+
+def test_a_short_secret_already_in_the_environment_fails_config_load_naming_the_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("JIRA_API_TOKEN", "ab\n")
+    file = tmp_path / "opsheets.yaml"
+    file.write_text("jira:\n  url: https://x\n  token: {env: JIRA_API_TOKEN}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(file)
+    assert str(info.value).startswith(f"{file}: 'jira.token': secret refused: environment variable")
+    assert "holds only 2 character(s)" in str(info.value) and "'ab" not in str(info.value)
+
+
+def test_a_blank_secret_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BAMBOOHR_API_KEY", " \n")
+    with pytest.raises(ConfigError, match="secret missing: environment variable BAMBOOHR_API_KEY is empty"):
+        SecretRef(env="BAMBOOHR_API_KEY").resolve()

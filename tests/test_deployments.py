@@ -85,3 +85,19 @@ def test_serve_builds_every_deployment_in_the_configs_timezone_one_run_at_a_time
 def test_serve_refuses_a_bad_timezone_before_serving(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="Mars/Olympus"):
         build_deployments(parse_config({"timezone": "Mars/Olympus"}), tmp_path / "opsheets.yaml")
+
+
+def test_serve_masks_the_secrets_its_runs_will_use_and_skips_those_not_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from connectors.redaction import redact
+    from flows.serve import register_run_secrets
+
+    monkeypatch.setenv("OPSHEETS_TEST_SERVE_TOKEN", "tok-serve-registers-31\n")
+    monkeypatch.delenv("OPSHEETS_TEST_SERVE_MISSING", raising=False)
+    config = parse_config({
+        "jira": {"url": "https://x", "token": {"env": "OPSHEETS_TEST_SERVE_TOKEN"}},
+        "bamboohr": {"company": "acme", "api_key": {"env": "OPSHEETS_TEST_SERVE_MISSING"}},
+    })  # fmt: skip
+    register_run_secrets(config)  # the missing one is for its run to report, not for serve
+    assert redact("child printed tok-serve-registers-31") == "child printed ***"

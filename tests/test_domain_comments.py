@@ -11,12 +11,16 @@ from hypothesis import strategies as st
 from domain.comments import (
     INTERNAL_PROPERTY,
     MIRROR_PROPERTY,
+    SECURITY_LEVEL,
     MirrorPlan,
+    Withheld,
     attribution,
     issue_key_of,
     mirror_property,
     note_marker,
     plan_mirroring,
+    restriction,
+    withhold_secured,
 )
 from domain.records import IntercomConversation, IntercomPart, JiraComment
 from domain.richtext import adf_to_text, doc, paragraph, text
@@ -176,3 +180,46 @@ def test_applying_a_plan_leaves_nothing_to_do(
     assert second == MirrorPlan()
     assert len(first.to_intercom) == len(comments)
     assert len(first.to_jira) == sum(1 for t in note_times if tag is None or t % 2)
+
+
+# --- what Jira restricts ------------------------------------------------------------------------------
+def test_a_comment_with_any_visibility_is_withheld_by_reason_and_the_rest_is_planned() -> None:
+    comments = [comment("10001"), comment("10002", visibility="role"), comment("10003", visibility="group"),
+                comment("10004", visibility="restricted")]  # fmt: skip
+    plan = plan_mirroring(conversation(part("7", "<p>note</p>")), "PLAT-12", comments)
+    assert [n.comment_id for n in plan.to_intercom] == ["10001"] and [c.part_id for c in plan.to_jira] == [
+        "7"
+    ]
+    assert plan.withheld == [
+        Withheld("PLAT-12", "10002", "restricted to a project role"),
+        Withheld("PLAT-12", "10003", "restricted to a group"),
+        Withheld("PLAT-12", "10004", "restricted visibility"),
+    ]
+    assert [restriction(c) for c in comments] == [None, *(w.reason for w in plan.withheld)]
+
+
+def test_an_already_mirrored_comment_restricted_later_is_not_counted_again() -> None:
+    mirrored = part("8", f"<p>x {note_marker('PLAT-12', '10001')}</p>")
+    plan = plan_mirroring(conversation(mirrored), "PLAT-12", [comment("10001", visibility="role")])
+    assert plan == MirrorPlan()
+
+
+def test_an_issue_security_level_withholds_what_would_go_to_intercom_unless_allowed() -> None:
+    plan = plan_mirroring(
+        conversation(part("7", "<p>note</p>")), "PLAT-12", [comment("10001"), comment("10002")]
+    )
+    assert withhold_secured(plan, None, []) == plan
+    assert withhold_secured(plan, "Staff only", ["staff ONLY"]) == plan
+    secured = withhold_secured(plan, "Staff only", ["Legal hold"])
+    assert secured.to_intercom == [] and secured.to_jira == plan.to_jira  # notes still go to Jira
+    assert [(w.comment_id, w.reason) for w in secured.withheld] == [
+        ("10001", SECURITY_LEVEL), ("10002", SECURITY_LEVEL)
+    ]  # fmt: skip
+
+
+def test_internal_service_management_comments_are_not_restricted() -> None:
+    internal = comment("10001", properties={INTERNAL_PROPERTY: {"internal": True}})
+    assert restriction(internal) is None
+    assert [n.comment_id for n in plan_mirroring(conversation(), "PLAT-12", [internal]).to_intercom] == [
+        "10001"
+    ]

@@ -25,6 +25,7 @@ from google.auth.credentials import Credentials
 from google.auth.exceptions import RefreshError
 
 from connectors.http import RetryPolicy, mount_policy
+from connectors.sheets.google_auth import authorized_session
 from connectors.sheets.google_charts import chart_addition, chart_removals
 from connectors.sheets.google_grid import formats_of, grid_of
 from connectors.sheets.google_payload import (
@@ -236,9 +237,11 @@ def open_google(
     rewrite: Mapping[str, str] | None = None,
 ) -> Spreadsheet:
     """No request is made here; the first read reports a missing spreadsheet or missing access."""
-    client = gspread.Client(credentials)
-    # gspread's own BackOffHTTPClient would retry forever; the shared policy bounds it.
-    mount_policy(client.http_client.session, SYSTEM, policy, rewrite)
+    # gspread's own BackOffHTTPClient would retry forever; the shared policy bounds it, and the
+    # token requests too (google_auth).
+    session = authorized_session(credentials, policy)
+    mount_policy(session, SYSTEM, policy, rewrite)
+    client = gspread.Client(credentials, session=session)
     account = getattr(credentials, "service_account_email", None)
     return Spreadsheet(GoogleBackend(client.http_client, key, account))
 

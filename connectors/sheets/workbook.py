@@ -5,7 +5,6 @@ from __future__ import annotations
 import glob
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from connectors.local_files import save_private
 from connectors.sheets.layout import AMBER, GREEN, RED, SCALE_RED_AT, WHITE, TabLayout, tab_layout
 from connectors.sheets.memory import memory_writes
 from connectors.sheets.merge import CellWrite, Grid, TabPlan
@@ -85,17 +85,10 @@ class WorkbookBackend:
         self._save(wb)
 
     def _save(self, wb: Workbook) -> None:
-        # Same directory, so os.replace is an atomic rename: a crash leaves the old file or the new one.
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # A temp file in the same directory, os.replace'd: a crash leaves the old file or the new one.
+        # Owner-only, as every file opsheets writes (local_files).
         self._remove_stale_temp_files()
-        fd, tmp = tempfile.mkstemp(prefix=self._temp_prefix, suffix=".tmp", dir=self.path.parent)
-        os.close(fd)
-        try:
-            wb.save(tmp)
-            os.replace(tmp, self.path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        save_private(self.path, wb.save, prefix=self._temp_prefix)
         self.saves += 1
 
     @property

@@ -3,7 +3,8 @@
 Cloud: enhanced search `GET/POST /rest/api/{2,3}/search/jql` with opaque `nextPageToken`s, no `total`,
 `isLast` on every page; the old `/search` answers 410 Gone; Basic auth (email:API token).
 Data Center: `GET/POST /rest/api/2/search` with `startAt`/`maxResults`/`total`; `/rest/api/3/*` is 404;
-Bearer auth (personal access token). Both: serverInfo, configuration, field, myself, issue worklogs.
+Bearer auth (personal access token). Both: serverInfo, configuration, field, myself, an issue by key
+or id (`fields` selects, default `*all`), issue worklogs; what the caller may see in access.py.
 Errors carry Jira's body `{"errorMessages": [...], "errors": {}}`.
 """
 
@@ -148,6 +149,17 @@ def create_app(state: JiraState) -> FastAPI:
         return search_response(state, lambda: offset_page(state, params, str(request.base_url)))
 
     register_comment_routes(app, state, check_access)
+
+    @app.get("/rest/api/{version}/issue/{key}")
+    async def get_issue(version: str, key: str, request: Request) -> Response:
+        check_access(state, version, request)
+        issue = state.issue_by_key(key)
+        if issue is None:
+            raise JiraError(404, "Issue does not exist or you do not have permission to see it.")
+        fields = request.query_params.getlist("fields") or None
+        body = Renderer(state, str(request.base_url)).issue(issue, FieldSelection.parse(fields, "*all"))
+        return Response(orjson.dumps(body), media_type="application/json")
+
     return app
 
 
@@ -249,7 +261,7 @@ def run_jql(state: JiraState, jql: str, bounded: bool) -> list[dict[str, Any]]:
         raise JiraError(
             400, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
         )
-    return query.run(state.issues)
+    return query.run(state.visible_issues())
 
 
 def worklog_page(state: JiraState, key: str, request: Request) -> dict[str, Any]:

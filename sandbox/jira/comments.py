@@ -9,7 +9,8 @@ Bodies are ADF documents on v3 and wiki markup strings on v2; each comment is st
 was written and shown in the other form by a crude text conversion (the stand-in's own, never
 opsheets'). `properties` in a create body are stored with the comment in the same request; on a
 Jira Service Management project (`projectTypeKey: service_desk`) the `sd.public.comment` property
-`{"internal": true}` makes the comment internal (`jsdPublic: false`).
+`{"internal": true}` makes the comment internal (`jsdPublic: false`). A comment's `visibility`
+(role or group) is checked on create and hides it from callers outside it (access.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+
+from sandbox.jira.access import VisibilityError, can_see_comment, checked_visibility
 
 if TYPE_CHECKING:
     from sandbox.jira.state import JiraState
@@ -55,6 +58,7 @@ class CommentStore:
                         "created": datetime.strptime(comment["created"], "%Y-%m-%dT%H:%M:%S.%f%z"),
                         "body": comment["body"],
                         "properties": dict(comment.get("properties", {})),
+                        "visibility": comment.get("visibility"),
                     }
                 )
                 store.next_id = max(store.next_id, int(comment["id"]) + 1)
@@ -121,26 +125,26 @@ def register_comment_routes(app: FastAPI, state: JiraState, check_access: Any) -
     async def get_comment(version: str, key: str, comment_id: str, request: Request) -> dict[str, Any]:
         check_access(state, version, request)
         issue = issue_of(state, key)
-        comment = comment_on(store, issue, comment_id)
+        comment = comment_on(state, issue, comment_id)
         return render(state, version, issue, comment, expand_of(request), str(request.base_url))
 
     @app.delete(prefix + "/issue/{key}/comment/{comment_id}")
     async def delete_comment(version: str, key: str, comment_id: str, request: Request) -> Response:
         check_access(state, version, request)
-        store.delete(comment_on(store, issue_of(state, key), comment_id)["id"])
+        store.delete(comment_on(state, issue_of(state, key), comment_id)["id"])
         return Response(status_code=204)
 
     @app.get(prefix + "/comment/{comment_id}/properties")
     async def property_keys(version: str, comment_id: str, request: Request) -> dict[str, Any]:
         check_access(state, version, request)
-        comment = comment_by_id(store, comment_id)
+        comment = comment_by_id(state, comment_id)
         base = f"{str(request.base_url).rstrip('/')}/rest/api/{version}/comment/{comment_id}/properties"
         return {"keys": [{"key": k, "self": f"{base}/{k}"} for k in comment["properties"]]}
 
     @app.get(prefix + "/comment/{comment_id}/properties/{property_key}")
     async def get_property(version: str, comment_id: str, property_key: str, request: Request) -> dict:
         check_access(state, version, request)
-        properties = comment_by_id(store, comment_id)["properties"]
+        properties = comment_by_id(state, comment_id)["properties"]
         if property_key not in properties:
             raise CommentError(404, f"The property with key '{property_key}' does not exist.")
         return {"key": property_key, "value": properties[property_key]}
@@ -148,7 +152,7 @@ def register_comment_routes(app: FastAPI, state: JiraState, check_access: Any) -
     @app.put(prefix + "/comment/{comment_id}/properties/{property_key}")
     async def put_property(version: str, comment_id: str, property_key: str, request: Request) -> Response:
         check_access(state, version, request)
-        comment = comment_by_id(store, comment_id)
+        comment = comment_by_id(state, comment_id)
         value = check_property(property_key, await request_json(request))
         created = property_key not in comment["properties"]
         comment["properties"][property_key] = value
@@ -157,7 +161,7 @@ def register_comment_routes(app: FastAPI, state: JiraState, check_access: Any) -
     @app.delete(prefix + "/comment/{comment_id}/properties/{property_key}")
     async def delete_property(version: str, comment_id: str, property_key: str, request: Request) -> Response:
         check_access(state, version, request)
-        properties = comment_by_id(store, comment_id)["properties"]
+        properties = comment_by_id(state, comment_id)["properties"]
         if properties.pop(property_key, None) is None:
             raise CommentError(404, f"The property with key '{property_key}' does not exist.")
         return Response(status_code=204)
@@ -170,18 +174,23 @@ def issue_of(state: JiraState, key: str) -> dict[str, Any]:
     return issue
 
 
-def comment_on(store: CommentStore, issue: dict[str, Any], comment_id: str) -> dict[str, Any]:
-    for comment in store.on_issue(issue["id"]):
+def comment_on(state: JiraState, issue: dict[str, Any], comment_id: str) -> dict[str, Any]:
+    for comment in visible_comments(state, issue):
         if comment["id"] == comment_id:
             return comment
     raise CommentError(404, f"Can not find a comment for the id: {comment_id}.")
 
 
-def comment_by_id(store: CommentStore, comment_id: str) -> dict[str, Any]:
-    found = store.find(comment_id)
-    if found is None:
+def comment_by_id(state: JiraState, comment_id: str) -> dict[str, Any]:
+    found = state.comments.find(comment_id)
+    if found is None or state.issue_by_key(found[0]) is None or not can_see_comment(state, found[1]):
         raise CommentError(404, f"Can not find a comment for the id: {comment_id}.")
     return found[1]
+
+
+def visible_comments(state: JiraState, issue: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's comments the caller may see: one restricted to a role or group it is not in is left out."""
+    return [c for c in state.comments.on_issue(issue["id"]) if can_see_comment(state, c)]
 
 
 async def request_json(request: Request) -> Any:
@@ -205,7 +214,7 @@ def comment_page(state: JiraState, version: str, issue: dict[str, Any], request:
         size = min(max(0, int(query.get("maxResults", PAGE_CAP))), PAGE_CAP)
     except ValueError as exc:
         raise CommentError(400, "startAt and maxResults must be numbers.") from exc
-    comments = sorted(state.comments.on_issue(issue["id"]), key=lambda c: (c["created"], int(c["id"])))
+    comments = sorted(visible_comments(state, issue), key=lambda c: (c["created"], int(c["id"])))
     if ORDERS[order]:
         comments.reverse()
     base, expand = str(request.base_url), expand_of(request)
@@ -235,12 +244,16 @@ def new_comment(state: JiraState, version: str, body: Any) -> dict[str, Any]:
         if not isinstance(entry, dict) or "key" not in entry or "value" not in entry:
             raise CommentError(400, "Each comment property needs a key and a value.")
         properties[str(entry["key"])] = check_property(str(entry["key"]), entry["value"])
+    try:
+        visibility = checked_visibility(state, body.get("visibility"))
+    except VisibilityError as exc:
+        raise CommentError(400, "", {"commentLevel": str(exc)}) from exc
     return {
         "author": "sandbox-bot",
         "created": datetime.now(UTC),
         "body": text,
         "properties": properties,
-        "visibility": body.get("visibility"),
+        "visibility": visibility,
     }
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sandbox.jira.access import security_json
 from sandbox.jira.comments import render as render_comment
+from sandbox.jira.comments import visible_comments
 
 if TYPE_CHECKING:
     from sandbox.jira.render import Renderer
@@ -49,7 +51,7 @@ def other_fields(renderer: Renderer, issue: dict[str, Any]) -> dict[str, Callabl
         "subtasks": lambda: [],
         "attachment": lambda: [],
         "environment": lambda: None,
-        "security": lambda: None,
+        "security": lambda: security_json(state, issue, api),
         "issuerestriction": lambda: {"issuerestrictions": {}, "shouldDisplay": False},
         "lastViewed": lambda: None,
         "updated": lambda: stamp,
@@ -100,7 +102,7 @@ def _description(issue: dict[str, Any]) -> dict[str, Any]:
 def _comments(renderer: Renderer, issue: dict[str, Any]) -> dict[str, Any]:
     state = renderer.state
     version = "3" if state.mode == "cloud" else "2"
-    stored = state.comments.on_issue(issue["id"])
+    stored = visible_comments(state, issue)
     comments = [render_comment(state, version, issue, c, set(), renderer.base) for c in stored]
     return {"comments": comments, "self": f"{renderer.api}/issue/{issue['id']}/comment",
             "maxResults": len(comments), "total": len(comments), "startAt": 0}  # fmt: skip

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
+from sandbox.jira.access import can_see_issue, security_levels
 from sandbox.jira.comments import CommentStore
 
 Mode = Literal["cloud", "datacenter"]
@@ -66,6 +67,11 @@ class JiraState:
     search_faults: dict[int, InjectedFault] = field(default_factory=dict)
     page_tokens: dict[str, PageToken] = field(default_factory=dict)
     comments: CommentStore = field(init=False)  # issue comments and their properties
+    security_levels: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> SecurityLevel
+    # What the calling account belongs to (access.py); None: every role, group or level (an admin).
+    caller_roles: frozenset[str] | None = None
+    caller_groups: frozenset[str] | None = None
+    caller_security_levels: frozenset[str] | None = None  # level names
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -98,6 +104,7 @@ class JiraState:
             sprints={int(s["id"]): s for s in jira.get("sprints", [])},
             versions={str(v["id"]): v for v in jira.get("versions", [])},
             issues=_issues(jira.get("issues", []), today),
+            security_levels=security_levels(jira),
             sprint_field_id=sprint_field_id or default_sprint,
             start_date_field_id=start_date_field_id or default_start,
         )
@@ -124,7 +131,14 @@ class JiraState:
             self.bytes_by_route[route] += size
 
     def issue_by_key(self, key: str) -> dict[str, Any] | None:
-        return self._by_key.get(key.upper())
+        """The issue, if it exists and the caller may see it (its security level)."""
+        issue = self._by_key.get(key.upper())
+        return issue if issue is not None and can_see_issue(self, issue) else None
+
+    def visible_issues(self) -> list[dict[str, Any]]:
+        if self.caller_security_levels is None:
+            return self.issues
+        return [issue for issue in self.issues if can_see_issue(self, issue)]
 
 
 def _users(users: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from connectors.transport import shorten
+
 
 def load(path: Path) -> dict[str, list[dict[str, Any]]]:
     parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -47,7 +49,7 @@ def outages(rows: list[dict[str, Any]]) -> list[str]:
     out = ["## Outages", "", "| flow | what failed | message (start) | result |", "|---|---|---|---|"]
     for r in rows:
         result = "no sheet touched" if r.get("sheets_untouched") else "others written; next run completed"
-        out.append(f"| {r['flow']} | {r['source']}: {r['kind']} | {r['message'][:110]} | {result} |")
+        out.append(f"| {r['flow']} | {r['source']}: {r['kind']} | {shorten(r['message'], 110)} | {result} |")
     return out
 
 

@@ -5,30 +5,70 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 
+import openpyxl
 import pytest
 
 from flows import sandbox_env
 from sandbox.sheets import SheetsState
 from sandbox.sheets.model import cell_value, is_formula_cell
 
+# Canaries as a mounted secret file gives them (a trailing newline, here and there a leading space)
+# and with characters that URL-encoding changes, so every form in FORMS differs from the others.
+JIRA_EMAIL = "sandbox-bot@example.com"
 CANARIES = {
-    "JIRA_API_TOKEN": "tok-LEAK-CANARY-jira-123",
-    "BAMBOOHR_API_KEY": "tok-LEAK-CANARY-bamboohr-123",
-    "INTERCOM_ACCESS_TOKEN": "tok-LEAK-CANARY-intercom-123",
-    "OPSHEETS_SANDBOX_GOOGLE": json.dumps(
-        {"type": "opsheets-sandbox", "token": "tok-LEAK-CANARY-google-123"}
-    ),
+    "JIRA_API_TOKEN": "tok-LEAK-CANARY/jira+123=\n",
+    "BAMBOOHR_API_KEY": "tok-LEAK-CANARY/bamboohr+123=\n",
+    "INTERCOM_ACCESS_TOKEN": " tok-LEAK-CANARY/intercom+123=\n",
+    "OPSHEETS_SANDBOX_GOOGLE": '{"type": "opsheets-sandbox", "token": "tok-LEAK-CANARY/google+123="}\n',
+}
+# What the stand-ins refuse: canaries too, in the same forms.
+WRONG_SECRETS = {
+    "JIRA_API_TOKEN": "tok-LEAK-CANARY/jira-wrong+9=\n",
+    "BAMBOOHR_API_KEY": "tok-LEAK-CANARY/bamboohr-wrong+9=\n",
+    "INTERCOM_ACCESS_TOKEN": "tok-LEAK-CANARY/intercom-wrong+9=\n",
 }
 CANARY_MARK = "LEAK-CANARY"
-# A secret sent as HTTP basic auth (BambooHR: key as user name, "x" as password) leaks as base64.
-BASIC_FORMS = [
-    base64.b64encode(f"{CANARIES['BAMBOOHR_API_KEY']}:x".encode()).decode(),
-    base64.b64encode(f"sandbox-bot@example.com:{CANARIES['JIRA_API_TOKEN']}".encode()).decode(),
-]
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _forms(secrets: dict[str, str]) -> dict[str, list[str]]:
+    tokens = {name: value for name, value in secrets.items() if name != "OPSHEETS_SANDBOX_GOOGLE"}
+    if "OPSHEETS_SANDBOX_GOOGLE" in secrets:
+        tokens["google"] = json.loads(secrets["OPSHEETS_SANDBOX_GOOGLE"])["token"]
+    given = list(tokens.values())
+    stripped = [t.strip() for t in given]
+    basic = [_b64(f"{JIRA_EMAIL}:{tokens['JIRA_API_TOKEN'].strip()}"),
+             _b64(f"{tokens['BAMBOOHR_API_KEY'].strip()}:x")]  # fmt: skip
+    bearer = [tokens["INTERCOM_ACCESS_TOKEN"].strip(), *([tokens["google"]] if "google" in tokens else [])]
+    return {
+        # the value with its newline, raw or escaped as in a quoted header value ('Bearer tok…\n')
+        "as given": given + [t.encode("unicode_escape").decode() for t in given if t != t.strip()],
+        "stripped": stripped,
+        "url-encoded": [quote(t, safe="") for t in stripped] + [quote_plus(t) for t in stripped],
+        "base64 of the Basic pair": basic + [quote(b, safe="") for b in basic],
+        "after Bearer/Basic": [f"Bearer {t}" for t in bearer] + [f"Basic {b}" for b in basic],
+        "any part (the marker)": [CANARY_MARK],
+    }
+
+
+def canary_forms() -> dict[str, list[str]]:
+    """Per form of point 1 (as given, stripped, URL-encoded, base64 of Basic pairs, after an auth
+    scheme), the strings that would show that form of a canary, valid or refused."""
+    good, wrong = _forms(CANARIES), _forms({**CANARIES, **WRONG_SECRETS})
+    return {form: sorted(set(good[form] + wrong[form])) for form in good}
+
+
+FORMS = canary_forms()
 
 FORMULA_CORPUS = [
     "=1+1",
@@ -65,9 +105,10 @@ def canary_secrets() -> Iterator[None]:
         yield
 
 
-def leaks(text: str) -> list[str]:
-    """The canary marker (every canary holds it) or a canary's basic-auth form, where found in `text`."""
-    return [mark for mark in [CANARY_MARK, *BASIC_FORMS] if mark in text]
+def leaks(text: str, forms: list[str] | None = None) -> list[str]:
+    """Which canary forms (by default: every form of every canary) are in `text`."""
+    wanted = forms if forms is not None else [f for strings in FORMS.values() for f in strings]
+    return [form for form in wanted if form in text]
 
 
 def texts(value: Any) -> Iterator[str]:
@@ -90,7 +131,8 @@ def texts(value: Any) -> Iterator[str]:
 
 
 def prefect_records() -> dict[str, list[str]]:
-    """Everything the Prefect API keeps that a person can read: logs and artifacts of every run."""
+    """Everything the Prefect API keeps that a person can read: logs and artifacts of every run, and
+    each flow and task run's name, parameters and state message."""
     from prefect.client.orchestration import get_client
     from prefect.logging.handlers import APILogWorker
 
@@ -99,7 +141,58 @@ def prefect_records() -> dict[str, list[str]]:
         logs = [log.message for log in client.read_logs(limit=None)]
         artifacts = [json.dumps(a.data, default=str) for a in client.read_artifacts()]
         artifacts += [a.description or "" for a in client.read_artifacts()]
-    return {"logs": logs, "artifacts": artifacts}
+        flow_runs = client.read_flow_runs(limit=None)
+        task_runs = client.read_task_runs(limit=None)
+    return {
+        "logs": logs,
+        "artifacts": artifacts,
+        "flow-run names": [r.name for r in flow_runs],
+        "flow-run parameters": [json.dumps(r.parameters, default=str) for r in flow_runs],
+        "task-run names": [r.name for r in task_runs],
+        "run state messages": [r.state.message or "" for r in [*flow_runs, *task_runs] if r.state],
+    }
+
+
+@contextmanager
+def every_log_record() -> Iterator[list[str]]:
+    """Each record of every logger at every level while inside, formatted with its traceback."""
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    root = logging.getLogger()
+    handler, level = Keep(logging.DEBUG), root.level
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    loggers = [logging.getLogger(n) for n in ("prefect", "urllib3", "google", "gspread", "requests")]
+    saved = [(lg, lg.level, lg.propagate) for lg in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+        logger.propagate = True
+    try:
+        yield lines
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        for logger, old_level, propagate in saved:
+            logger.setLevel(old_level)
+            logger.propagate = propagate
+
+
+def file_texts(folder: Path) -> dict[str, str]:
+    """Every file under `folder` as text (workbooks as their cell values), by relative path."""
+    texts: dict[str, str] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix == ".xlsx":
+            book = openpyxl.load_workbook(path)
+            cells = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
+            texts[str(path.relative_to(folder))] = "\n".join(cells)
+        else:
+            texts[str(path.relative_to(folder))] = path.read_bytes().decode("utf-8", "replace")
+    return texts
 
 
 def google_cells(state: SheetsState) -> Iterator[tuple[str, str, int, int, Any, bool]]:

@@ -68,10 +68,9 @@ def test_config_secret_env_var_missing(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_config_secret_in_two_places() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config({"jira": {"url": "https://x", "token": {"env": "A", "prefect_secret": "b"}}}, "c.yaml")
-    assert str(caught.value) == (
-        "c.yaml: 'jira.token': Value error, give exactly one of 'env' or 'prefect_secret' "
-        "(got {'env': 'A', 'prefect_secret': 'b'})"
-    )
+    # nothing under a secret key is quoted back: it may be the secret itself
+    message = "c.yaml: 'jira.token': Value error, give exactly one of 'env' or 'prefect_secret'"
+    assert str(caught.value) == message
 
 
 def test_google_key_file_unreadable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

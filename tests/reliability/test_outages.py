@@ -85,7 +85,8 @@ def test_source_stopped_fails_naming_it_and_writes_no_workbook(flow: str, api: s
         outcome = run_flow(flow, env.config_path)
         assert isinstance(outcome.error, RetriesExhaustedError), outcome.error
         message = str(outcome.error)
-        assert message.startswith(f"{NAMES[api]}: gave up after 3 attempts; last: ConnectionError"), message
+        refused = f"connection to 127.0.0.1:{env.services[api].port} refused"
+        assert message.startswith(f"{NAMES[api]}: gave up after 3 attempts; last: {refused}"), message
         assert workbook_bytes(tmp_path) == before
     record_figures(
         "outage",

@@ -1,5 +1,6 @@
-"""Security: formula injection stays text, secrets never leak, teams never see each other's data,
-and only the spreadsheets scope is asked of Google."""
+"""Security: formula injection stays text, secrets never leak from a whole run on the Sheets stand-in
+(test_secrets.py follows them through every command), teams never see each other's data, and only
+the spreadsheets scope is asked of Google."""
 
 from __future__ import annotations
 
@@ -14,12 +15,10 @@ from urllib.parse import parse_qs
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
 from connectors.sheets import Column, Table
 from flows.availability import sync_resource_availability
 from flows.budgets import sync_team_budgets
-from flows.cli import app
 from flows.comments import sync_comments
 from flows.sandbox_env import SandboxEnvironment, sandbox_environment
 from sandbox.core import RunningService
@@ -35,7 +34,6 @@ from tests.reliability.security_helpers import (
 )
 from tests.sheets_fixtures import GoogleHarness, Harness, WorkbookHarness, running_sandbox
 
-WRONG_SECRETS = {"JIRA_API_TOKEN": "tok-LEAK-CANARY-jira-wrong", "BAMBOOHR_API_KEY": "tok-LEAK-CANARY-b"}
 FLOWS = {"availability": sync_resource_availability, "budgets": sync_team_budgets, "comments": sync_comments}
 
 
@@ -135,6 +133,8 @@ def google_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) 
     data = hostile_dataset()
     out = tmp_path_factory.mktemp("google-run")
     with canary_secrets(), sandbox_environment(data, out, sheets="google") as env:
+        for service in env.services.values():
+            service.knobs.echo_headers = True  # a gateway quoting request headers in error bodies
         reports = {}
         for name, flow in FLOWS.items():
             reports[name] = flow(config_path=str(env.config_path), today=TODAY.isoformat())
@@ -250,67 +250,6 @@ def test_team_isolation_workbooks(tmp_path: Path) -> None:
         team_cells[team] = [v for rows in tabs.values() for row in rows for v in row]
     all_cells = [v for tabs in dump.values() for rows in tabs.values() for row in rows for v in row]
     assert assert_isolated(data, team_cells, all_cells) > 100
-
-
-# --- the CLI -------------------------------------------------------------------------------------
-FAST_COMMANDS = [["run", "availability", "--dry-run"], ["run", "budgets"], ["check"]]
-ALL_COMMANDS = [
-    ["run", "availability"],
-    ["run", "budgets"],
-    ["run", "comments"],
-    ["run", "availability", "--dry-run"],
-    ["run", "budgets", "--dry-run"],
-    ["run", "comments", "--dry-run"],
-    ["check"],
-]
-
-
-def run_cli_with_canaries(tmp_path: Path, commands: list[list[str]], capsys: pytest.CaptureFixture) -> None:
-    runner = CliRunner()
-    with canary_secrets(), sandbox_environment(small_dataset(), tmp_path) as env:
-        for command in commands:
-            result = runner.invoke(app, [*command, "--config", str(env.config_path)])
-            assert result.exit_code == 0, (command, result.output)
-            assert not leaks(result.output), command
-            if "--dry-run" in command:
-                assert "Dry run:" in result.output
-    captured = capsys.readouterr()
-    assert not leaks(captured.out + captured.err)
-    assert not leaks(json.dumps(dump_workbooks(tmp_path), default=str))
-
-
-@pytest.mark.usefixtures("prefect_harness")
-def test_cli_commands_leak_no_secret(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    run_cli_with_canaries(tmp_path, FAST_COMMANDS, capsys)
-
-
-@pytest.mark.chaos
-@pytest.mark.slow
-@pytest.mark.usefixtures("prefect_harness")
-def test_every_cli_command_leaks_no_secret(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    """`demo` is left out: it starts its own sandbox with the demo tokens, and takes minutes."""
-    run_cli_with_canaries(tmp_path, ALL_COMMANDS, capsys)
-
-
-@pytest.mark.usefixtures("prefect_harness")
-def test_refused_credentials_leak_no_secret(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    """The stand-ins expect the demo tokens; the environment carries canaries they refuse."""
-    runner = CliRunner()
-    with sandbox_environment(small_dataset(), tmp_path) as env:
-        # the environment is restored by sandbox_environment on exit
-        os.environ.update(WRONG_SECRETS)
-        commands = (["run", "availability"], ["run", "budgets"], ["check"])
-        outputs = [runner.invoke(app, [*c, "--config", str(env.config_path)]) for c in commands]
-        with pytest.raises(Exception) as failure:
-            sync_resource_availability(config_path=str(env.config_path), today=TODAY.isoformat())
-    for result in outputs:
-        assert result.exit_code == 1
-        assert not leaks(result.output), result.output
-    assert re.search(r"JIRA_API_TOKEN|BAMBOOHR_API_KEY", str(failure.value)), str(failure.value)
-    assert not leaks(str(failure.value)) and not leaks(repr(failure.value.__cause__))
-    captured = capsys.readouterr()
-    assert not leaks(captured.out + captured.err)
-    assert not [s for strings in prefect_records().values() for s in strings if leaks(s)]
 
 
 # --- Google scopes -------------------------------------------------------------------------------
