@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench chaos clean
+.PHONY: install demo test lint bench chaos clean pictures
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,3 +41,8 @@ chaos: $(STAMP)
 SIZE ?= M
 bench: $(STAMP)
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m bench --size $(SIZE)
+
+# Pictures of the demo's sheets as LibreOffice draws them (docs/sheets/*.png). A development step:
+# needs libreoffice-calc and poppler-utils (apt); nothing else in the build depends on it.
+pictures: $(STAMP)
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python docs/render_sheets.py

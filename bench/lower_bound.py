@@ -1,7 +1,9 @@
 """The fewest requests each flow could make, computed from the dataset alone (never from a run).
 
 Jira: the discovery calls (serverInfo, field ids, hours per day), the search pages at the server's
-page cap, and one worklog fetch chain per issue whose embedded worklogs were truncated.
+page cap — the planned (open, assigned) issues, then the other issues with work started in the actuals
+window (done or unassigned, asked with JQL `worklogDate`; at least one page, since the flow must ask to
+know there are none) — and one worklog fetch chain per found issue whose embedded worklogs were truncated.
 BambooHR: one call per endpoint the flow needs (none of them pages).
 Sheets: per spreadsheet one read (`spreadsheets.get` can return metadata and values together) and, when
 anything changed, one write (a `spreadsheets:batchUpdate` can add tabs, lay them out and carry the cells);
@@ -21,7 +23,7 @@ from sandbox.jira.state import JiraState
 
 DISCOVERY = 3  # serverInfo, /field (custom field ids), /configuration (hours per day)
 AVAILABILITY_BAMBOOHR = 3  # employees report, approved time off, who's out (company holidays)
-BUDGETS_BAMBOOHR = 2  # employees report, job history
+BUDGETS_BAMBOOHR = 3  # employees report, job history, employment status history
 ACTUALS_WEEKS = 8  # the config default the benchmark runs with
 LEDGER_READS = 1  # one values get of the ledger tab
 
@@ -29,10 +31,11 @@ LEDGER_READS = 1  # one values get of the ledger tab
 @dataclass(frozen=True)
 class JiraBound:
     matched_issues: int
+    logged_issues: int  # not planned, but with work started in the actuals window
     search_pages: int
     truncated_issues: int
     worklog_requests: int
-    longest_partition_pages: int
+    longest_partition_pages: int  # the largest project's planning pages, or the worklog query's pages
 
     @property
     def requests(self) -> int:
@@ -68,29 +71,38 @@ def actuals_start(today: date, weeks: int = ACTUALS_WEEKS) -> datetime:
 def jira_bound(dataset: dict[str, Any], caps: JiraState | None = None) -> JiraBound:
     caps = caps or JiraState.from_dataset(dataset)
     today = date.fromisoformat(dataset["today"])
-    since = actuals_start(today).strftime("%Y-%m-%dT%H:%M:%S")
+    since = actuals_start(today)
+    started_since = since.strftime("%Y-%m-%dT%H:%M:%S")
+    asked_from = (since - timedelta(days=1)).strftime("%Y-%m-%d")  # worklogDate: a day early, see clients
     matched = [i for i in dataset["jira"]["issues"] if open_assigned(i)]
-    truncated = [i for i in matched if len(i.get("worklogs", [])) > caps.embedded_worklog_cap]
+    logged = [
+        i
+        for i in dataset["jira"]["issues"]
+        if not open_assigned(i) and any(w["started"][:10] >= asked_from for w in i.get("worklogs", []))
+    ]
+    truncated = [i for i in [*matched, *logged] if len(i.get("worklogs", [])) > caps.embedded_worklog_cap]
     worklog_requests = sum(
-        max(1, math.ceil(sum(w["started"] >= since for w in i["worklogs"]) / caps.worklog_page_cap))
+        max(1, math.ceil(sum(w["started"] >= started_since for w in i["worklogs"]) / caps.worklog_page_cap))
         for i in truncated
     )
     per_project = Counter(i["project"] for i in matched)
+    logged_pages = max(1, math.ceil(len(logged) / caps.cloud_page_cap))
     return JiraBound(
         matched_issues=len(matched),
-        search_pages=max(1, math.ceil(len(matched) / caps.cloud_page_cap)),
+        logged_issues=len(logged),
+        search_pages=max(1, math.ceil(len(matched) / caps.cloud_page_cap)) + logged_pages,
         truncated_issues=len(truncated),
         worklog_requests=worklog_requests,
         longest_partition_pages=max(
-            (math.ceil(n / caps.cloud_page_cap) for n in per_project.values()), default=1
+            [logged_pages, *(math.ceil(n / caps.cloud_page_cap) for n in per_project.values())]
         ),
     )
 
 
 def availability_bound(dataset: dict[str, Any]) -> FlowBound:
     jira = jira_bound(dataset)
-    # chain: sheet read → serverInfo → field → search pages of the largest project → one worklog
-    # fetch → time off (its range needs the issues) → the sheet write.
+    # chain: sheet read → serverInfo → field → the longest page chain (the largest project's planning
+    # pages, or the worklog query's) → one worklog fetch → time off (its range needs the issues) → write.
     jira_chain = 2 + jira.longest_partition_pages + (1 if jira.truncated_issues else 0)
     return FlowBound(
         jira=jira.requests,

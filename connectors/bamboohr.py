@@ -1,4 +1,4 @@
-"""BambooHR: employees, job history, approved time off and company holidays, as typed records.
+"""BambooHR: employees, job and employment-status history, approved time off and company holidays.
 
 Paths follow BambooHR's public OpenAPI document: server `https://{company}.bamboohr.com`, paths
 under `/api/v1`. The key is the basic-auth user name ("x" as password). What the live API does
@@ -19,14 +19,14 @@ from typing import Any, TypeVar
 from holidays.registry import COUNTRIES
 
 from connectors.http import ApiClient, ApiError, AuthError, RetryPolicy
-from domain.records import CompanyHoliday, Employee, JobInfoEntry, TimeOffDay
+from domain.records import CompanyHoliday, Employee, JobInfoEntry, StatusEntry, TimeOffDay
 
 SYSTEM = "BambooHR"
 EMPTY_DATES = ("", "0000-00-00")
 REPORT_PATH = "/api/v1/reports/custom"
 TIME_OFF_PATH = "/api/v1/time_off/requests"
 WHOS_OUT_PATH = "/api/v1/time_off/whos_out"
-JOB_INFO_PATH = "/api/v1/employees/all/tables/jobInfo"
+TABLE_PATH = "/api/v1/employees/all/tables/{table}"  # a history table, every employee's rows
 # Fields the report must return for headcount and capacity to be right; the others may be withheld.
 REQUIRED_FIELDS = ("status", "hireDate", "terminationDate")
 HINTS = {
@@ -36,6 +36,7 @@ HINTS = {
 _COUNTRY_CODES = {re.sub(r"[^a-z]", "", key): entry[1] for key, entry in COUNTRIES.items()}
 _COUNTRY_ALIASES = {alias: entry[1] for entry in COUNTRIES.values() for alias in entry[2:]}  # "UK", "DEU"
 _T = TypeVar("_T")
+_Entry = TypeVar("_Entry", JobInfoEntry, StatusEntry)
 
 
 class FeatureDisabledError(AuthError):
@@ -83,18 +84,35 @@ class BambooHRClient:
 
     def job_history(self, team_field: str = "department") -> list[JobInfoEntry]:
         """Every jobInfo row with an effective date, oldest first: transfers between teams."""
-        rows = _feature_call(
+        return self._history(
+            "jobInfo",
             "job information",
-            JOB_INFO_PATH,
             "give the API key's user access to the Job tab",
-            lambda: self.api.get_json(JOB_INFO_PATH),
+            lambda row, day: JobInfoEntry(_id(row.get("employeeId")), day, _text(row.get(team_field))),
         )
+
+    def employment_statuses(self) -> list[StatusEntry]:
+        """Every employmentStatus row with a date, oldest first: the status each person had when.
+
+        The report's employmentHistoryStatus is today's only, and reads "Terminated" for anyone who
+        has left; what they were before (a contractor, say) is only here."""
+        return self._history(
+            "employmentStatus",
+            "employment status history",
+            "give the API key's user access to the Job tab (employment status)",
+            lambda row, day: StatusEntry(_id(row.get("employeeId")), day, _text(row.get("employmentStatus"))),
+        )
+
+    def _history(
+        self, table: str, feature: str, fix: str, make: Callable[[Mapping[str, Any], date], _Entry]
+    ) -> list[_Entry]:
+        """One history table for all employees: rows without a date are skipped; oldest first."""
+        path = TABLE_PATH.format(table=table)
+        rows = _feature_call(feature, path, fix, lambda: self.api.get_json(path))
         entries = [
-            JobInfoEntry(
-                employee_id=_id(row.get("employeeId")), effective=effective, team=_text(row.get(team_field))
-            )
+            make(row, effective)
             for row in rows or []
-            if (effective := _date(row.get("date"), "jobInfo date")) is not None
+            if (effective := _date(row.get("date"), f"{table} date")) is not None
         ]
         return sorted(entries, key=lambda entry: (entry.effective, entry.employee_id))
 

@@ -15,19 +15,36 @@ day and /field the Sprint and Start date custom field ids (both once per connect
 each JQL is a page chain (several chains may run in parallel threads); only the fields needed are
 requested; worklogs come embedded (≤ 20) and `/issue/{key}/worklog?startedAfter=` is asked only for
 issues whose embedded `total` exceeds its `maxResults`.
+
+Worklogs on issues the planning JQL does not return (done, unassigned) are found with JQL
+`worklogDate >= …` chains asking for the worklog field only: a search bounded by the configured scope,
+the same on Cloud and Data Center (Jira has had `worklogDate` since 6.4), which selects by the day the
+work *started*. Cloud's `/worklog/updated` + `/worklog/list` was weighed and not taken: it lists every
+worklog of the whole site changed since a time (not only the configured projects, two requests per 1,000
+of them), by when it was last edited rather than when the work was done, and it skips the last minute.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property, partial
 from typing import Any, Literal
 
 from connectors.http import ApiClient, AuthError, FatalAPIError, RetryPolicy
+from connectors.jira_pages import (
+    SYSTEM,
+    WorklogFetches,
+    offset_pages,
+    raw_users,
+    raw_worklogs,
+    token_pages,
+    unique_by_key,
+    within,
+)
 from connectors.jira_parse import (
     CustomFieldIds,
     find_custom_fields,
@@ -35,13 +52,13 @@ from connectors.jira_parse import (
     parse_user,
     parse_worklog,
     requested_fields,
-    worklogs_truncated,
 )
 from domain.records import JiraIssue, JiraUser, Worklog
 
-SYSTEM = "Jira"
 SERVER_INFO = "/rest/api/2/serverInfo"  # the same path on Cloud and Data Center
 DEFAULT_OPEN_CLAUSES = "assignee is not EMPTY AND statusCategory != Done"
+# The rest of a project: what the worklog query adds to the default planning query, never overlapping it.
+NOT_OPEN_CLAUSES = "(statusCategory = Done OR assignee is EMPTY)"
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,13 @@ DATACENTER = JiraApi(
 )
 APIS_BY_DEPLOYMENT_TYPE = {"Cloud": CLOUD, "Server": DATACENTER, "DataCenter": DATACENTER}
 WORKLOG_PAGE_SIZE = 5000
+WORKLOG_FIELDS = ["worklog"]  # what a worklog chain needs of each issue it finds
+
+
+@dataclass(frozen=True)
+class JiraFetch:
+    issues: list[JiraIssue]
+    worklogs: list[Worklog]  # of issues found only by the worklog queries: they count in Actuals only
 
 API_TOKEN_HINTS = {
     401: "check jira.email and the API token in jira.token (JIRA_API_TOKEN by default): the token must "
@@ -107,36 +131,6 @@ def open_assigned_jql(projects: Sequence[str], clauses: str = DEFAULT_OPEN_CLAUS
 def jql_per_project(projects: Sequence[str], clauses: str = DEFAULT_OPEN_CLAUSES) -> list[str]:
     """One query per project, to run as parallel chains (each chain's latency is paid in parallel)."""
     return [f"project = {project} AND {clauses} ORDER BY key" for project in projects]
-
-
-def token_pages(
-    post: Callable[[dict[str, Any]], Mapping[str, Any]], body: dict[str, Any]
-) -> Iterator[list[Any]]:
-    """Cloud enhanced search: follow `nextPageToken` until `isLast` (there is no total to count to)."""
-    token: str | None = None
-    while True:
-        page = post(body | {"nextPageToken": token} if token else body)
-        yield list(page.get("issues", []))
-        next_token = page.get("nextPageToken")
-        if page.get("isLast") or not next_token:
-            return
-        if next_token == token:
-            raise FatalAPIError(
-                SYSTEM, "search returned the same nextPageToken twice; stopping to avoid a loop"
-            )
-        token = next_token
-
-
-def offset_pages(fetch: Callable[[int], Mapping[str, Any]], items_key: str) -> Iterator[list[Any]]:
-    """`startAt` paging (Data Center search, worklogs): advance by what came back, until `total`."""
-    start = 0
-    while True:
-        page = fetch(start)
-        items = list(page.get(items_key, []))
-        yield items
-        start += len(items)
-        if not items or start >= int(page.get("total", 0)):
-            return
 
 
 def uses_pat(api_token: str | None, pat: str | None) -> bool:
@@ -243,25 +237,53 @@ class JiraConnector:
         """Issues matching `jql` (or any of several JQLs, each its own page chain, up to
         `max_parallel_chains` at once), in chain order, each key once. Worklogs are limited to those
         started at or after `worklogs_since` when given."""
-        chains = [jql] if isinstance(jql, str) else list(jql)
+        return self.fetch(jql, max_parallel_chains=max_parallel_chains, worklogs_since=worklogs_since).issues
+
+    def fetch(
+        self,
+        jql: str | Sequence[str],
+        *,
+        worklog_jql: str | Sequence[str] = (),
+        max_parallel_chains: int = 1,
+        worklogs_since: datetime | None = None,
+    ) -> JiraFetch:
+        """`search_issues`, plus the worklogs of the issues `worklog_jql` finds beyond those (done or
+        unassigned work in scope). Worklog chains ask for the worklog field only and run in the same
+        pool as the issue chains; an issue both find is read once, as a planned issue."""
+        plan = [jql] if isinstance(jql, str) else list(jql)
+        logged = [worklog_jql] if isinstance(worklog_jql, str) else list(worklog_jql)
         custom = self._prepare()
+        # The worklog chains go first: one query over the whole scope is the longest chain, and started
+        # last it would run on alone after the per-project chains are done.
+        chains = [(q, WORKLOG_FIELDS) for q in logged] + [(q, requested_fields(custom)) for q in plan]
+        pages, fetched = self._run_chains(chains, max_parallel_chains, worklogs_since)
+        planned = unique_by_key(issue for chain in pages[len(logged) :] for issue in chain)
+        keys = {raw["key"] for raw in planned}
+        extra = [r for r in unique_by_key(i for c in pages[: len(logged)] for i in c) if r["key"] not in keys]
+        for raw in [*planned, *extra]:
+            self._remember(raw_users(raw))
+        issues = [parse_issue(raw, custom, fetched.get(raw["key"])) for raw in planned]
+        return JiraFetch(
+            [within(issue, worklogs_since) for issue in issues],
+            [w for raw in extra for w in raw_worklogs(raw, fetched.get(raw["key"]), worklogs_since)],
+        )
+
+    def _run_chains(
+        self, chains: list[tuple[str, list[str]]], max_parallel_chains: int, since: datetime | None
+    ) -> tuple[list[list[dict[str, Any]]], dict[str, list[Worklog]]]:
+        """Every chain's raw issues (in chain order) and the worklogs fetched for truncated issues."""
         workers = max(1, max_parallel_chains)
         # A truncated issue's worklogs are fetched as soon as its page arrives, beside the search
         # chains, rather than after the last page (at M that phase was ~2 s of wall time on its own).
         with ThreadPoolExecutor(min(workers, len(chains) or 1)) as pool, ThreadPoolExecutor(workers) as side:
-            worklogs = _WorklogFetches(side, partial(self.issue_worklogs, since=worklogs_since))
+            worklogs = WorklogFetches(side, partial(self.issue_worklogs, since=since))
             try:
                 run = partial(self._run_chain, on_page=worklogs.start_for)
-                raw_issues = _unique_by_key(issue for chain in pool.map(run, chains) for issue in chain)
-                fetched = worklogs.results()
+                pages = list(pool.map(lambda chain: run(*chain), chains))
+                return pages, worklogs.results()
             except BaseException:
                 side.shutdown(cancel_futures=True)
                 raise
-        for raw in raw_issues:
-            self._remember(_raw_users(raw))
-        return [
-            _within(parse_issue(raw, custom, fetched.get(raw["key"])), worklogs_since) for raw in raw_issues
-        ]
 
     def issue_worklogs(self, key: str, since: datetime | None = None) -> list[Worklog]:
         """Every worklog of one issue started at or after `since` (all when None), page by page."""
@@ -291,14 +313,10 @@ class JiraConnector:
         return self.custom_fields
 
     def _run_chain(
-        self, jql: str, on_page: Callable[[list[dict[str, Any]]], None] | None = None
+        self, jql: str, fields: list[str], on_page: Callable[[list[dict[str, Any]]], None] | None = None
     ) -> list[dict[str, Any]]:
         api = self.api
-        body: dict[str, Any] = {
-            "jql": jql,
-            "fields": requested_fields(self.custom_fields),
-            "maxResults": self._page_size or api.page_size,
-        }
+        body: dict[str, Any] = {"jql": jql, "fields": fields, "maxResults": self._page_size or api.page_size}
         post = self._search_post(jql)
         if api.paging == "token":
             pages = token_pages(post, body)
@@ -330,42 +348,3 @@ class JiraConnector:
         with self._users_lock:
             for user in users:
                 self._users[user.account_id] = user
-
-
-class _WorklogFetches:
-    """One worklog fetch per truncated issue, started from any chain's thread, each key once."""
-
-    def __init__(self, pool: ThreadPoolExecutor, fetch: Callable[[str], list[Worklog]]) -> None:
-        self._pool, self._fetch = pool, fetch
-        self._futures: dict[str, Future[list[Worklog]]] = {}
-        self._lock = threading.Lock()
-
-    def start_for(self, page: list[dict[str, Any]]) -> None:
-        for raw in page:
-            if worklogs_truncated(raw):
-                with self._lock:
-                    if raw["key"] not in self._futures:
-                        self._futures[raw["key"]] = self._pool.submit(self._fetch, raw["key"])
-
-    def results(self) -> dict[str, list[Worklog]]:
-        return {key: future.result() for key, future in self._futures.items()}
-
-
-def _unique_by_key(issues: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Chains may overlap (e.g. partitions of a query that are not disjoint); keep the first copy."""
-    seen: dict[str, dict[str, Any]] = {}
-    for issue in issues:
-        seen.setdefault(issue["key"], issue)
-    return list(seen.values())
-
-
-def _raw_users(raw: Mapping[str, Any]) -> list[Mapping[str, Any] | None]:
-    fields = raw.get("fields") or {}
-    worklogs = (fields.get("worklog") or {}).get("worklogs", [])
-    return [fields.get("assignee"), *(w.get("author") for w in worklogs)]
-
-
-def _within(issue: JiraIssue, since: datetime | None) -> JiraIssue:
-    if since is None:
-        return issue
-    return replace(issue, worklogs=tuple(w for w in issue.worklogs if w.started >= since))

@@ -19,6 +19,7 @@ END_DUE = "due date"
 END_SPRINT = "sprint end"
 END_FIX_VERSION = "fix version"
 END_NONE = "none"
+AT_RISK = "at risk"
 
 
 PLANNING_LIMIT_DAYS = 3 * 366  # beyond this, an end date is treated as "far away", not planned per day
@@ -53,7 +54,10 @@ class Allocation:
     spread_end: date | None = None
     overdue: bool = False
     unestimated: bool = False
-    reason: str = ""  # why hours are unscheduled or the issue is unestimated
+    # The assignee has no free hour between start and end: the hours sit on the end day, so the person
+    # shows overbooked there, and the issue is flagged rather than parked out of sight as unscheduled.
+    at_risk: bool = False
+    reason: str = ""  # why hours are unscheduled or at risk, or why the issue is unestimated
 
     @property
     def allocated(self) -> float:
@@ -156,9 +160,14 @@ def _placement(
         return _unscheduled(remaining, reason)
     assert window.spread_end is not None  # _why_unplaceable covers the open-ended window
     per_day = spread(remaining, capacity, window.start, window.spread_end)
-    if not per_day:
-        return _unscheduled(remaining, f"no capacity between {window.start} and {window.spread_end}")
-    return {"per_day": per_day}
+    if per_day or remaining <= 0:
+        return {"per_day": per_day}
+    due = "overdue, and no free day is left this week" if window.overdue else f"due {window.end}"
+    return {
+        "per_day": {window.spread_end: remaining},
+        "at_risk": True,
+        "reason": f"{AT_RISK}: {due}, before any free day of the assignee",
+    }
 
 
 def _end_of(issue: JiraIssue, sprint: Sprint | None) -> tuple[date | None, str]:

@@ -18,7 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from domain.headcount import head_days
 from domain.periods import Period, PeriodKind, days, periods_in_year
-from domain.records import Employee, JobInfoEntry, Spend
+from domain.records import Employee, JobInfoEntry, Spend, StatusEntry
+from domain.teams import team_key
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -35,10 +36,10 @@ class BudgetRules:
     currency: str = "EUR"
 
     def allowance_for(self, team: str) -> Decimal:
-        """The team's override if any (team names compared case-insensitively), else the default."""
-        wanted = team.strip().casefold()
+        """The team's override if any (names compared as `team_key` does), else the default."""
+        wanted = team_key(team)
         for name, allowance in self.overrides.items():
-            if name.strip().casefold() == wanted:
+            if team_key(name) == wanted:
                 return Decimal(allowance)
         return Decimal(self.allowance_per_head)
 
@@ -49,12 +50,20 @@ class BudgetLine:
     period_label: str
     headcount: int  # distinct people with at least one day in the team in the period
     head_days: int
+    days: int  # in the period
     allowance: Decimal  # per head per period
     budget: Decimal
     carried_over: Decimal
     spent: Decimal
     remaining: Decimal  # budget + carried_over - spent
     pct_used: Decimal | None  # percent of budget + carried_over spent, one decimal; None when that is <= 0
+    # Who was counted (employee ids): a total over teams counts a transfer once.
+    employee_ids: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def average_heads(self) -> Decimal:
+        """Head-days ÷ days in the period, to two decimals: the heads the budget pays for."""
+        return (Decimal(self.head_days) / self.days).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def to_cents(amount: Decimal) -> Decimal:
@@ -109,12 +118,38 @@ def _line(
         period_label=period.label,
         headcount=sum(1 for d in per_person.values() if d > 0),
         head_days=total_days,
+        days=days(period),
         allowance=allowance,
         budget=budget,
         carried_over=carried,
         spent=spent,
         remaining=available - spent,
         pct_used=percent_used(spent, available),
+        employee_ids=frozenset(person for person, d in per_person.items() if d > 0),
+    )
+
+
+def total_line(lines: Sequence[BudgetLine], label: str = "Total") -> BudgetLine:
+    """All teams' lines of one period added up; people counted once even when they moved teams."""
+    if not lines or len({line.period_label for line in lines}) != 1:
+        raise ValueError("a total adds up lines of exactly one period")
+    budget = sum((line.budget for line in lines), ZERO)
+    carried = sum((line.carried_over for line in lines), ZERO)
+    spent = sum((line.spent for line in lines), ZERO)
+    people = frozenset().union(*(line.employee_ids for line in lines))
+    return BudgetLine(
+        team=label,
+        period_label=lines[0].period_label,
+        headcount=len(people),
+        head_days=sum(line.head_days for line in lines),
+        days=lines[0].days,
+        allowance=ZERO,  # teams may differ: no single allowance
+        budget=budget,
+        carried_over=carried,
+        spent=spent,
+        remaining=budget + carried - spent,
+        pct_used=percent_used(spent, budget + carried),
+        employee_ids=people,
     )
 
 
@@ -125,6 +160,7 @@ def compute_budgets(
     rules: BudgetRules,
     periods: Sequence[Period],
     teams: Collection[str] = (),
+    status_history: Iterable[StatusEntry] = (),
 ) -> list[BudgetLine]:
     """One line per team and requested period, ordered by team then period.
 
@@ -134,9 +170,10 @@ def compute_budgets(
     """
     if any(p.kind != rules.period_kind for p in periods):
         raise ValueError(f"budgets are per {rules.period_kind}; got periods of another kind")
-    employees, job_history = list(employees), list(job_history)
+    employees, job_history, status_history = list(employees), list(job_history), list(status_history)
     computed = _periods_to_compute(periods)
-    days_by_period = {p: head_days(employees, job_history, p, rules.excluded_statuses) for p in computed}
+    excluded = rules.excluded_statuses
+    days_by_period = {p: head_days(employees, job_history, p, excluded, status_history) for p in computed}
     spent = spent_by_team_period(spends, computed)
     all_teams = set(teams) | {t for d in days_by_period.values() for t in d} | {t for t, _ in spent}
     wanted = set(periods)

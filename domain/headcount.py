@@ -10,20 +10,28 @@ Rules (chosen here, documented for the flow and the sheets):
   next entry. Entries before the hire date are clamped to it; of several entries on one day the last
   one given wins. Days between hire and the first entry belong to the earliest known team. Without
   any history the employee's current team holds for the whole employment.
-- Days in no team (team empty) are not counted for anyone. Employment statuses listed as excluded
-  (compared case-insensitively, e.g. "Contractor") are not counted at all: BambooHR gives only the
-  current status, so a contractor converted to full-time counts for their whole employment.
+- Employment status over time comes the same way from the employmentStatus history. A status listed
+  as excluded (compared case-insensitively, e.g. "Contractor") is not counted on the days a person
+  held it: a contractor converted to full-time counts from the conversion on. A departed person reads
+  "Terminated" today, so their earlier status is only in that history; "Terminated" rows themselves
+  are skipped (the termination date already ends the employment). Without any history the current
+  status holds throughout, unless it is "Terminated", which says nothing about the time employed.
+- Days in no team (team empty) are not counted for anyone.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from domain.periods import Period, overlap_days
-from domain.records import Employee, JobInfoEntry
+from domain.records import Employee, JobInfoEntry, StatusEntry
+
+TERMINATED = "terminated"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,25 @@ class TeamSpan:
     team: str
     start: date
     end: date
+
+
+@dataclass(frozen=True)
+class History:
+    """Everyone's team and status history, grouped by employee once."""
+
+    jobs: dict[str, list[JobInfoEntry]]
+    statuses: dict[str, list[StatusEntry]]
+
+    @classmethod
+    def of(cls, job_history: Iterable[JobInfoEntry], status_history: Iterable[StatusEntry] = ()) -> History:
+        jobs: dict[str, list[JobInfoEntry]] = defaultdict(list)
+        for entry in job_history:
+            jobs[entry.employee_id].append(entry)
+        statuses: dict[str, list[StatusEntry]] = defaultdict(list)
+        for row in status_history:
+            if (row.status or "").strip().casefold() != TERMINATED:
+                statuses[row.employee_id].append(row)
+        return cls(dict(jobs), dict(statuses))
 
 
 def employment_range(employee: Employee) -> tuple[date, date] | None:
@@ -47,24 +74,24 @@ def employment_range(employee: Employee) -> tuple[date, date] | None:
     return start, end or date.max
 
 
-def is_counted(employee: Employee, excluded_statuses: Collection[str]) -> bool:
-    excluded = {s.strip().casefold() for s in excluded_statuses}
-    status = (employee.employment_status or "").strip().casefold()
-    return status not in excluded
-
-
-def _team_changes(employee: Employee, history: list[JobInfoEntry], start: date) -> list[tuple[date, str]]:
-    """(from-day, team) in order, one per day, the first starting on the employment start."""
-    if not history:
-        return [(start, (employee.team or "").strip())]
-    by_day: dict[date, str] = {}
-    for entry in sorted(history, key=lambda e: e.effective):
-        by_day[max(entry.effective, start)] = (entry.team or "").strip()
-    changes = sorted(by_day.items())
-    first_day, first_team = changes[0]
+def _changes(entries: Sequence[tuple[date, T]], start: date) -> list[tuple[date, T]]:
+    """(from-day, value) in order, one per day, the first starting on the employment start."""
+    by_day: dict[date, T] = {}
+    for effective, value in sorted(entries, key=lambda e: e[0]):
+        by_day[max(effective, start)] = value
+    changes = sorted(by_day.items(), key=lambda c: c[0])
+    first_day, first_value = changes[0]
     if first_day > start:
-        changes.insert(0, (start, first_team))
+        changes.insert(0, (start, first_value))
     return changes
+
+
+def _spans(changes: list[tuple[date, T]], end: date) -> list[tuple[date, date, T]]:
+    kept = [c for c in changes if c[0] <= end]
+    return [
+        (first, kept[i + 1][0] - timedelta(days=1) if i + 1 < len(kept) else end, value)
+        for i, (first, value) in enumerate(kept)
+    ]
 
 
 def team_spans(employee: Employee, history: Iterable[JobInfoEntry]) -> list[TeamSpan]:
@@ -73,13 +100,40 @@ def team_spans(employee: Employee, history: Iterable[JobInfoEntry]) -> list[Team
     if employed is None:
         return []
     start, end = employed
-    changes = [c for c in _team_changes(employee, list(history), start) if c[0] <= end]
-    spans = []
-    for index, (first, team) in enumerate(changes):
-        last = changes[index + 1][0] - timedelta(days=1) if index + 1 < len(changes) else end
-        if team:
-            spans.append(TeamSpan(employee.id, team, first, last))
-    return spans
+    entries = [(e.effective, (e.team or "").strip()) for e in history]
+    entries = entries or [(start, (employee.team or "").strip())]
+    return [TeamSpan(employee.id, team, a, b) for a, b, team in _spans(_changes(entries, start), end) if team]
+
+
+def status_spans(employee: Employee, history: Iterable[StatusEntry]) -> list[tuple[date, date, str | None]]:
+    """(first day, last day, status) within the employment; a status of None is unknown."""
+    employed = employment_range(employee)
+    if employed is None:
+        return []
+    start, end = employed
+    entries = [(r.effective, r.status) for r in history if (r.status or "").strip().casefold() != TERMINATED]
+    if not entries:
+        current = employee.employment_status
+        entries = [(start, None if (current or "").strip().casefold() == TERMINATED else current)]
+    return _spans(_changes(entries, start), end)
+
+
+def counted_spans(employee: Employee, history: History, excluded_statuses: Collection[str]) -> list[TeamSpan]:
+    """The employee's team spans, cut to the days their status then was not an excluded one."""
+    teams = team_spans(employee, history.jobs.get(employee.id, []))
+    excluded = {s.strip().casefold() for s in excluded_statuses}
+    if not excluded:
+        return teams
+    counted = [
+        (a, b) for a, b, status in status_spans(employee, history.statuses.get(employee.id, []))
+        if (status or "").strip().casefold() not in excluded
+    ]  # fmt: skip
+    return [
+        TeamSpan(span.employee_id, span.team, max(span.start, a), min(span.end, b))
+        for span in teams
+        for a, b in counted
+        if max(span.start, a) <= min(span.end, b)
+    ]
 
 
 def head_days(
@@ -87,19 +141,16 @@ def head_days(
     job_history: Iterable[JobInfoEntry],
     period: Period,
     excluded_statuses: Collection[str] = (),
+    status_history: Iterable[StatusEntry] = (),
 ) -> dict[str, dict[str, int]]:
-    """team → employee id → days that person was employed in that team during the period.
+    """team → employee id → days that person was counted in that team during the period.
 
     Only people with at least one day in the period appear; a transfer puts a person under both teams.
     """
-    history_by_employee: dict[str, list[JobInfoEntry]] = defaultdict(list)
-    for entry in job_history:
-        history_by_employee[entry.employee_id].append(entry)
+    history = History.of(job_history, status_history)
     result: dict[str, dict[str, int]] = defaultdict(dict)
     for employee in employees:
-        if not is_counted(employee, excluded_statuses):
-            continue
-        for span in team_spans(employee, history_by_employee.get(employee.id, [])):
+        for span in counted_spans(employee, history, excluded_statuses):
             counted = overlap_days(period, span.start, span.end)
             if counted:
                 per_person = result[span.team]

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from domain.ledger_values import CellError, is_blank, parse_amount, parse_currency, parse_date
 from domain.records import LedgerRow, Spend
+from domain.teams import team_key
 
 DATE, TEAM, AMOUNT, CURRENCY, DESCRIPTION = "Date", "Team", "Amount", "Currency", "Description"
 LEDGER_COLUMNS = (DATE, TEAM, AMOUNT, CURRENCY, DESCRIPTION)
@@ -36,16 +38,17 @@ def parse_ledger(
     rows: list[LedgerRow], known_teams: Collection[str], currency: str
 ) -> tuple[list[Spend], list[Rejection]]:
     """Accepted spend (team spelled as in `known_teams`, amount in cents) and rejected rows, in row order."""
-    teams = {t.strip().casefold(): t for t in known_teams}
+    teams = {team_key(t): t for t in known_teams}
     budget_currency = currency.strip().upper()
     spends: list[Spend] = []
     rejections: list[Rejection] = []
     for row in rows:
         values, absent = _ledger_values(row.cells)
+        amount_format = str(_ledger_values(row.formats)[0][AMOUNT] or "")
         if all(is_blank(v) for v in values.values()):
             continue
         problems: list[str] = []
-        spend = _read_row(row.row_number, values, absent, teams, budget_currency, problems)
+        spend = _read_row(row.row_number, values, amount_format, absent, teams, budget_currency, problems)
         if spend is None:
             rejections.append(Rejection(row.row_number, "; ".join(problems), dict(row.cells)))
         else:
@@ -72,6 +75,7 @@ def _missing(column: str, absent: list[str], row_number: int) -> str:
 def _read_row(
     row_number: int,
     values: dict[str, object],
+    amount_format: str,
     absent: list[str],
     teams: dict[str, str],
     currency: str,
@@ -81,7 +85,8 @@ def _read_row(
     problems.extend(_missing(c, absent, row_number) for c in REQUIRED_COLUMNS if is_blank(values[c]))
     day = _cell(DATE, values[DATE], row_number, parse_date, problems)
     team = _team(values[TEAM], row_number, teams, problems)
-    amount, written_currency = _cell(AMOUNT, values[AMOUNT], row_number, parse_amount, problems) or (
+    read_amount = partial(parse_amount, number_format=amount_format)
+    amount, written_currency = _cell(AMOUNT, values[AMOUNT], row_number, read_amount, problems) or (
         None,
         None,
     )
@@ -112,7 +117,7 @@ def _cell(
 def _team(value: object, row_number: int, teams: dict[str, str], problems: list[str]) -> str | None:
     if is_blank(value):
         return None
-    team = teams.get(str(value).strip().casefold())
+    team = teams.get(team_key(str(value)))
     if team is None:
         problems.append(
             f"team {_shown(value)} is not a known team (row {row_number}, column {TEAM}): {_team_hint(teams)}"

@@ -7,7 +7,8 @@ Jira user nobody can match is kept and flagged so a human can map it in the Peop
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -17,6 +18,9 @@ BAMBOOHR_KEY_PREFIX = "bamboohr:"
 WORKING_DAYS_PER_WEEK = 5
 NO_BAMBOOHR_MATCH = "no BambooHR match"
 NO_JIRA_USER = "no Jira user"
+MATCHED_BY_NAME = (
+    "matched by display name (Jira hides the email): check it, or set Employee id in the People tab"
+)
 
 _TRUE = {"yes", "y", "true", "x", "1", "exclude", "excluded"}
 _FALSE = {"no", "n", "false", "0", ""}
@@ -41,6 +45,9 @@ class Person:
     hire_date: date | None = None
     termination_date: date | None = None
     matched: bool = False  # a Jira user and a BambooHR employee were joined
+    # False for a Jira user nobody could match: no contract, so no capacity (blank, never invented)
+    # until the People tab maps the account or gives weekly hours.
+    capacity_known: bool = True
     flags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -139,29 +146,40 @@ def match_people(
     hours_per_day: float = 8.0,
     focus: float = 1.0,
 ) -> list[Person]:
-    """Join Jira users to employees (People tab mapping first, then email), apply overrides.
+    """Join Jira users to employees, apply overrides. One person, one row:
 
-    Every Jira user given is kept (flagged when unmatched); active employees without a Jira user are
-    kept too, since someone with no issues yet is exactly who a planner is looking for.
+    1. a People tab mapping (account → employee id) wins;
+    2. else the work email (case-insensitive); of several records with one email (a rehire) the
+       active one, then the latest hire;
+    3. else the exact display name, when exactly one active, still unclaimed employee and exactly one
+       still unmatched Jira user carry it (flagged, so the run warns and a human can override);
+    4. else the Jira user stays unmatched: capacity unknown, never an invented one.
+
+    Every Jira user given is kept; active employees without a Jira user are kept too, since someone
+    with no issues yet is exactly who a planner is looking for.
     """
     staff = list(employees)
-    users = list(jira_users)
+    users = list(_first_per_account(jira_users))
     by_id = {e.id: e for e in staff}
     by_override = _index_overrides(overrides)
     # Only mappings of users present this run claim an employee: a stale People row must not hide one.
-    present = {u.account_id for u in users}
-    claimed = {o.employee_id for k, o in by_override.items() if k in present and o.employee_id in by_id}
-    by_email = {e.email.lower(): e for e in reversed(staff) if e.email and e.id not in claimed}
+    chosen: dict[str, tuple[Employee, tuple[str, ...]]] = {}
+    for user in users:
+        mapped = by_override[user.account_id].employee_id if user.account_id in by_override else None
+        if mapped and mapped in by_id:
+            chosen[user.account_id] = (by_id[mapped], ())
+    claimed = {e.id for e, _ in chosen.values()}
+    _match_by_email(users, staff, chosen, claimed)
+    _match_by_name(users, staff, chosen, claimed)
 
     people: dict[str, Person] = {}
     for user in users:
-        if user.account_id in people:
-            continue
         override = by_override.get(user.account_id)
-        base = _person_for_jira_user(user, override, by_id, by_email, hours_per_day, focus)
-        if base.employee_id:
-            claimed.add(base.employee_id)
-            by_email.pop((by_id[base.employee_id].email or "").lower(), None)
+        if user.account_id in chosen:
+            employee, flags = chosen[user.account_id]
+            base = _from_employee(user.account_id, employee, user, hours_per_day, focus, flags)
+        else:
+            base = _unmatched_user(user, override, hours_per_day, focus)
         people[base.key] = _apply(base, override)
     for employee in staff:
         key = BAMBOOHR_KEY_PREFIX + employee.id
@@ -173,23 +191,72 @@ def match_people(
     return sorted(people.values(), key=lambda p: (p.name.lower(), p.key))
 
 
-def _person_for_jira_user(
-    user: JiraUser,
-    override: PersonOverride | None,
-    by_id: Mapping[str, Employee],
-    by_email: Mapping[str, Employee],
-    hours_per_day: float,
-    focus: float,
+def _first_per_account(users: Iterable[JiraUser]) -> Iterable[JiraUser]:
+    seen: dict[str, JiraUser] = {}
+    for user in users:
+        seen.setdefault(user.account_id, user)
+    return seen.values()
+
+
+def _match_by_email(
+    users: list[JiraUser],
+    staff: list[Employee],
+    chosen: dict[str, tuple[Employee, tuple[str, ...]]],
+    claimed: set[str],
+) -> None:
+    by_email: dict[str, list[Employee]] = {}
+    for employee in staff:
+        if employee.email and employee.id not in claimed:
+            by_email.setdefault(employee.email.strip().lower(), []).append(employee)
+    for user in users:
+        if user.account_id in chosen or not user.email:
+            continue
+        candidates = [e for e in by_email.get(user.email.strip().lower(), []) if e.id not in claimed]
+        if candidates:
+            employee = max(candidates, key=_record_preference)
+            chosen[user.account_id] = (employee, ())
+            claimed.add(employee.id)
+
+
+def _record_preference(employee: Employee) -> tuple[bool, date]:
+    """Of a rehired person's records, the active one; then the latest hire."""
+    return _is_active(employee), employee.hire_date or date.min
+
+
+def _match_by_name(
+    users: list[JiraUser],
+    staff: list[Employee],
+    chosen: dict[str, tuple[Employee, tuple[str, ...]]],
+    claimed: set[str],
+) -> None:
+    active = [e for e in staff if _is_active(e)]
+    employees_named: dict[str, list[Employee]] = {}
+    for employee in active:
+        employees_named.setdefault(display_name_key(employee.name), []).append(employee)
+    unmatched = [u for u in users if u.account_id not in chosen]
+    users_named: dict[str, list[JiraUser]] = {}
+    for user in unmatched:
+        users_named.setdefault(display_name_key(user.name), []).append(user)
+    for name, named_users in users_named.items():
+        named_employees = employees_named.get(name, [])
+        if len(named_users) != 1 or len(named_employees) != 1 or named_employees[0].id in claimed:
+            continue
+        employee = named_employees[0]
+        chosen[named_users[0].account_id] = (employee, (MATCHED_BY_NAME,))
+        claimed.add(employee.id)
+
+
+def display_name_key(name: str) -> str:
+    """Names compare exactly, up to Unicode normal form and runs of spaces ("Chloé" typed two ways)."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def _unmatched_user(
+    user: JiraUser, override: PersonOverride | None, hours_per_day: float, focus: float
 ) -> Person:
-    mapped_id = override.employee_id if override else None
-    if mapped_id and mapped_id in by_id:
-        return _from_employee(user.account_id, by_id[mapped_id], user, hours_per_day, focus, ())
-    employee = by_email.get(user.email.lower()) if user.email else None
-    if employee:
-        return _from_employee(user.account_id, employee, user, hours_per_day, focus, ())
     flags = [NO_BAMBOOHR_MATCH]
-    if mapped_id:
-        flags.append(f"People tab maps to employee id {mapped_id}, which BambooHR does not have")
+    if override and override.employee_id:
+        flags.append(f"People tab maps to employee id {override.employee_id}, which BambooHR does not have")
     if not user.email:
         flags.append("Jira hides this user's email, so it cannot be matched by email")
     return Person(
@@ -201,6 +268,7 @@ def _person_for_jira_user(
         hours_per_day=hours_per_day,
         focus=focus,
         jira_account_id=user.account_id,
+        capacity_known=False,
         flags=tuple(flags),
     )
 
@@ -249,6 +317,7 @@ def _apply(person: Person, override: PersonOverride | None) -> Person:
             else person.hours_per_day
         ),
         excluded=bool(override.exclude),
+        capacity_known=person.capacity_known or override.weekly_hours is not None,
         flags=flags,
     )
 

@@ -21,7 +21,9 @@ class Employee:
     team: str | None
     country: str | None  # ISO 3166-1 alpha-2 when known, e.g. "DE"
     status: str  # "Active" / "Inactive"
-    employment_status: str | None  # e.g. "Full-Time", "Contractor"
+    # Today's: "Full-Time", "Contractor"… and "Terminated" once someone has left, which is why the
+    # budget rules read the status a person had in a period from the StatusEntry history instead.
+    employment_status: str | None
     hire_date: date | None
     termination_date: date | None  # None when BambooHR sends 0000-00-00 or nothing
 
@@ -33,6 +35,16 @@ class JobInfoEntry:
     employee_id: str
     effective: date
     team: str | None
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One row of BambooHR's employmentStatus table: from `effective` on, the employee's status is
+    `status` ("Full-Time", "Contractor", …; "Terminated" from the day a person left)."""
+
+    employee_id: str
+    effective: date
+    status: str | None
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,8 @@ class LedgerRow:
 
     row_number: int  # 1-based sheet row, so a rejection can point at the cell
     cells: dict[str, object] = field(default_factory=dict)
+    # Number format of a number cell, by column: a cell typed "$45" holds 45 and a dollar format.
+    formats: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,17 @@ def week_friday(d: date) -> date:
     return week_start(d) + timedelta(days=_FRIDAY)
 
 
-def week_label(monday: date) -> str:
-    """ISO week label, e.g. "2026-W48"; the ISO year can differ from the calendar year around New Year."""
-    iso = monday.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def week_label(day: date) -> str:
+    """The ISO week number and its Monday, e.g. "W49 · 30 Nov" (a planner reads the date, not the number).
+
+    English month abbreviations whatever the machine's locale: a header must not change with the host.
+    Within any horizon of at most a year no two weeks share a label, so columns stay keyed by it.
+    """
+    monday = week_start(day)
+    return f"W{monday.isocalendar().week:02d} · {monday.day} {_MONTHS[monday.month - 1]}"
 
 
 def horizon(today: date, weeks: int = DEFAULT_HORIZON_WEEKS) -> list[date]:

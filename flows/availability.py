@@ -18,12 +18,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote  # Prefect must not walk 10,000s of records per task call
 
 from connectors.errors import RetriesExhaustedError
-from connectors.jira import JiraConnector
+from connectors.jira import JiraConnector, JiraFetch
 from connectors.redaction import masking_errors
 from connectors.sheets import OnChange, Spreadsheet, SyncResult, Table
 from connectors.sheets.values import is_blank
 from domain.people import PersonOverride
-from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay
+from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
 from flows.artifacts import publish_run_artifacts, sheet_url
 from flows.availability_model import (
     AvailabilityModel,
@@ -32,6 +32,7 @@ from flows.availability_model import (
     capacity_range,
     compute_availability,
 )
+from flows.availability_report import FLOW_NAME, build_report
 from flows.availability_tables import (
     PEOPLE,
     PERSON_ID,
@@ -41,11 +42,10 @@ from flows.availability_tables import (
     overrides_from_rows,
     sync_log_table,
 )
-from flows.clients import bamboohr_client, jira_connector, jira_queries, open_sheet
-from flows.config import Config, load_config
+from flows.clients import bamboohr_client, jira_connector, jira_queries, open_sheet, worklog_queries
+from flows.config import Config, JiraSettings, load_config
 from flows.report import RunReport
 
-FLOW_NAME = "sync_resource_availability"
 # The HTTP layer already retried each request; a task retry covers a longer outage, and only then.
 READ_RETRIES = 1
 READ_RETRY_DELAY_S = 30.0
@@ -70,6 +70,7 @@ class JiraData:
     users: list[JiraUser]
     hours_per_day: float
     warnings: list[str]
+    worklogs: list[Worklog]  # on issues in scope that are not planned (done or unassigned work)
 
 
 @task(name="read People overrides", **READ)
@@ -92,18 +93,30 @@ def fetch_jira(config: Config, worklogs_since: datetime) -> JiraData:
     settings = config.jira
     assert settings is not None
     try:
-        issues = connector.search_issues(
-            jira_queries(settings),
-            max_parallel_chains=settings.max_parallel_chains,
-            worklogs_since=worklogs_since,
-        )
-        data = JiraData(issues, connector.seen_users(), connector.hours_per_day(), site_warnings(connector))
+        found = fetch_issues_and_worklogs(connector, settings, worklogs_since)
+        hours, users, warnings = connector.hours_per_day(), connector.seen_users(), site_warnings(connector)
+        data = JiraData(found.issues, users, hours, warnings, found.worklogs)
     finally:
         connector.close()
     get_run_logger().info(
-        "Jira: %d issue(s), %d user(s), %.1f h per day", len(data.issues), len(data.users), data.hours_per_day
-    )
+        "Jira: %d issue(s), %d more worklog(s) on done or unassigned issues, %d user(s), %.1f h per day",
+        len(data.issues), len(data.worklogs), len(data.users), data.hours_per_day,
+    )  # fmt: skip
     return data
+
+
+def fetch_issues_and_worklogs(connector: JiraConnector, settings: JiraSettings, since: datetime) -> JiraFetch:
+    """The planned issues, and every worklog started since `since` on the other issues in scope."""
+    chains = settings.max_parallel_chains
+    plan, logged = jira_queries(settings), worklog_queries(settings, since.date())
+    found = connector.fetch(plan, worklog_jql=logged, max_parallel_chains=chains, worklogs_since=since)
+    if not settings.jql or settings.actuals_jql:
+        return found
+    # Only a JQL is configured: its issues' projects are the scope, known once they are here.
+    logged = worklog_queries(settings, since.date(), [issue.project for issue in found.issues])
+    extra = connector.fetch([], worklog_jql=logged, max_parallel_chains=chains, worklogs_since=since)
+    planned = {issue.key for issue in found.issues}
+    return JiraFetch(found.issues, [w for w in extra.worklogs if w.issue_key not in planned])
 
 
 def site_warnings(connector: JiraConnector) -> list[str]:
@@ -185,7 +198,9 @@ def sync_resource_availability(
     employees_future = fetch_employees.submit(config)
     jira, employees = jira_future.result(), employees_future.result()
     time_off, holidays = fetch_time_off(config, *capacity_range(jira.issues, calendar))
-    sources = Sources(jira.issues, jira.users, jira.hours_per_day, employees, time_off, holidays, overrides)
+    sources = Sources(
+        jira.issues, jira.users, jira.hours_per_day, employees, time_off, holidays, overrides, jira.worklogs
+    )
     model = compute(quote(sources), calendar, settings.focus_factor)
 
     report = build_report(model, [*override_warnings, *jira.warnings], dry_run)
@@ -196,31 +211,6 @@ def sync_resource_availability(
     report.links[settings.spreadsheet] = sheet_url(config, settings.spreadsheet)
     _log_warnings(report)
     publish_run_artifacts(FLOW_NAME, summary_md=report.markdown(), table=report.table, links=report.links)
-    return report
-
-
-def build_report(model: AvailabilityModel, extra_warnings: list[str], dry_run: bool) -> RunReport:
-    overbooked = model.overbooked
-    names = ", ".join(row.person.name for row in overbooked[:10])
-    report = RunReport(flow=FLOW_NAME, dry_run=dry_run)
-    report.warnings = [*extra_warnings, *model.warnings]
-    report.summary = [
-        f"{len(model.planned)} people planned ({len(model.people) - len(model.planned)} excluded)",
-        f"{len(model.issues)} open issues",
-        f"{len(overbooked)} overbooked people" + (f": {names}" if names else ""),
-        f"{len(model.unestimated)} unestimated issues",
-        f"{len(report.warnings)} warnings",
-    ]
-    rows = sorted(model.planned, key=lambda r: (-r.overbooked_weeks, -r.unscheduled, r.person.name))
-    report.table = [
-        {
-            "Person": row.person.name,
-            "Team": row.person.team or "",
-            "Overbooked weeks": row.overbooked_weeks,
-            "Unscheduled hours": round(row.unscheduled, 1),
-        }
-        for row in rows
-    ]
     return report
 
 

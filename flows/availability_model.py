@@ -6,8 +6,9 @@ the flow's compute step can be tested without Prefect, stand-ins or a sheet.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from domain.actuals import Actuals, logged_hours
@@ -20,11 +21,22 @@ from domain.availability import (
     unscheduled_by_person,
 )
 from domain.capacity import daily_capacity, weekly
-from domain.people import NO_BAMBOOHR_MATCH, NO_JIRA_USER, Person, PersonOverride, match_people
-from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay
+from domain.people import (
+    MATCHED_BY_NAME,
+    NO_BAMBOOHR_MATCH,
+    NO_JIRA_USER,
+    Person,
+    PersonOverride,
+    match_people,
+)
+from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
+from domain.teams import TeamNames
 from domain.weeks import horizon, past_weeks
 
 MAX_LISTED_KEYS = 10
+UNKNOWN_CAPACITY = (
+    "the assignee has no BambooHR match, so their capacity is unknown: map the account in the People tab"
+)
 
 
 @dataclass(frozen=True)
@@ -60,18 +72,23 @@ class Sources:
     time_off: list[TimeOffDay] = field(default_factory=list)
     holidays: list[CompanyHoliday] = field(default_factory=list)
     overrides: list[PersonOverride] = field(default_factory=list)
+    # Worklogs of issues outside `issues` (done or unassigned work in scope): they count in Actuals only.
+    worklogs: list[Worklog] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class PersonWeeks:
-    """One planned person's rows of the week grids."""
+    """One planned person's rows of the week grids. Capacity figures are None when it is unknown (a Jira
+    user matched to nobody): blank in the sheet, never an invented working week."""
 
     person: Person
-    capacity: dict[date, float]  # every Monday of the capacity range, past weeks included
+    capacity: dict[date, float] | None  # horizon weeks, the current one from today on (gone days are gone)
+    past_capacity: dict[date, float] | None  # the actuals weeks, whole
     allocated: dict[date, float]  # horizon weeks
-    available: dict[date, float]  # horizon weeks; negative = overbooked
+    available: dict[date, float] | None  # horizon weeks; negative = overbooked
     unscheduled: float
-    overbooked_weeks: int
+    overbooked_weeks: int | None
+    at_risk: tuple[str, ...] = ()  # keys of issues due before any free day of this person
 
 
 @dataclass(frozen=True)
@@ -95,6 +112,14 @@ class AvailabilityModel:
     def overbooked(self) -> list[PersonWeeks]:
         return [row for row in self.planned if row.overbooked_weeks]
 
+    @property
+    def at_risk(self) -> list[Allocation]:
+        return [a for a in self.allocations.values() if a.at_risk]
+
+    @property
+    def unknown_capacity(self) -> list[PersonWeeks]:
+        return [row for row in self.planned if row.capacity is None]
+
 
 def capacity_range(issues: Sequence[JiraIssue], calendar: Calendar) -> tuple[date, date]:
     """Days capacity (and so time off) is needed for: the actuals weeks, the horizon, and every day an
@@ -111,50 +136,65 @@ def compute_availability(sources: Sources, calendar: Calendar, *, focus: float =
         hours_per_day=sources.hours_per_day,
         focus=focus,
     )
+    names = TeamNames((e.team for e in sources.employees), (o.team for o in sources.overrides))
+    people = [replace(p, team=names.canonical(p.team)) for p in people]  # `platform` typed is Platform
     start, end = capacity_range(sources.issues, calendar)
     planned = [p for p in people if not p.excluded]
     warnings: list[str] = []
     daily: dict[str, dict[date, float]] = {}
     for person in planned:
+        if not person.capacity_known:
+            continue
         result = daily_capacity(person, start, end, sources.time_off, sources.holidays)
         daily[person.key] = result.per_day
-        if NO_BAMBOOHR_MATCH not in person.flags:  # the unmatched warning already says it
-            warnings += result.warnings
-    allocations = {
-        issue.key: allocate(
-            issue,
-            issue.assignee_account_id if issue.assignee_account_id in daily else None,
-            daily.get(issue.assignee_account_id or "", {}),
-            calendar.today,
-        )
-        for issue in sources.issues
-    }
-    rows = _person_weeks(planned, daily, list(allocations.values()), calendar.weeks)
-    worklogs = [w for issue in sources.issues for w in issue.worklogs]
-    actuals = logged_hours(worklogs, people, calendar.past) if calendar.past else Actuals({}, {})
+        warnings += result.warnings
+    unknown = {p.key for p in planned if not p.capacity_known}
+    allocations = {issue.key: _allocate(issue, daily, unknown, calendar.today) for issue in sources.issues}
+    rows = _person_weeks(planned, daily, list(allocations.values()), calendar)
+    worklogs = [w for issue in sources.issues for w in issue.worklogs] + list(sources.worklogs)
+    counted = [p for p in people if p.capacity_known]  # hours of an unmatched user count for nobody
+    actuals = logged_hours(worklogs, counted, calendar.past) if calendar.past else Actuals({}, {})
     warnings = _people_warnings(people) + warnings + _issue_warnings(sources.issues, allocations)
-    warnings += _actuals_warnings(actuals)
+    warnings += _actuals_warnings(actuals, people)
     return AvailabilityModel(calendar, people, rows, sources.issues, allocations, actuals, warnings)
+
+
+def _allocate(
+    issue: JiraIssue, daily: dict[str, dict[date, float]], unknown: set[str], today: date
+) -> Allocation:
+    assignee = issue.assignee_account_id or ""
+    if assignee in unknown:
+        allocation = allocate(issue, None, {}, today)
+        reason = UNKNOWN_CAPACITY if allocation.unscheduled else allocation.reason
+        return replace(allocation, person_key=assignee, reason=reason)
+    return allocate(issue, assignee if assignee in daily else None, daily.get(assignee, {}), today)
 
 
 def _person_weeks(
     planned: list[Person],
     daily: dict[str, dict[date, float]],
     allocations: list[Allocation],
-    weeks: list[date],
+    calendar: Calendar,
 ) -> list[PersonWeeks]:
+    weeks, today = calendar.weeks, calendar.today
     allocated = allocated_by_person(allocations)
     unscheduled = unscheduled_by_person(allocations)
+    at_risk: dict[str, list[str]] = defaultdict(list)
+    for allocation in allocations:
+        if allocation.at_risk and allocation.person_key:
+            at_risk[allocation.person_key].append(allocation.issue_key)
     rows = []
     for person in planned:
-        capacity = weekly(daily[person.key])
         booked = on_weeks(allocated.get(person.key, {}), weeks)
-        free = available(capacity, booked, weeks)
-        rows.append(
-            PersonWeeks(
-                person, capacity, booked, free, unscheduled.get(person.key, 0.0), overbooked_weeks(free)
-            )
-        )
+        per_day = daily.get(person.key)
+        if per_day is None:
+            rows.append(PersonWeeks(person, None, None, booked, None, unscheduled.get(person.key, 0.0), None))
+            continue
+        ahead = on_weeks(weekly({d: h for d, h in per_day.items() if d >= today}), weeks)
+        past = on_weeks(weekly(per_day), calendar.past)
+        free = available(ahead, booked, weeks)
+        row = PersonWeeks(person, ahead, past, booked, free, unscheduled.get(person.key, 0.0), 0)
+        rows.append(replace(row, overbooked_weeks=overbooked_weeks(free), at_risk=tuple(at_risk[person.key])))
     return rows
 
 
@@ -164,15 +204,21 @@ def _people_warnings(people: list[Person]) -> list[str]:
         if person.excluded:
             continue
         others = [flag for flag in person.flags if flag not in (NO_BAMBOOHR_MATCH, NO_JIRA_USER)]
-        if NO_BAMBOOHR_MATCH in person.flags:
+        if NO_BAMBOOHR_MATCH in person.flags and not person.capacity_known:
             why = "".join(f"; {flag}" for flag in others)
             warnings.append(
-                f"Jira user {person.name} ({person.key}) has no BambooHR match, so is planned at "
-                f"{person.hours_per_day:g} h/day with no time off or public holidays{why}; map the account "
-                f"to an employee id in the People tab, or set Exclude"
+                f"Jira user {person.name} ({person.key}) has no BambooHR match, so their capacity is "
+                f"unknown (left blank) and their issues are not planned{why}; map the account to an "
+                f"Employee id in the People tab (or give Weekly hours), or set Exclude"
+            )
+        elif MATCHED_BY_NAME in person.flags:
+            warnings.append(
+                f"Jira user {person.name} ({person.jira_account_id}) was matched to BambooHR employee "
+                f"{person.employee_id} by display name, since Jira hides the email: check it, or set "
+                f"Employee id in the People tab"
             )
         else:
-            warnings += [f"{person.name}: {flag}" for flag in others]
+            warnings += [f"{person.name}: {flag}" for flag in others if flag != MATCHED_BY_NAME]
     return warnings
 
 
@@ -188,8 +234,10 @@ def _issue_warnings(issues: list[JiraIssue], allocations: dict[str, Allocation])
     return warnings
 
 
-def _actuals_warnings(actuals: Actuals) -> list[str]:
+def _actuals_warnings(actuals: Actuals, people: list[Person]) -> list[str]:
+    names = {p.key: f"{p.name} ({p.key})" for p in people}
     return [
-        f"{hours:.1f} h logged by {author} count for nobody: the author is not a known person"
+        f"{hours:.1f} h logged by {names.get(author, author)} count for nobody: the author is not matched "
+        f"to a BambooHR employee; map the account in the People tab"
         for author, hours in sorted(actuals.unmatched.items())
     ]

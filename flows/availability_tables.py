@@ -24,7 +24,7 @@ ISSUES, ACTUALS, PEOPLE, SYNC_LOG = "Issues", "Actuals", "People", "Sync log"
 TABS = (AVAILABILITY, CAPACITY, ALLOCATED, TEAMS, ISSUES, ACTUALS, PEOPLE, SYNC_LOG)
 
 PERSON_ID, NAME, TEAM = "Person id", "Name", "Team"
-UNSCHEDULED, OVERBOOKED, TOTAL = "Unscheduled", "Overbooked weeks", "Total"
+UNSCHEDULED, OVERBOOKED, TOTAL, AT_RISK = "Unscheduled", "Overbooked weeks", "Total", "At risk"
 MEASURE = "Measure"
 # People tab: what a human may type to correct the sources (read back as overrides every run).
 EMAIL, JIRA_ACCOUNT, EMPLOYEE_ID = "Email", "Jira account id", "Employee id"
@@ -33,7 +33,7 @@ MATCHED = "matched"
 RUN_AT = "Run at"
 
 HOURS_DIGITS = 2  # shown to one decimal; two keep sums honest without float crumbs causing writes
-WEEK_WIDTH = 80
+WEEK_WIDTH = 100  # fits "W49 · 30 Nov"
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,10 @@ def _person_cells(person: Person) -> dict[str, Value]:
     return {NAME: person.name, TEAM: person.team, PERSON_ID: person.key}
 
 
-def _week_cells(per_week: Mapping[date, float], weeks: Sequence[date]) -> dict[str, Value]:
+def _week_cells(per_week: Mapping[date, float] | None, weeks: Sequence[date]) -> dict[str, Value]:
+    """Hours per week column; all blank when the figure is unknown (a person nobody could match)."""
+    if per_week is None:
+        return dict.fromkeys((week_label(monday) for monday in weeks), None)
     return {week_label(monday): hours(per_week.get(monday, 0.0)) for monday in weeks}
 
 
@@ -95,14 +98,21 @@ def _week_grid(
 
 
 def availability_table(model: AvailabilityModel) -> Table:
+    """Available hours per week as a heat map: red below zero (overbooked), white at zero, greener with
+    more free hours, on one scale across every week column."""
     weeks = model.calendar.weeks
     labels = tuple(week_label(monday) for monday in weeks)
-    rules = [ConditionalRule("scale", labels), ConditionalRule("negative", labels)]
-    table = _week_grid(AVAILABILITY, model, [Column(UNSCHEDULED, "hours"), Column(OVERBOOKED, "int")], rules)
+    rules = [ConditionalRule("negative", labels), ConditionalRule("scale", labels)]
+    extra = [Column(UNSCHEDULED, "hours"), Column(OVERBOOKED, "int"), Column(AT_RISK, "text", 160)]
+    table = _week_grid(AVAILABILITY, model, extra, rules)
     table.rows = [
         _person_cells(row.person)
         | _week_cells(row.available, weeks)
-        | {UNSCHEDULED: hours(row.unscheduled), OVERBOOKED: row.overbooked_weeks}
+        | {
+            UNSCHEDULED: hours(row.unscheduled),
+            OVERBOOKED: row.overbooked_weeks,
+            AT_RISK: ", ".join(row.at_risk) or None,
+        }
         for row in _by_team(model.planned)
     ]
     return table
@@ -115,7 +125,7 @@ def capacity_table(model: AvailabilityModel) -> Table:
     table.rows = [
         _person_cells(row.person)
         | _week_cells(row.capacity, weeks)
-        | {TOTAL: hours(sum(row.capacity.get(m, 0.0) for m in weeks))}
+        | {TOTAL: None if row.capacity is None else hours(sum(row.capacity.get(m, 0.0) for m in weeks))}
         for row in _by_team(model.planned)
     ]
     return table
@@ -132,13 +142,15 @@ def allocated_table(model: AvailabilityModel) -> Table:
 
 
 def teams_table(model: AvailabilityModel) -> Table:
-    """Team × week sums of capacity, allocation and availability: three rows per team."""
+    """Team × week sums of capacity, allocation and availability: three rows per team. People whose
+    capacity is unknown are left out: their work would otherwise weigh on capacity nobody has."""
     weeks = model.calendar.weeks
-    team_of = {row.person.key: row.person.team for row in model.planned}
+    known = [row for row in model.planned if row.capacity is not None and row.available is not None]
+    team_of = {row.person.key: row.person.team for row in known}
     grids = {
-        "Capacity": {row.person.key: row.capacity for row in model.planned},
-        "Allocated": {row.person.key: row.allocated for row in model.planned},
-        "Available": {row.person.key: row.available for row in model.planned},
+        "Capacity": {row.person.key: row.capacity or {} for row in known},
+        "Allocated": {row.person.key: row.allocated for row in known},
+        "Available": {row.person.key: row.available or {} for row in known},
     }
     sums = {measure: team_sums(grid, team_of, weeks) for measure, grid in grids.items()}
     labels = tuple(week_label(monday) for monday in weeks)
@@ -218,9 +230,13 @@ def actuals_table(model: AvailabilityModel) -> Table:
     columns += [Column(TOTAL, "hours"), Column(PERSON_ID)]
     rows = []
     for row in _by_team(model.planned):
-        logged = model.actuals.hours.get(row.person.key, dict.fromkeys(past, 0.0))
-        shares = percent_of_capacity(logged, row.capacity)
-        cells = _person_cells(row.person) | {TOTAL: hours(sum(logged.values()))}
+        cells = _person_cells(row.person)
+        logged = model.actuals.hours.get(row.person.key)
+        if logged is None or row.past_capacity is None:  # hours of an unmatched user count for nobody
+            rows.append(cells | _week_cells(None, past))
+            continue
+        shares = percent_of_capacity(logged, row.past_capacity)
+        cells[TOTAL] = hours(sum(logged.values()))
         for monday in past:
             share = shares.get(monday)
             cells[week_label(monday)] = hours(logged.get(monday, 0.0))

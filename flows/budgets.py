@@ -29,9 +29,11 @@ from connectors.sheets.google import SYSTEM as SHEETS_SYSTEM
 from domain.budgets import BudgetLine, BudgetRules, compute_budgets
 from domain.ledger import REQUIRED_COLUMNS, Rejection, parse_ledger
 from domain.periods import Period, periods_in_year
-from domain.records import Employee, JobInfoEntry, LedgerRow, Spend
+from domain.records import Employee, JobInfoEntry, LedgerRow, Spend, StatusEntry
+from domain.teams import canonical_people
 from flows import budgets_tables as bt
 from flows.artifacts import publish_run_artifacts, sheet_url
+from flows.budgets_explained import explanation_table
 from flows.clients import bamboohr_client, open_sheet
 from flows.config import BudgetSettings, Config, ConfigError, load_config
 from flows.report import RunReport
@@ -56,6 +58,7 @@ class BudgetSyncFailed(RuntimeError):
 class People:
     employees: list[Employee]
     job_history: list[JobInfoEntry]
+    status_history: list[StatusEntry]
 
 
 def is_transient(_task: Any, _run: TaskRun, state: State) -> bool:
@@ -66,26 +69,29 @@ def is_transient(_task: Any, _run: TaskRun, state: State) -> bool:
 @task(retries=2, retry_delay_seconds=10, retry_condition_fn=is_transient, cache_policy=NO_CACHE)
 @masking_errors
 def fetch_people(config: Config) -> People:
-    """Employees (name, dates, team, statuses only) and their job history, for transfers."""
+    """Employees (name, dates, team, statuses only), their job history (transfers) and their
+    employment-status history (what a leaver was before "Terminated", conversions)."""
     if config.bamboohr is None:
         raise ConfigError("the config has no 'bamboohr' section; budgets need it for headcount")
     client = bamboohr_client(config)
     team_field = config.bamboohr.team_field
-    people = People(client.employees(team_field), client.job_history(team_field))
+    employees, history = client.employees(team_field), client.job_history(team_field)
+    people = People(employees, history, client.employment_statuses())
     get_run_logger().info(
-        "BambooHR: %d employees, %d job history rows", len(people.employees), len(people.job_history)
-    )
+        "BambooHR: %d employees, %d job history rows, %d employment status rows",
+        len(people.employees), len(people.job_history), len(people.status_history),
+    )  # fmt: skip
     return people
 
 
 @task(retries=2, retry_delay_seconds=10, retry_condition_fn=is_transient, cache_policy=NO_CACHE)
 @masking_errors
 def read_ledger(config: Config, settings: BudgetSettings) -> list[LedgerRow]:
-    """The ledger rows as typed; only read, never written."""
+    """The ledger rows as typed, with each number cell's format (the currency of "$45"); only read."""
     sheet = open_sheet(config, settings.ledger.spreadsheet)
-    rows = sheet.read_rows(settings.ledger.tab, required=REQUIRED_COLUMNS, dates=("Date",))
+    rows = sheet.read_formatted_rows(settings.ledger.tab, required=REQUIRED_COLUMNS, dates=("Date",))
     get_run_logger().info("Ledger '%s' tab '%s': %d rows", sheet.title, settings.ledger.tab, len(rows))
-    return [LedgerRow(number, cells) for number, cells in rows]
+    return [LedgerRow(number, cells, formats) for number, cells, formats in rows]
 
 
 @task(cache_policy=NO_CACHE)
@@ -101,7 +107,9 @@ def parse_spend(
 def compute_team_budgets(
     people: People, spends: list[Spend], rules: BudgetRules, periods: list[Period], teams: list[str]
 ) -> list[BudgetLine]:
-    return compute_budgets(people.employees, people.job_history, spends, rules, periods, teams)
+    return compute_budgets(
+        people.employees, people.job_history, spends, rules, periods, teams, people.status_history
+    )
 
 
 @task(cache_policy=NO_CACHE)
@@ -114,6 +122,12 @@ def write_spreadsheet(
     verb = "would change" if dry_run else "wrote"
     get_run_logger().info("Spreadsheet '%s': %s %d cells", result.title, verb, result.cells_written)
     return result
+
+
+def canonical(people: People, settings: BudgetSettings) -> People:
+    """Every team in one spelling (domain.teams): `platform` in history and `Platform` today are one."""
+    employees, history, _ = canonical_people(people.employees, people.job_history, settings.teams)
+    return People(employees, history, people.status_history)
 
 
 def run_day(config: Config, today: str | None) -> date:
@@ -148,16 +162,24 @@ def _targets(
     spends: list[Spend],
     rejections: list[Rejection],
     periods: list[Period],
-    roster: dict[str, list[bt.RosterEntry]],
+    people: People,
 ) -> list[Target]:
     """Every spreadsheet to write: one per mapped team, then the overview."""
-    currency, carry = settings.currency, settings.carry_over
+    currency, carry, current = settings.currency, settings.carry_over, periods[-1]
+    roster = bt.roster(
+        people.employees, people.job_history, current, settings.excluded_statuses, people.status_history
+    )
+    employees = {e.id: e for e in people.employees}
     targets: list[Target] = []
     for team, key in sorted(keys.items()):
         members = roster.get(team, []) if settings.roster else None
-        targets.append(
-            (f"Budget {team}", key, bt.team_tables(team, lines, spends, periods, members, currency, carry))
-        )
+        tables = bt.team_tables(team, lines, spends, periods, members, currency, carry)
+        line = next(x for x in lines if x.team == team and x.period_label == current.label)
+        tables.append(
+            explanation_table(team, line, current, roster, employees, currency=currency, carry_over=carry,
+                              excluded_statuses=settings.excluded_statuses, names=settings.roster)
+        )  # fmt: skip
+        targets.append((f"Budget {team}", key, tables))
     overview = bt.overview_tables(lines, rejections, currency, carry, current_period=periods[-1].label)
     return [*targets, (OVERVIEW_NAME, settings.overview_spreadsheet, overview)]
 
@@ -209,7 +231,7 @@ def _compute_and_write(
     config: Config, settings: BudgetSettings, day: date, periods: list[Period], report: RunReport
 ) -> Written:
     logger = get_run_logger()
-    people = fetch_people(config)
+    people = canonical(fetch_people(config), settings)
     teams = bt.canonical_teams(people.employees, people.job_history, settings.teams)
     # quote(): Prefect would otherwise walk every record of these arguments looking for futures.
     spends, rejections = parse_spend(quote(read_ledger(config, settings)), teams, settings.currency)
@@ -220,8 +242,7 @@ def _compute_and_write(
     for warning in report.warnings:
         logger.warning(warning)
 
-    roster = bt.roster(people.employees, people.job_history, periods[-1], settings.excluded_statuses)
-    targets = _targets(settings, keys, lines, spends, rejections, periods, roster)
+    targets = _targets(settings, keys, lines, spends, rejections, periods, people)
     _write_all(config, targets, day, report.dry_run, report)
     return Written(lines, len(rejections), len(targets))
 

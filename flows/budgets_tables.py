@@ -10,6 +10,7 @@ rule (>= 0.9 amber, > 1.0 red) and the "percent" number format both expect.
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,16 +19,20 @@ from decimal import Decimal
 
 from connectors.sheets import ChartSpec, Column, ConditionalRule, Table
 from connectors.sheets.table import Value
-from domain.budgets import BudgetLine
-from domain.headcount import is_counted, team_spans
+from domain.budgets import BudgetLine, total_line
+from domain.headcount import History, counted_spans
 from domain.ledger import LEDGER_COLUMNS, Rejection
 from domain.periods import Period, overlap_days
-from domain.records import Employee, JobInfoEntry, Spend
+from domain.records import Employee, JobInfoEntry, Spend, StatusEntry
+from domain.teams import TeamNames, team_key
 
 BUDGET_TAB, SPEND_TAB, ROSTER_TAB = "Budget", "Spend", "Roster"
 OVERVIEW_TAB, REJECTED_TAB, CURRENT_TAB = "Overview", "Rejected", "Current period"
 PCT_USED = "% used"
 CARRIED = "Carried over"
+# "Headcount" used to mean anyone counted at some point in the period; the columns now say which is which.
+PEOPLE_COUNTED, AVERAGE_HEADS, HEAD_DAYS = "People counted", "Average heads", "Head-days"
+TOTAL = "All teams"  # the Team cell of the Overview's total rows
 _BUDGET_RULES = [ConditionalRule("budget", (PCT_USED,)), ConditionalRule("negative", ("Remaining",))]
 
 
@@ -51,20 +56,15 @@ def used_fraction(line: BudgetLine) -> Decimal | None:
 def canonical_teams(
     employees: Iterable[Employee], job_history: Iterable[JobInfoEntry], configured: Iterable[str]
 ) -> list[str]:
-    """Every team name known: BambooHR's spelling first, configured names only when BambooHR lacks them."""
-    names: dict[str, str] = {}
-    seen = [e.team for e in employees] + [j.team for j in job_history]
-    for name in [*seen, *configured]:
-        cleaned = (name or "").strip()
-        if cleaned:
-            names.setdefault(cleaned.casefold(), cleaned)
-    return sorted(names.values(), key=str.casefold)
+    """Every team name known, one spelling each: BambooHR's first, configured names only when BambooHR
+    lacks them (see domain.teams)."""
+    return TeamNames((e.team for e in employees), (j.team for j in job_history), configured).names()
 
 
 def spreadsheet_keys(teams: Iterable[str], mapping: Mapping[str, str]) -> dict[str, str]:
-    """team (canonical spelling) → spreadsheet key, team names compared case-insensitively."""
-    by_name = {name.strip().casefold(): key for name, key in mapping.items()}
-    return {team: by_name[team.casefold()] for team in teams if team.casefold() in by_name}
+    """team (canonical spelling) → spreadsheet key, team names compared as domain.teams.team_key does."""
+    by_name = {team_key(name): key for name, key in mapping.items()}
+    return {team: by_name[team_key(team)] for team in teams if team_key(team) in by_name}
 
 
 def roster(
@@ -72,18 +72,15 @@ def roster(
     job_history: Iterable[JobInfoEntry],
     period: Period,
     excluded_statuses: Collection[str] = (),
+    status_history: Iterable[StatusEntry] = (),
 ) -> dict[str, list[RosterEntry]]:
     """team → people counted in the period, by name; the same rules as domain.headcount.head_days."""
-    history: dict[str, list[JobInfoEntry]] = defaultdict(list)
-    for entry in job_history:
-        history[entry.employee_id].append(entry)
+    history = History.of(job_history, status_history)
     spans: dict[tuple[str, str], list[tuple[date, date, int]]] = defaultdict(list)
     names: dict[str, str] = {}
     for employee in employees:
-        if not is_counted(employee, excluded_statuses):
-            continue
         names[employee.id] = employee.name
-        for span in team_spans(employee, history.get(employee.id, [])):
+        for span in counted_spans(employee, history, excluded_statuses):
             counted = overlap_days(period, span.start, span.end)
             if counted:
                 first, last = max(span.start, period.start), min(span.end, period.end)
@@ -127,16 +124,24 @@ def _money_values(line: BudgetLine, carry_over: bool) -> dict[str, Value]:
     }
 
 
+def _head_columns() -> list[Column]:
+    return [
+        Column(PEOPLE_COUNTED, "int", 110),
+        Column(AVERAGE_HEADS, "decimal", 110),
+        Column(HEAD_DAYS, "int"),
+    ]
+
+
+def _head_values(line: BudgetLine) -> dict[str, Value]:
+    """Anyone counted at some point in the period, and the heads the budget pays for (head-days ÷ days)."""
+    return {PEOPLE_COUNTED: line.headcount, AVERAGE_HEADS: line.average_heads, HEAD_DAYS: line.head_days}
+
+
 def budget_table(team: str, lines: Iterable[BudgetLine], currency: str, carry_over: bool) -> Table:
     """The team's `Budget` tab: one row per period, keyed by period."""
-    columns = [Column("Period", "text", 90), Column("Headcount", "int"), Column("Head-days", "int")]
+    columns = [Column("Period", "text", 90), *_head_columns()]
     rows = [
-        {
-            "Period": line.period_label,
-            "Headcount": line.headcount,
-            "Head-days": line.head_days,
-            **_money_values(line, carry_over),
-        }
+        {"Period": line.period_label, **_head_values(line), **_money_values(line, carry_over)}
         for line in lines
         if line.team == team
     ]
@@ -215,28 +220,33 @@ def team_tables(
 
 
 def overview_table(lines: Iterable[BudgetLine], currency: str, carry_over: bool) -> Table:
-    """PeopleOps' `Overview` tab: one row per team and period."""
+    """PeopleOps' `Overview` tab: one row per team and period, then a total row per period."""
     columns = [
         Column("Team", "text", 160),
         Column("Period", "text", 90),
-        Column("Headcount", "int"),
-        Column("Head-days", "int"),
+        *_head_columns(),
         Column("Allowance per head", "money", 130),
     ]
-    rows = [
-        {
-            "Team": line.team,
-            "Period": line.period_label,
-            "Headcount": line.headcount,
-            "Head-days": line.head_days,
-            "Allowance per head": line.allowance,
-            **_money_values(line, carry_over),
-        }
-        for line in lines
-    ]
+    lines = list(lines)
+    by_period: dict[str, list[BudgetLine]] = defaultdict(list)
+    for line in lines:
+        by_period[line.period_label].append(line)
+    totals = [total_line(group, TOTAL) for _, group in sorted(by_period.items())]
+    rows = [_overview_row(line, line.allowance, carry_over) for line in lines]
+    rows += [_overview_row(total, None, carry_over) for total in totals]  # teams' allowances may differ
     return Table(
         OVERVIEW_TAB, columns + _money_columns(carry_over), ("Team", "Period"), rows, currency, _BUDGET_RULES
     )
+
+
+def _overview_row(line: BudgetLine, allowance: Decimal | None, carry_over: bool) -> dict[str, Value]:
+    return {
+        "Team": line.team,
+        "Period": line.period_label,
+        **_head_values(line),
+        "Allowance per head": allowance,
+        **_money_values(line, carry_over),
+    }
 
 
 def current_period_table(
@@ -337,10 +347,16 @@ def mapping_warnings(lines: Iterable[BudgetLine], keys: Mapping[str, str]) -> li
     ]
     empty = [
         f"budgets.teams names '{team}', but nobody in BambooHR is in it this year and it has no spend: "
-        f"check the spelling against the BambooHR team field"
+        f"check the spelling against the BambooHR team field{_did_you_mean(team, active)}"
         for team in sorted(set(keys) - active)
     ]
     return unmapped + empty
+
+
+def _did_you_mean(team: str, known: Collection[str]) -> str:
+    close = difflib.get_close_matches(team_key(team), [team_key(k) for k in known], n=1, cutoff=0.75)
+    spelled = next((k for k in known if close and team_key(k) == close[0]), None)
+    return f" (did you mean '{spelled}'?)" if spelled else ""
 
 
 def uncounted_spend_warnings(spends: Iterable[Spend], periods: Sequence[Period]) -> list[str]:

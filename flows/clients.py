@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -53,6 +56,29 @@ def jira_queries(settings: JiraSettings) -> list[str]:
     if not settings.projects:
         raise ConfigError("jira: give 'projects' (a list of project keys) or 'jql'")
     return jql_per_project(settings.projects)
+
+
+def worklog_queries(settings: JiraSettings, since: date, projects: Iterable[str] = ()) -> list[str]:
+    """JQL for the issues with work started since `since` that the planning queries do not already
+    return. `worklogDate` is a day in the Jira user's time zone, so it asks from the day before and
+    the exact start is filtered on each worklog; no query when there is no scope to ask in."""
+    from connectors.jira import NOT_OPEN_CLAUSES
+
+    logged = f'worklogDate >= "{since - timedelta(days=1):%Y-%m-%d}"'
+    if settings.actuals_jql:
+        return [f"({strip_order_by(settings.actuals_jql)}) AND {logged} ORDER BY key"]
+    keys = settings.projects if not settings.jql else sorted(set(projects))
+    if not keys:
+        return []
+    scope = f"project in ({', '.join(keys)}) AND {logged}"
+    if settings.jql:
+        return [f"{scope} ORDER BY key"]
+    # Open, assigned issues come with their worklogs from the planning queries: ask for the rest only.
+    return [f"{scope} AND {NOT_OPEN_CLAUSES} ORDER BY key"]
+
+
+def strip_order_by(jql: str) -> str:
+    return re.split(r"\s+ORDER\s+BY\s+", jql, flags=re.IGNORECASE)[0].strip()
 
 
 def bamboohr_client(config: Config) -> BambooHRClient:

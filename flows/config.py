@@ -146,6 +146,9 @@ class JiraSettings(Strict):
     token: SecretRef = SecretRef(env="JIRA_API_TOKEN")
     projects: list[str] = Field(default_factory=list)
     jql: str | None = None
+    # The issues whose worklogs count in Actuals, whatever their status or assignee. Default: the
+    # configured projects; with only `jql` set, the projects of the issues it returns.
+    actuals_jql: str | None = None
     hours_per_day: float | None = Field(None, gt=0, le=24)
     sprint_field: str | None = None
     start_date_field: str | None = None
@@ -197,6 +200,40 @@ class BudgetSettings(Strict):
     ledger: LedgerSettings
     overview_spreadsheet: str = "budgets-overview"
     teams: dict[str, str] = Field(default_factory=dict)  # team name -> spreadsheet key
+
+    @model_validator(mode="after")
+    def _one_team_per_spreadsheet(self) -> BudgetSettings:
+        """Two teams in one spreadsheet would overwrite each other on every run: refuse at load."""
+        problems = _spreadsheet_clashes(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _spreadsheet_clashes(settings: BudgetSettings) -> list[str]:
+    from domain.teams import team_key
+
+    taken = {
+        settings.overview_spreadsheet: "the overview (budgets.overview_spreadsheet)",
+        settings.ledger.spreadsheet: "the ledger (budgets.ledger.spreadsheet)",
+    }
+    named: dict[str, str] = {}
+    problems = []
+    for team, key in settings.teams.items():
+        if team_key(team) in named:
+            first = named[team_key(team)]
+            problems.append(
+                f"budgets.teams names one team twice, '{first}' and '{team}' (team names compare whatever "
+                f"their case and spacing): keep one"
+            )
+        named.setdefault(team_key(team), team)
+        if key in taken:
+            problems.append(
+                f"budgets.teams maps '{team}' to spreadsheet '{key}', already used by {taken[key]}: "
+                f"give each team its own spreadsheet"
+            )
+        taken.setdefault(key, f"team '{team}'")
+    return problems
 
 
 JobName = Literal["availability", "budgets", "comments"]

@@ -14,6 +14,7 @@ from connectors.sheets import Table
 from flows import budgets_tables as bt
 from flows.availability_model import Calendar, Sources, compute_availability
 from flows.availability_tables import availability_tables
+from flows.budgets_explained import empty_explanation
 from flows.config import Config
 
 
@@ -60,7 +61,10 @@ def budget_layouts(config: Config, today: date) -> list[SheetLayout]:
         SheetLayout(
             f"Budget {team}",
             key,
-            bt.team_tables(team, [], [], periods, roster, settings.currency, settings.carry_over),
+            [
+                *bt.team_tables(team, [], [], periods, roster, settings.currency, settings.carry_over),
+                empty_explanation(),
+            ],
         )
         for team, key in sorted(settings.teams.items())
     ]

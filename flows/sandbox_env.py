@@ -36,7 +36,6 @@ SANDBOX_SECRETS = {
     "OPSHEETS_SANDBOX_GOOGLE": json.dumps({"type": "opsheets-sandbox", "token": "sandbox-google-token"}),
 }
 JIRA_EMAIL = "sandbox-bot@example.com"
-GOOGLE_EPOCH = date(1899, 12, 30)
 
 
 @dataclass
@@ -157,16 +156,20 @@ def _config(env: SandboxEnvironment, out_dir: Path, sheets: str, jira_mode: str)
 def _seed_google(env: SandboxEnvironment) -> None:
     """Spreadsheets exist before a sync (people create and share them); opsheets only adds tabs."""
     assert env.sheets is not None
-    ledger_rows = [list(LEDGER_COLUMNS)] + [
-        [_as_google(_typed(r.get(c, ""))) for c in LEDGER_COLUMNS] for r in env.dataset["ledger"]
-    ]
-    env.sheets.create_spreadsheet(
-        "Spend ledger", tabs={"Ledger": ledger_rows}, spreadsheet_id="budgets-ledger"
-    )
+    rows = [[_as_typed(str(r.get(c, ""))) for c in LEDGER_COLUMNS] for r in env.dataset["ledger"]]
+    grid: list[list[object]] = [list(LEDGER_COLUMNS), *([] for _ in rows)]  # room for every row
+    env.sheets.create_spreadsheet("Spend ledger", tabs={"Ledger": grid}, spreadsheet_id="budgets-ledger")
+    if rows:  # typed in by PeopleOps: Sheets turns dates and amounts into numbers with formats
+        env.sheets.edit("budgets-ledger", f"Ledger!A2:E{len(rows) + 1}", rows, user_entered=True)
     env.sheets.create_spreadsheet("Resource availability", spreadsheet_id="resource-availability")
     env.sheets.create_spreadsheet("Budgets overview", spreadsheet_id="budgets-overview")
     for team, key in env.team_keys.items():
         env.sheets.create_spreadsheet(f"{team} event budget", spreadsheet_id=key)
+
+
+def _as_typed(text: str) -> str:
+    """What a person types for `text` to land as it reads: a leading apostrophe keeps "=…" text."""
+    return "'" + text if text.startswith("=") else text
 
 
 def write_ledger_workbook(rows: list[dict[str, str]], path: Path) -> None:
@@ -186,20 +189,6 @@ def _typed(text: str) -> object:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return date.fromisoformat(text)
     return text
-
-
-def _as_google(value: object) -> object:
-    """A typed date is what Sheets stores for it: a day serial (the API takes no date objects)."""
-    if isinstance(value, date):
-        return (value - GOOGLE_EPOCH).days
-    return value
-
-
-def _serial(value: object) -> object:
-    """A date typed into Google Sheets is a serial day number shown with a date format."""
-    if isinstance(value, date):
-        return (value - date(1899, 12, 30)).days
-    return value
 
 
 @contextmanager

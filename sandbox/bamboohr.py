@@ -44,6 +44,17 @@ FIELD_TYPES: dict[str, tuple[str, str]] = {
 }
 _COUNTRY_NAMES = {entry[1]: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", entry[0]) for entry in COUNTRIES.values()}
 _TYPE_IDS = {"Vacation": "78", "Sick": "79"}
+TERMINATED = "Terminated"
+_STATUS_COLUMNS = (
+    "id",
+    "employeeId",
+    "date",
+    "employmentStatus",
+    "terminationReasonId",
+    "terminationTypeId",
+    "terminationRehireId",
+    "terminationRegrettableId",
+)
 _JOB_INFO_COLUMNS = (
     "id",
     "employeeId",
@@ -65,6 +76,7 @@ class BambooState:
     time_off: list[dict[str, Any]]
     holidays: list[dict[str, Any]]
     today: date
+    employment_status: list[dict[str, Any]] = field(default_factory=list)
     api_key: str = "demo-bamboohr-key"
     company: str = "demo"
     time_off_enabled: bool = True
@@ -80,15 +92,23 @@ class BambooState:
         cls, dataset: dict[str, Any], api_key: str = "demo-bamboohr-key", company: str = "demo"
     ) -> BambooState:
         bamboo = dataset["bamboohr"]
+        today = date.fromisoformat(dataset["today"])
         return cls(
             employees=bamboo["employees"],
             job_info=bamboo.get("job_info", []),
             time_off=bamboo.get("time_off", []),
             holidays=bamboo.get("holidays", []),
-            today=date.fromisoformat(dataset["today"]),
+            today=today,
+            employment_status=bamboo.get("employment_status") or _status_history(bamboo["employees"], today),
             api_key=api_key,
             company=company,
         )
+
+    def departed(self, employee: dict[str, Any]) -> bool:
+        """Left by today (and not rehired since): BambooHR then reports the status as Terminated."""
+        left = employee.get("terminationDate") or EMPTY_DATE
+        hired = employee.get("hireDate") or EMPTY_DATE
+        return left != EMPTY_DATE and date.fromisoformat(left) <= self.today and left >= hired
 
     def employee(self, employee_id: str) -> dict[str, Any] | None:
         return next((e for e in self.employees if str(e["id"]) == employee_id), None)
@@ -172,12 +192,17 @@ def create_app(state: BambooState) -> FastAPI:
     @app.get("/api/v1/employees/{employee_id}/tables/{table}")
     def table(employee_id: str, table: str) -> Response:
         state.requested_tables.append(table)
-        if table != "jobInfo":
+        tables = {
+            "jobInfo": (state.job_info, _JOB_INFO_COLUMNS),
+            "employmentStatus": (state.employment_status, _STATUS_COLUMNS),
+        }
+        if table not in tables:
             return _error(404, f"Table {table} does not exist")
         if employee_id != "all" and state.employee(employee_id) is None:
             return _error(404, f"Employee {employee_id} does not exist")
-        rows = [r for r in state.job_info if employee_id in ("all", str(r["employeeId"]))]
-        return JSONResponse([_job_row(row, state) for row in rows])
+        rows, columns = tables[table]
+        chosen = [r for r in rows if employee_id in ("all", str(r["employeeId"]))]
+        return JSONResponse([_table_row(row, columns, state) for row in chosen])
 
     return app
 
@@ -221,7 +246,7 @@ def _employee_row(
     employee: dict[str, Any], fields: tuple[str, ...] | list[str], jobs: dict[str, dict], state: BambooState
 ) -> dict[str, Any]:
     job = jobs.get(str(employee["id"]), {})
-    return {"id": _id(employee["id"], state), **{f: _value(employee, f, job) for f in fields}}
+    return {"id": _id(employee["id"], state), **{f: _value(employee, f, job, state) for f in fields}}
 
 
 def _latest_job_rows(state: BambooState) -> dict[str, dict[str, Any]]:
@@ -233,7 +258,9 @@ def _latest_job_rows(state: BambooState) -> dict[str, dict[str, Any]]:
     return latest
 
 
-def _value(employee: dict[str, Any], name: str, job: dict[str, Any]) -> str | None:
+def _value(employee: dict[str, Any], name: str, job: dict[str, Any], state: BambooState) -> str | None:
+    if name == "employmentHistoryStatus" and state.departed(employee):
+        return TERMINATED  # the status held before lives only in the employmentStatus table
     if name == "displayName":
         return f"{employee.get('firstName', '')} {employee.get('lastName', '')}".strip()
     value = employee.get(name, job.get(name))
@@ -323,11 +350,26 @@ def _whos_out(state: BambooState, window: tuple[date, date]) -> list[dict[str, A
     return sorted(entries, key=lambda entry: entry["start"])
 
 
-def _job_row(row: dict[str, Any], state: BambooState) -> dict[str, Any]:
-    out: dict[str, Any] = dict.fromkeys(_JOB_INFO_COLUMNS)
+def _table_row(row: dict[str, Any], columns: tuple[str, ...], state: BambooState) -> dict[str, Any]:
+    out: dict[str, Any] = dict.fromkeys(columns)
     out.update(row)
     out["id"], out["employeeId"] = _id(row["id"], state), _id(row["employeeId"], state)
     return out
+
+
+def _status_history(employees: list[dict[str, Any]], today: date) -> list[dict[str, Any]]:
+    """For a dataset without an employment_status table: the status from the hire date on, and
+    Terminated from a termination date that has come."""
+    rows: list[dict[str, Any]] = []
+    for employee in employees:
+        hired = employee.get("hireDate") or EMPTY_DATE
+        if hired != EMPTY_DATE and employee.get("employmentHistoryStatus"):
+            rows.append({"employeeId": employee["id"], "date": hired,
+                         "employmentStatus": employee["employmentHistoryStatus"]})  # fmt: skip
+        left = employee.get("terminationDate") or EMPTY_DATE
+        if left != EMPTY_DATE and date.fromisoformat(left) <= today and left >= hired:
+            rows.append({"employeeId": employee["id"], "date": left, "employmentStatus": TERMINATED})
+    return [{"id": str(n + 1), **row} for n, row in enumerate(rows)]
 
 
 def _directory(state: BambooState) -> dict[str, Any]:

@@ -50,12 +50,13 @@ def generate_bamboohr(
             status="Active", employmentHistoryStatus="Full-Time", terminationDate="0000-00-00"
         )
         employees[i]["hireDate"] = min(employees[i]["hireDate"], date(today.year - 2, 3, 1).isoformat())
-    _pin_shapes(rng, employees[len(teams) :], today)
+    converted = _pin_shapes(rng, employees[len(teams) :], today)
     job_info = _job_info(rng, employees, teams, today)
     requests = _time_off(rng, [e for e in employees if e["status"] == "Active"], today, time_off)
     return {
         "employees": employees,
         "job_info": job_info,
+        "employment_status": _employment_status(employees, converted, today),
         "time_off": requests,
         "holidays": _holidays(today),
     }, leads
@@ -96,18 +97,49 @@ def _employee(rng: random.Random, index: int, team: str, countries: tuple[str, .
     }
 
 
-def _pin_shapes(rng: random.Random, others: list[dict], today: date) -> None:
-    """Whatever the seed, a small org still has a joiner, a leaver, a contractor and a part-timer."""
+def _pin_shapes(rng: random.Random, others: list[dict], today: date) -> dict[str, date]:
+    """Whatever the seed, a small org still has a joiner, a leaver (a contractor, whom BambooHR shows
+    as Terminated now), a contractor, a part-timer and a contractor converted to full-time this year.
+    Returns the converted person's id → conversion day."""
     if len(others) < 4:
-        return
+        return {}
     joiner, leaver, contractor, part_timer = others[:4]
     joiner.update(
         status="Active", terminationDate="0000-00-00", hireDate=_mid_month_this_year(rng, today).isoformat()
     )
     leaver.update(status="Inactive", hireDate=_old_hire_date(rng, today).isoformat())
     leaver["terminationDate"] = _mid_month_this_year(rng, today).isoformat()
+    leaver["employmentHistoryStatus"] = "Contractor"  # what they were; the live API says Terminated
     contractor["employmentHistoryStatus"] = "Contractor"
     part_timer["employmentHistoryStatus"] = "Part-Time"
+    if len(others) < 5 or others[4]["status"] != "Active":
+        return {}
+    convert = others[4]
+    convert.update(employmentHistoryStatus="Full-Time", terminationDate="0000-00-00")
+    convert["hireDate"] = min(convert["hireDate"], date(today.year - 1, 6, 1).isoformat())
+    return {convert["id"]: _quarter_middle(today)}
+
+
+def _employment_status(employees: list[dict], converted: dict[str, date], today: date) -> list[dict]:
+    """BambooHR's employmentStatus table: the status from the hire date (a converted person was a
+    contractor until the conversion), and Terminated from a termination date that has come."""
+    rows: list[dict] = []
+    for person in employees:
+        status = person["employmentHistoryStatus"]
+        if person["id"] in converted:
+            rows.append(_status_row(rows, person, person["hireDate"], "Contractor"))
+            rows.append(_status_row(rows, person, converted[person["id"]].isoformat(), status))
+        else:
+            rows.append(_status_row(rows, person, person["hireDate"], status))
+        left = person["terminationDate"]
+        if left != "0000-00-00" and date.fromisoformat(left) <= today:
+            rows.append(_status_row(rows, person, left, "Terminated"))
+    return rows
+
+
+def _status_row(rows: list[dict], person: dict, effective: str, status: str) -> dict:
+    row_id = str(len(rows) + 1)
+    return {"id": row_id, "employeeId": person["id"], "date": effective, "employmentStatus": status}
 
 
 def _ascii(name: str) -> str:

@@ -130,7 +130,7 @@ def test_sync_writes_every_tab_counts_worklogs_keeps_human_edits_and_reruns_writ
     assert formula_cell.data_type == "s"
     assert any("no BambooHR match" in w for w in first.warnings)
     assert_artifacts_published()
-    capacity_before = sheet["Capacity"][names["heavy_person"]]["2026-W49"]
+    capacity_before = sheet["Capacity"][names["heavy_person"]]["W49 · 30 Nov"]
 
     edit(book, "People", "Person id", {
         names["heavy_person"]: {"FTE %": 0.5},
@@ -146,7 +146,7 @@ def test_sync_writes_every_tab_counts_worklogs_keeps_human_edits_and_reruns_writ
     second = run(environment)
     assert second.cells_written > 0
     sheet = read_book(book)
-    assert sheet["Capacity"][names["heavy_person"]]["2026-W49"] == capacity_before / 2
+    assert sheet["Capacity"][names["heavy_person"]]["W49 · 30 Nov"] == capacity_before / 2
     assert names["light_person"] not in sheet["Availability"]
     assert sheet["Availability"][names["kim"]]["Team"] == "Skunkworks"
     people = sheet["People"]

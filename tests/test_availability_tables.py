@@ -89,16 +89,16 @@ def rows(table: Table) -> dict[Any, dict[str, Any]]:
     return {tuple(r[k] for k in table.key) if len(table.key) > 1 else r[table.key[0]]: r for r in table.rows}
 
 
-def test_every_tab_is_built_and_week_columns_are_iso_labels() -> None:
+def test_every_tab_is_built_and_week_columns_are_labelled_with_their_monday() -> None:
     built = tables()
     assert [*built, "Sync log"] == list(TABS)
     names = [c.name for c in built["Availability"].columns]
-    assert names[2:4] == ["2026-W48", "2026-W49"]
-    assert names[4:] == ["Unscheduled", "Overbooked weeks", "Person id"]
+    assert names[2:4] == ["W48 · 23 Nov", "W49 · 30 Nov"]
+    assert names[4:] == ["Unscheduled", "Overbooked weeks", "At risk", "Person id"]
     assert built["Availability"].key == ("Person id",)
-    assert built["Availability"].rules == [
-        ConditionalRule("scale", ("2026-W48", "2026-W49")),
-        ConditionalRule("negative", ("2026-W48", "2026-W49")),
+    assert built["Availability"].rules == [  # red first: it must win over the scale
+        ConditionalRule("negative", ("W48 · 23 Nov", "W49 · 30 Nov")),
+        ConditionalRule("scale", ("W48 · 23 Nov", "W49 · 30 Nov")),
     ]
     assert all(t.mode == "managed" for name, t in built.items() if name != "People")
 
@@ -106,15 +106,16 @@ def test_every_tab_is_built_and_week_columns_are_iso_labels() -> None:
 def test_week_grids_show_capacity_allocation_and_what_is_left() -> None:
     built = tables()
     capacity, allocated, free = (rows(built[tab]) for tab in ("Capacity", "Allocated", "Availability"))
-    assert (capacity["acc-ben"]["2026-W48"], capacity["acc-ben"]["2026-W49"]) == (40.0, 36.0)  # half day off
+    w48, w49 = "W48 · 23 Nov", "W49 · 30 Nov"
+    assert (capacity["acc-ben"][w48], capacity["acc-ben"][w49]) == (40.0, 36.0)  # half day off
     assert capacity["acc-ben"]["Total"] == 76.0
-    assert (allocated["acc-ana"]["2026-W48"], allocated["acc-ana"]["2026-W49"]) == (16.0, 0.0)
-    assert free["acc-ana"] | {"2026-W48": 24.0, "2026-W49": 40.0, "Overbooked weeks": 0} == free["acc-ana"]
-    assert (free["acc-ben"]["2026-W48"], free["acc-ben"]["Overbooked weeks"]) == (-20.0, 1)
+    assert (allocated["acc-ana"][w48], allocated["acc-ana"][w49]) == (16.0, 0.0)
+    assert free["acc-ana"] | {w48: 24.0, w49: 40.0, "Overbooked weeks": 0} == free["acc-ana"]
+    assert (free["acc-ben"]["W48 · 23 Nov"], free["acc-ben"]["Overbooked weeks"]) == (-20.0, 1)
     assert free["acc-kim"]["Unscheduled"] == 8.0 and allocated["acc-kim"]["Unscheduled"] == 8.0
     teams = rows(built["Teams"])
-    assert teams[("Payments", "Available")]["2026-W48"] == -20.0
-    assert teams[("Platform", "Allocated")]["2026-W48"] == 16.0
+    assert teams[("Payments", "Available")]["W48 · 23 Nov"] == -20.0
+    assert teams[("Platform", "Allocated")]["W48 · 23 Nov"] == 16.0
 
 
 def test_unmatched_jira_assignee_is_listed_and_flagged_not_dropped() -> None:
@@ -156,7 +157,7 @@ def test_overrides_typed_into_people_change_capacity_team_and_who_is_planned() -
     assert warnings == []
     built = tables(overrides)
     ben = rows(built["Capacity"])["acc-ben"]
-    assert (ben["2026-W48"], ben["2026-W49"], ben["Team"]) == (20.0, 18.0, "Skunkworks")
+    assert (ben["W48 · 23 Nov"], ben["W49 · 30 Nov"], ben["Team"]) == (20.0, 18.0, "Skunkworks")
     assert "acc-kim" not in rows(built["Availability"])
     assert "acc-kim" in rows(built["People"])  # still listed, so the Exclude cell stays visible
     issues = rows(built["Issues"])
@@ -174,8 +175,8 @@ def test_a_bad_override_cell_is_a_warning_naming_it_and_the_row_is_ignored() -> 
 def test_actuals_count_every_worklog_in_the_window_and_compare_with_capacity() -> None:
     model = compute_availability(sources(), CALENDAR)
     ana = rows(tables()["Actuals"])["acc-ana"]
-    assert (ana["2026-W47"], ana["2026-W47 %"]) == (45.0, 1.125)  # all 45, vs 40 h of capacity
-    assert (ana["2026-W46"], ana["Total"]) == (0.0, 45.0)  # the W45 worklog is outside the window
+    assert (ana["W47 · 16 Nov"], ana["W47 · 16 Nov %"]) == (45.0, 1.125)  # all 45, vs 40 h of capacity
+    assert (ana["W46 · 9 Nov"], ana["Total"]) == (0.0, 45.0)  # the W45 worklog is outside the window
     assert any("2.0 h logged by acc-ghost" in w for w in model.warnings)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from connectors.bamboohr import BambooHRClient, FeatureDisabledError, report_fields
 from connectors.http import ApiError, AuthError, RetryPolicy
-from domain.records import CompanyHoliday, Employee, JobInfoEntry, TimeOffDay
+from domain.records import CompanyHoliday, Employee, JobInfoEntry, StatusEntry, TimeOffDay
 from sandbox.bamboohr import BambooState, start_bamboohr_sandbox
 from sandbox.core import Knobs, RunningService
 from sandbox.demo_org import generate
@@ -91,7 +91,8 @@ def test_employees_are_parsed_into_records(client: BambooHRClient, state: Bamboo
         employment_status="Full-Time", hire_date=date(2020, 1, 6), termination_date=None,
     )  # fmt: skip
     assert by_id["8"].status == "Inactive" and by_id["8"].termination_date == date(2026, 10, 15)
-    assert by_id["8"].country == "GB" and by_id["8"].employment_status == "Contractor"
+    # BambooHR shows a departed person as Terminated: the contractor they were is in the history table
+    assert by_id["8"].country == "GB" and by_id["8"].employment_status == "Terminated"
     assert by_id["9"].team is None and by_id["9"].hire_date == date(2026, 8, 15)
 
 
@@ -147,6 +148,16 @@ def test_company_holidays_come_one_per_day(client: BambooHRClient) -> None:
     assert client.company_holidays(date(2026, 12, 25), date(2026, 12, 31)) == [
         CompanyHoliday(date(2026, 12, 25), "Founders' days")
     ]
+
+
+def test_employment_status_history_keeps_what_a_leaver_was_before_terminated(client: BambooHRClient) -> None:
+    history = client.employment_statuses()
+    assert [entry for entry in history if entry.employee_id == "8"] == [
+        StatusEntry("8", date(2020, 1, 6), "Contractor"),
+        StatusEntry("8", date(2026, 10, 15), "Terminated"),
+    ]
+    assert StatusEntry("7", date(2020, 1, 6), "Full-Time") in history
+    assert not [entry for entry in history if entry.employee_id == "9" and entry.status == "Terminated"]
 
 
 def test_job_history_is_sorted_by_date_and_skips_undated_rows(client: BambooHRClient) -> None:

@@ -35,9 +35,11 @@ def test_jira_bound_counts_pages_at_the_cap_and_one_fetch_per_truncated_issue() 
     issues += [issue("B-done", "B", worklogs=30, done=True), issue("B-nobody", "B", assignee=None)]
     dataset = {"today": "2026-11-25", "jira": {"issues": issues, "projects": []}}
     bound = lb.jira_bound(dataset)
-    assert bound.matched_issues == 210 and bound.search_pages == 3  # ceil(210 / 100), one chain
-    assert bound.truncated_issues == 3 and bound.worklog_requests == 3  # > 20 embedded, open only
-    assert bound.longest_partition_pages == 2 and bound.requests == lb.DISCOVERY + 3 + 3
+    # planned: ceil(210 / 100) = 3 pages in one chain; then one page of done or unassigned work in the
+    # window (B-done; B-nobody logged nothing)
+    assert (bound.matched_issues, bound.logged_issues, bound.search_pages) == (210, 1, 3 + 1)
+    assert bound.truncated_issues == 4 and bound.worklog_requests == 4  # > 20 embedded: A-0..2, B-done
+    assert bound.longest_partition_pages == 2 and bound.requests == lb.DISCOVERY + 4 + 4
 
 
 def test_quota_floor() -> None:
@@ -78,7 +80,8 @@ def test_availability_counts_against_the_lower_bound(results: list[dict[str, Any
     bound = lb.jira_bound(dataset)
     routes = result["routes"]["first"]["jira"]
     per_project = Counter(i["project"] for i in dataset["jira"]["issues"] if lb.open_assigned(i))
-    assert routes["POST /rest/api/3/search/jql"] == sum(math.ceil(n / 100) for n in per_project.values())
+    planning = sum(math.ceil(n / 100) for n in per_project.values())
+    assert routes["POST /rest/api/3/search/jql"] == planning + max(1, math.ceil(bound.logged_issues / 100))
     assert sum(n for r, n in routes.items() if r.endswith("/worklog")) == bound.worklog_requests
     for system in ("jira", "bamboohr", "sheets"):
         assert result["requests"][system] >= result["lower_bound"][system]  # a lower bound must hold
@@ -97,10 +100,7 @@ def test_budgets_meet_the_sheets_lower_bound_and_peers_lose_the_human_column(
     peer = result["peers"]["gspread_dataframe"]
     assert peer["human_column"] == "lost" and peer["rerun"]["writes"] > 0
     availability_peers = by_flow(results, "availability")["peers"]
-    assert (
-        availability_peers["airbyte_worklogs"]["requests"]
-        == lb.jira_bound(SIZES["S"].dataset()).matched_issues
-    )
+    assert availability_peers["airbyte_worklogs"]["requests"] == len(SIZES["S"].dataset()["jira"]["issues"])
     assert availability_peers["jira_package_search"]["without_server_info"].startswith("410")
 
 

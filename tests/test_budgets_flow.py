@@ -193,10 +193,11 @@ def test_budgets_written_isolated_rejections_listed_and_rerun_writes_nothing(org
     report = sync_team_budgets(config, today=TODAY)
     budget = {r["Period"]: r for r in tab_rows(org, "platform", "Budget")}
     # Platform 2026-Q4 (92 days): Ana 92 + Ben 16 (Nov 15-30) + 31 = 139 head-days;
-    # 120 × 139 / 92 = 181.304… → 181.30; spent 100.00 → 81.30 left; 100 / 181.30 = 55.2 %
+    # 120 × 139 / 92 = 181.304… → 181.30; spent 100.00 → 81.30 left; 100 / 181.30 = 55.2 %;
+    # average heads 139 / 92 = 1.51 (2 people counted at some point)
     assert budget["2026-Q4"] == {
-        "Period": "2026-Q4", "Headcount": 2, "Head-days": 139, "Budget": 181.3, "Spent": 100,
-        "Remaining": 81.3, "% used": 0.552, "Sync status": None,
+        "Period": "2026-Q4", "People counted": 2, "Average heads": 1.51, "Head-days": 139, "Budget": 181.3,
+        "Spent": 100, "Remaining": 81.3, "% used": 0.552, "Sync status": None,
     }  # fmt: skip
     assert list(budget) == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
     assert {r["Name"]: r["Days"] for r in tab_rows(org, "data", "Roster")} == {"Cleo Gamma": 92}
@@ -287,9 +288,11 @@ def test_google_sheets_isolated_rerun_sends_no_write_request_and_a_denied_sheet_
     service, sheets = start_sheets_sandbox()
     with service:
         keys = {
-            "ledger": sheets.create_spreadsheet("Ledger", {"Ledger": [LEDGER_HEADER, *LEDGER]}),
+            "ledger": sheets.create_spreadsheet("Ledger", {"Ledger": [LEDGER_HEADER]}),
             **{name: sheets.create_spreadsheet(name) for name in ("overview", "Platform", "Data")},
         }
+        # PeopleOps types the rows in the Sheets UI: dates become date serials, numbers numbers.
+        sheets.edit(keys["ledger"], f"Ledger!A2:E{len(LEDGER) + 1}", LEDGER, user_entered=True)
         google = {
             "backend": "google",
             "api_base": service.url,
@@ -328,8 +331,9 @@ def test_google_sheets_isolated_rerun_sends_no_write_request_and_a_denied_sheet_
         assert service.log.count("POST") == 0 and service.log.count("PUT") == 0
         assert sheets.grid(keys["ledger"], "Ledger") == ledger_before
         q4 = next(r for r in sheets.grid(keys["Platform"], "Budget") if r[0] == "2026-Q4")
-        assert [Decimal(str(v)) for v in q4[1:7]] == [
+        assert [Decimal(str(v)) for v in q4[1:8]] == [
             2,
+            Decimal("1.51"),
             139,
             Decimal("181.3"),
             100,

@@ -129,8 +129,8 @@ def test_roster_switched_off_leaves_the_tab_out() -> None:
 def test_overview_has_a_row_per_team_and_period_keyed_by_both() -> None:
     table = bt.overview_table(lines(), "EUR", carry_over=False)
     assert table.key == ("Team", "Period")
-    assert len(table.rows) == 8
-    assert {r["Team"] for r in table.rows} == {"Data", "Platform"}
+    assert len(table.rows) == 8 + 4  # and a total row per period
+    assert {r["Team"] for r in table.rows} == {"Data", "Platform", bt.TOTAL}
     assert any(r.kind == "budget" and r.columns == (bt.PCT_USED,) for r in table.rules)
 
 

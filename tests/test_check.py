@@ -95,15 +95,15 @@ def test_a_renamed_header_fails_layout_naming_the_header_and_the_fix(sandbox: Sa
     open_sheet(config, overview.key).sync(overview.tables, today=TODAY)  # what a first run leaves
     path = Path(config.sheets.workbook_dir) / f"{overview.key}.xlsx"
     book = load_workbook(path)
-    header = next(cell for cell in book["Overview"][1] if cell.value == "Headcount")
+    header = next(cell for cell in book["Overview"][1] if cell.value == "People counted")
     header.value = "Heads"
     book.save(path)
 
     probes = run_checks(str(sandbox.config_path), TODAY)
     (failed,) = failures(probes)
     assert failed.check == "layout: Budgets overview"
-    assert "tab 'Overview', column 'Headcount'" in failed.detail
-    assert "rename the header back to 'Headcount'" in failed.fix
+    assert "tab 'Overview', column 'People counted'" in failed.detail
+    assert "rename the header back to 'People counted'" in failed.fix
     result = CliRunner().invoke(app, ["check", "--config", str(sandbox.config_path)])
     assert result.exit_code == 1
 

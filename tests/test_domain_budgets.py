@@ -82,6 +82,7 @@ def test_quarter_budgets_with_per_team_override() -> None:
         period_label="2026-Q4",
         headcount=2,
         head_days=123,
+        days=92,
         allowance=Decimal("150"),
         budget=Decimal("200.54"),
         carried_over=Decimal("0.00"),
@@ -96,6 +97,7 @@ def test_quarter_budgets_with_per_team_override() -> None:
         period_label="2026-Q4",
         headcount=4,
         head_days=220,
+        days=92,
         allowance=Decimal("100"),
         budget=Decimal("239.13"),
         carried_over=Decimal("0.00"),
@@ -103,6 +105,8 @@ def test_quarter_budgets_with_per_team_override() -> None:
         remaining=Decimal("118.63"),
         pct_used=Decimal("50.4"),
     )
+    # Average heads: head-days ÷ days = 123 / 92 = 1.336… → 1.34 and 220 / 92 = 2.391… → 2.39
+    assert (data.average_heads, platform.average_heads) == (Decimal("1.34"), Decimal("2.39"))
 
 
 def test_without_override_data_gets_the_default_allowance() -> None:

@@ -244,3 +244,25 @@ def test_rejections_do_not_stop_the_other_rows() -> None:
     assert [s.row_number for s in spends] == [2, 7]
     assert [r.row_number for r in rejections] == [3, 4, 5, 6]
     assert all(isinstance(r, Rejection) and r.reason for r in rejections)
+
+
+def test_the_dataset_doc_and_the_parser_agree_on_what_is_rejected_and_what_is_read() -> None:
+    """docs/dataset.md lists the generated ledger's rejected and accepted variants; the parser agrees."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "dataset.md").read_text(encoding="utf-8")
+    section = doc.split("## `ledger`", 1)[1].split("\n## ", 1)[0]
+    rejected_part = section.split("- rejected", 1)[1].split("- read all the same", 1)[0]
+    accepted_part = section.split("- read all the same", 1)[1]
+    quoted = re.compile(r'`"([^"`]*)"`')
+    amounts, dates = ["TBD", "about 200", "see receipt"], ["sometime in March", "last Friday", "31/02/2026"]
+    assert quoted.findall(rejected_part) == [*amounts, *dates]
+    for text in amounts:
+        with pytest.raises(CellError):
+            parse_amount(text)
+    for text in dates:
+        with pytest.raises(CellError):
+            parse_date(text)
+    assert quoted.findall(accepted_part) == ["120,50"]
+    assert parse_amount("120,50") == (Decimal("120.50"), None) and "120.50" in accepted_part

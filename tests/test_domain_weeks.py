@@ -26,11 +26,21 @@ def test_week_friday() -> None:
     assert week_friday(date(2026, 11, 29)) == date(2026, 11, 27)
 
 
-def test_week_label_uses_the_iso_year_around_new_year() -> None:
-    assert week_label(date(2026, 11, 23)) == "2026-W48"
-    assert week_label(date(2026, 12, 28)) == "2026-W53"  # 2026 starts on a Thursday: 53 ISO weeks
-    assert week_label(date(2027, 1, 4)) == "2027-W01"
-    assert week_label(date(2024, 12, 30)) == "2025-W01"  # calendar 2024, ISO 2025
+def test_week_label_names_the_iso_week_and_its_monday() -> None:
+    assert week_label(date(2026, 11, 30)) == "W49 · 30 Nov"
+    assert week_label(date(2026, 12, 3)) == "W49 · 30 Nov"  # any day of the week: its Monday
+    assert week_label(date(2026, 12, 28)) == "W53 · 28 Dec"  # 2026 starts on a Thursday: 53 ISO weeks
+    assert week_label(date(2027, 1, 4)) == "W01 · 4 Jan"
+    assert week_label(date(2024, 12, 30)) == "W01 · 30 Dec"  # calendar 2024, ISO 2025
+
+
+def test_week_labels_of_a_year_long_horizon_are_distinct_and_in_iso_order() -> None:
+    mondays = horizon(date(2026, 11, 26), weeks=52)
+    labels = [week_label(m) for m in mondays]
+    assert len(set(labels)) == 52
+    assert labels[:6] == ["W48 · 23 Nov", "W49 · 30 Nov", "W50 · 7 Dec", "W51 · 14 Dec", "W52 · 21 Dec",
+                          "W53 · 28 Dec"]  # fmt: skip
+    assert labels[6] == "W01 · 4 Jan"
 
 
 def test_horizon_starts_with_the_current_week() -> None:
@@ -64,4 +74,4 @@ def test_every_day_belongs_to_the_week_of_its_monday(day: date) -> None:
     monday = week_start(day)
     assert monday.weekday() == 0
     assert timedelta(0) <= day - monday < timedelta(days=7)
-    assert week_label(monday) == f"{day.isocalendar().year}-W{day.isocalendar().week:02d}"
+    assert week_label(day).startswith(f"W{day.isocalendar().week:02d} · {monday.day} ")

@@ -231,8 +231,8 @@ def test_401_names_the_credentials_to_fix(cloud: Sandbox, dc: Sandbox) -> None:
 
 
 def test_bad_jql_names_the_query(cloud: Sandbox) -> None:
-    with pytest.raises(FatalAPIError, match="project = PLAT OR") as raised:
-        cloud_connector(cloud).search_issues("project = PLAT OR project = APP")
+    with pytest.raises(FatalAPIError, match="project = PLAT OR summary") as raised:
+        cloud_connector(cloud).search_issues('project = PLAT OR summary ~ "login"')
     assert raised.value.status == 400
 
 

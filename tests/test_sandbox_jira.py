@@ -98,10 +98,10 @@ def test_cloud_page_cap_depends_on_fields() -> None:
 def test_unsupported_jql_is_a_400_with_jira_body(cloud: tuple[RunningService, JiraState]) -> None:
     service, state = cloud
     response = cloud_session(state).post(
-        f"{service.url}/rest/api/3/search/jql", json={"jql": "project = PLAT OR project = APP"}
+        f"{service.url}/rest/api/3/search/jql", json={"jql": 'project = PLAT OR summary ~ "login"'}
     )
     assert response.status_code == 400 and response.json()["errors"] == {}
-    assert "'project = PLAT OR project = APP'" in response.json()["errorMessages"][0]
+    assert """'summary ~ "login"'""" in response.json()["errorMessages"][0]
 
 
 def test_search_bodies_refuse_unknown_properties(cloud: tuple[RunningService, JiraState]) -> None:
@@ -275,7 +275,10 @@ def test_bytes_sent_are_counted_per_route(cloud: tuple[RunningService, JiraState
 @pytest.mark.parametrize(
     ("jql", "message"),
     [
-        ("project = PLAT OR project = APP", "'project = PLAT OR project = APP'"),
+        ("project = PLAT OR (project = APP", "Expecting ')'"),
+        ("project = PLAT AND OR project = APP", "Expecting a clause"),
+        ('worklogDate >= "last week"', "Date value 'last week' for field 'worklogDate' is invalid"),
+        ("worklogDate in (2026-01-01)", "'worklogDate in ( 2026-01-01 )'"),
         ("project = PLAT AND sprint in openSprints()", "sprint"),
         ("assignee = currentUser()", "'assignee = currentUser ( )'"),
         ("project = NOPE", "The value 'NOPE' does not exist for the field 'project'."),
@@ -302,3 +305,45 @@ def test_jql_subset_selects_and_orders() -> None:
         if i["project"] == "PLAT" and i["assignee"] and i["statusCategory"] != "done"
     ]
     assert keys == expected and keys
+
+
+def _keys(jql: str, issues: list[dict]) -> list[str]:
+    return [i["key"] for i in parse(jql, {"PLAT", "APP"}).run(issues)]
+
+
+def test_jql_or_not_and_parentheses_combine_as_in_jira() -> None:
+    issues = [
+        {"key": "PLAT-1", "project": "PLAT", "statusCategory": "done", "assignee": "a", "created": 1},
+        {"key": "PLAT-2", "project": "PLAT", "statusCategory": "new", "assignee": None, "created": 2},
+        {"key": "PLAT-3", "project": "PLAT", "statusCategory": "new", "assignee": "a", "created": 3},
+        {"key": "APP-1", "project": "APP", "statusCategory": "done", "assignee": None, "created": 4},
+    ]
+    by_key = "ORDER BY key"
+    assert _keys(f"project = PLAT AND (statusCategory = Done OR assignee is EMPTY) {by_key}", issues) == [
+        "PLAT-1",
+        "PLAT-2",
+    ]
+    # AND binds tighter than OR: this is (PLAT AND done) OR unassigned
+    assert _keys(f"project = PLAT AND statusCategory = Done OR assignee is EMPTY {by_key}", issues) == [
+        "APP-1",
+        "PLAT-1",
+        "PLAT-2",
+    ]
+    assert _keys(f"NOT (assignee is EMPTY OR statusCategory = Done) {by_key}", issues) == ["PLAT-3"]
+
+
+def test_worklog_date_selects_issues_by_when_work_started() -> None:
+    def logged(key: str, *started: str) -> dict:
+        return {"key": key, "project": "PLAT", "created": 0,
+                "worklogs": [{"started": s, "timeSpentSeconds": 60} for s in started]}  # fmt: skip
+
+    issues = [
+        logged("PLAT-1", "2026-10-04T23:59:00.000+0000"),  # the evening before: not on or after the 5th
+        logged("PLAT-2", "2026-10-05T00:00:00.000+0000", "2026-09-01T09:00:00.000+0000"),
+        logged("PLAT-3", "2026-10-05T01:30:00.000+0200"),  # 23:30 UTC on the 4th
+        logged("PLAT-4"),
+    ]
+    assert _keys('worklogDate >= "2026-10-05" ORDER BY key', issues) == ["PLAT-2"]
+    assert _keys("worklogDate >= 2026/10/04 ORDER BY key", issues) == ["PLAT-1", "PLAT-2", "PLAT-3"]
+    assert _keys('worklogDate < "2026-10-05" ORDER BY key', issues) == ["PLAT-1", "PLAT-2", "PLAT-3"]
+    assert _keys('worklogDate > "2026-10-04 23:59" ORDER BY key', issues) == ["PLAT-2"]

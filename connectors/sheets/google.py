@@ -27,7 +27,7 @@ from google.auth.exceptions import RefreshError
 from connectors.http import RetryPolicy, mount_policy
 from connectors.sheets.google_auth import authorized_session
 from connectors.sheets.google_charts import chart_addition, chart_removals
-from connectors.sheets.google_grid import grid_of
+from connectors.sheets.google_grid import formats_of, grid_of
 from connectors.sheets.google_payload import (
     PAYLOAD_BUDGET,
     TabCells,
@@ -65,6 +65,9 @@ READ_FIELDS = (
     "charts(chartId,spec(title,basicChart)),"
     "data(startRow,startColumn,rowData.values.effectiveValue))"
 )
+FORMATTED_FIELDS = (
+    "sheets.data(startRow,startColumn,rowData.values(effectiveValue,userEnteredFormat.numberFormat))"
+)
 T = TypeVar("T")
 
 
@@ -96,6 +99,19 @@ class GoogleBackend:
                 return None
             raise
         return (got.get("valueRanges") or [{}])[0].get("values", [])
+
+    def read_formatted(self, tab: str) -> tuple[Grid, Grid] | None:
+        """One tab's values and each cell's number format pattern, in one `spreadsheets.get`: what a
+        person typed as "$45" is stored as 45 with a dollar format, and only the format tells."""
+        params = {"ranges": quote_tab(tab), "fields": FORMATTED_FIELDS, "prettyPrint": "false"}
+        try:
+            book = self._call(lambda: self.http.fetch_sheet_metadata(self.key, params=params))
+        except gspread.exceptions.APIError as error:  # a range on a missing tab: 400
+            if error.code == 400:
+                return None
+            raise
+        data = next(iter(book.get("sheets") or []), {}).get("data", [])
+        return grid_of(data), formats_of(data)
 
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
         sheets: dict[str, SheetInfo] = snapshot.handle

@@ -40,6 +40,21 @@ def grid_of(data: list[dict[str, Any]]) -> Grid:
     return rows
 
 
+def formats_of(data: list[dict[str, Any]]) -> Grid:
+    """The number format pattern of each cell of a tab's GridData ("" where none), in `grid_of`'s layout."""
+    rows: Grid = []
+    for block in data:
+        top, left = int(block.get("startRow", 0)), int(block.get("startColumn", 0))
+        for offset, row in enumerate(block.get("rowData", [])):
+            _place(rows, top + offset, left, [_pattern(c) for c in row.get("values", [])])
+    return rows
+
+
+def _pattern(cell: dict[str, Any]) -> str:
+    number_format = (cell.get("userEnteredFormat") or {}).get("numberFormat") or {}
+    return str(number_format.get("pattern") or "")
+
+
 def _place(rows: Grid, index: int, left: int, cells: list[Any]) -> None:
     rows.extend([] for _ in range(index + 1 - len(rows)))
     row = rows[index]

@@ -14,14 +14,15 @@ from typing import Any
 
 from connectors.sheets.charts import FoundChart
 from connectors.sheets.google_charts import found_charts
-from connectors.sheets.layout import AMBER, GREEN, RED, WHITE, RuleLayout, TabLayout
+from connectors.sheets.layout import AMBER, GREEN, RED, SCALE_RED_AT, WHITE, RuleLayout, TabLayout
 from connectors.sheets.merge import CellWrite, TabPlan
 from connectors.sheets.values import a1, to_serial
 
 PROTECTION_TAG = "opsheets"
 ROW_HEADROOM = 100  # grow grids in steps, so most syncs that append rows need no structural request
 NEW_TAB_MIN = (1000, 26)  # Google's own default grid: room for humans to add notes and columns
-_FORMAT_TYPES = {"int": "NUMBER", "hours": "NUMBER", "money": "NUMBER", "percent": "PERCENT", "date": "DATE"}
+_NUMBER_KINDS = ("int", "hours", "decimal", "money")
+_FORMAT_TYPES = {"percent": "PERCENT", "date": "DATE"} | dict.fromkeys(_NUMBER_KINDS, "NUMBER")
 
 Request = dict[str, Any]
 
@@ -188,7 +189,8 @@ def _rules(rule: RuleLayout, ranges: list[dict[str, Any]]) -> list[dict[str, Any
             _boolean(ranges, "NUMBER_GREATER_THAN_EQ", "0.9", AMBER),
         ]
     scale = {
-        "minpoint": {"type": "MIN", "color": _color(WHITE)},
+        "minpoint": {"type": "NUMBER", "value": str(SCALE_RED_AT), "color": _color(RED)},
+        "midpoint": {"type": "NUMBER", "value": "0", "color": _color(WHITE)},
         "maxpoint": {"type": "MAX", "color": _color(GREEN)},
     }
     return [{"ranges": ranges, "gradientRule": scale}]

@@ -12,6 +12,9 @@ RED = (0.96, 0.78, 0.76)
 AMBER = (0.99, 0.91, 0.70)
 GREEN = (0.72, 0.88, 0.80)
 WHITE = (1.0, 1.0, 1.0)
+# The scale's lowest point: any value at or below it takes its colour (Sheets, Excel and LibreOffice all
+# clamp), so every negative hour figure (shown to 0.01) is solid red, whichever rule an app lets win.
+SCALE_RED_AT = -0.01
 _DEFAULT_WIDTH = {"text": 160, "date": 100}
 
 
@@ -43,6 +46,7 @@ def number_format(kind: str, currency: str) -> str | None:
     return {
         "int": "0",
         "hours": "0.0",
+        "decimal": "0.00",
         "money": f'#,##0.00 "{currency}"',
         "percent": "0%",
         "date": "yyyy-mm-dd",
@@ -61,6 +65,7 @@ def tab_layout(plan: TabPlan) -> TabLayout:
         )
         for c in table.owned_columns()
     )
-    rules = tuple(RuleLayout(r.kind, tuple(plan.positions[c] for c in r.columns)) for r in table.rules)
+    ordered = sorted(table.rules, key=lambda r: r.kind == "scale")  # a scale matches every number: last
+    rules = tuple(RuleLayout(r.kind, tuple(plan.positions[c] for c in r.columns)) for r in ordered)
     managed = table.mode == "managed"
     return TabLayout(plan.header_row, columns, rules, OWNED_NOTE if managed else FILL_NOTE, managed)

@@ -53,6 +53,8 @@ class Backend(Protocol):
 
     def read_values(self, tab: str) -> Grid | None: ...
 
+    def read_formatted(self, tab: str) -> tuple[Grid, Grid] | None: ...
+
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None: ...
 
 
@@ -156,6 +158,26 @@ class Spreadsheet:
             )
         return self.rows_in(grid, tab, required=required, dates=dates)
 
+    def read_formatted_rows(
+        self, tab: str, *, required: tuple[str, ...] = (), dates: tuple[str, ...] = ()
+    ) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
+        """`read_rows`, each row with the number format of its number cells ({header: pattern}): a
+        value typed as "$45" is stored as 45 in a dollar format, and only the format says so."""
+        read = self.backend.read_formatted(tab)
+        if read is None:
+            raise SheetLayoutError(
+                f"Spreadsheet '{self.title}': tab '{tab}' not found. Fix: create or rename it"
+            )
+        grid, formats = read
+        rows = self.rows_in(grid, tab, required=required, dates=dates)  # refuses a grid without a header
+        header_row = _find_header(grid, required)
+        assert header_row is not None
+        names = _column_names(grid[header_row], required, dates)
+        return [
+            (number, cells, _number_formats(grid[number - 1], _row(formats, number - 1), names))
+            for number, cells in rows
+        ]
+
     def read_grid(self, tab: str) -> Grid | None:
         """One tab's cells as stored (None: no such tab), in a single read request."""
         return self.backend.read_values(tab)
@@ -170,8 +192,7 @@ class Spreadsheet:
                 f"Spreadsheet '{self.title}', tab '{tab}', column '{', '.join(required)}': no header row "
                 f"among the first {HEADER_SCAN_ROWS} rows. Fix: restore the header"
             )
-        canonical = {name.strip().casefold(): name for name in (*dates, *required)}
-        names = [canonical.get(header_name(v).casefold(), header_name(v)) for v in grid[header_row]]
+        names = _column_names(grid[header_row], required, dates)
         rows = []
         for r in range(header_row + 1, len(grid)):
             values = {
@@ -182,6 +203,26 @@ class Spreadsheet:
             if any(not is_blank(v) for v in values.values()):
                 rows.append((r + 1, {n: values.get(n, "") for n in names if n}))
         return rows
+
+
+def _column_names(header: list[Any], required: tuple[str, ...], dates: tuple[str, ...]) -> list[str]:
+    """Each column's name as rows are keyed: a required or date column by the name given, whatever
+    its case and spacing in the sheet; any other by its header as typed, stripped."""
+    canonical = {name.strip().casefold(): name for name in (*dates, *required)}
+    return [canonical.get(header_name(v).casefold(), header_name(v)) for v in header]
+
+
+def _row(grid: Grid, index: int) -> list[Any]:
+    return grid[index] if index < len(grid) else []
+
+
+def _number_formats(values: list[Any], patterns: list[Any], names: list[str]) -> dict[str, str]:
+    """{column name: number format} of the row's number cells that have one."""
+    return {
+        name: str(pattern)
+        for name, value, pattern in zip(names, values, patterns, strict=False)
+        if name and pattern and isinstance(value, int | float) and not isinstance(value, bool)
+    }
 
 
 def _check_unique_tabs(tabs: list[str], extra_tabs: tuple[str, ...]) -> None:

@@ -7,11 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-Kind = Literal["text", "int", "hours", "money", "percent", "date", "bool"]
+Kind = Literal["text", "int", "hours", "decimal", "money", "percent", "date", "bool"]
 Mode = Literal["managed", "fill"]
 Value = str | int | float | Decimal | date | bool | None
 
-KINDS: tuple[str, ...] = ("text", "int", "hours", "money", "percent", "date", "bool")
+KINDS: tuple[str, ...] = ("text", "int", "hours", "decimal", "money", "percent", "date", "bool")
 SYNC_STATUS = "Sync status"
 MEMORY_TAB = "_opsheets"
 
@@ -44,7 +44,10 @@ class ConditionalRule:
     """A formatting wish over named columns.
 
     kind "negative": values below zero red; "budget": >= 0.9 amber and > 1.0 red (a used share);
-    "scale": a white→green colour scale.
+    "scale": one colour scale over all its columns that diverges at zero: red below, white at zero,
+    greener up to the largest value. A scale is always laid out after the other rules of its tab, so
+    in Sheets (first matching rule wins) and Excel (priority, stop if true) a red rule beats it, and
+    where an app paints a scale over any rule (LibreOffice) its own colour below zero is red too.
     """
 
     kind: Literal["negative", "budget", "scale"]

@@ -12,6 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of the Sheets/Excel serial date system
+MIN_SERIAL = (date.min - SERIAL_EPOCH).days
+MAX_SERIAL = (date.max - SERIAL_EPOCH).days
 _FLOAT_DIGITS = 6
 
 
@@ -45,12 +47,15 @@ def _number(value: int | float | Decimal) -> int | float:
 
 
 def as_date(value: Any) -> Any:
-    """Dates arrive as date, datetime, serial number or ISO text; anything else stays as it is."""
+    """Dates arrive as date, datetime, serial number or ISO text; anything else stays as it is — also a
+    number no date can be (an invoice number typed into a date column), which must not stop a sync."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if not MIN_SERIAL <= value <= MAX_SERIAL:  # also NaN and infinities
+            return value
         return SERIAL_EPOCH + timedelta(days=int(value))
     if isinstance(value, str):
         try:

@@ -16,7 +16,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from connectors.local_files import save_private
-from connectors.sheets.layout import AMBER, GREEN, RED, WHITE, TabLayout, tab_layout
+from connectors.sheets.layout import AMBER, GREEN, RED, SCALE_RED_AT, WHITE, TabLayout, tab_layout
 from connectors.sheets.memory import memory_writes
 from connectors.sheets.merge import CellWrite, Grid, TabPlan
 from connectors.sheets.spreadsheet import Snapshot, Spreadsheet
@@ -59,6 +59,18 @@ class WorkbookBackend:
         self.reads += 1
         return _grid(wb[tab]) if tab in wb.sheetnames else None
 
+    def read_formatted(self, tab: str) -> tuple[Grid, Grid] | None:
+        """One tab's values and each cell's number format ("" for General)."""
+        if not self.path.exists():
+            return None
+        wb = load_workbook(self.path)
+        self.reads += 1
+        if tab not in wb.sheetnames:
+            return None
+        ws = wb[tab]
+        formats = [[_number_format(cell) for cell in row] for row in ws.iter_rows()]
+        return _grid(ws), formats
+
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
         wb: Workbook = snapshot.handle
         for plan in plans:
@@ -97,6 +109,10 @@ def open_workbook(path: str | os.PathLike[str]) -> Spreadsheet:
 
 def _grid(ws: Worksheet) -> list[list[Any]]:
     return [[_from_ooxml(v) for v in row] for row in ws.iter_rows(values_only=True)]
+
+
+def _number_format(cell: Any) -> str:
+    return "" if cell.number_format == "General" else str(cell.number_format)
 
 
 def _to_ooxml(text: str) -> str:
@@ -160,25 +176,32 @@ def _replace_rules(ws: Worksheet, layout: TabLayout) -> None:
                 kept.add(str(cf.sqref), rule)
     ws.conditional_formatting = kept
     first = layout.header_row + 2
-    for rule in layout.rules:
-        for col in rule.columns:
-            letter = column_letter(col)
-            for xl_rule in _rules(rule.kind):
-                ws.conditional_formatting.add(f"{letter}{first}:{letter}{MAX_ROW}", xl_rule)
+    for rule in layout.rules:  # one range over all the rule's columns: one scale, not one per column
+        cells = " ".join(f"{column_letter(c)}{first}:{column_letter(c)}{MAX_ROW}" for c in rule.columns)
+        for xl_rule in _rules(rule.kind):
+            ws.conditional_formatting.add(cells, xl_rule)
 
 
 def _fill(rgb: tuple[float, float, float]) -> PatternFill:
-    color = "".join(f"{round(c * 255):02X}" for c in rgb)
-    return PatternFill(start_color=color, end_color=color, fill_type="solid")
+    return PatternFill(start_color=_hex(rgb), end_color=_hex(rgb), fill_type="solid")
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "".join(f"{round(c * 255):02X}" for c in rgb)
 
 
 def _rules(kind: str) -> list[Any]:
+    """Excel rules in priority order (openpyxl numbers them as added); stop if true keeps a red cell red."""
     if kind == "negative":
-        return [CellIsRule(operator="lessThan", formula=["0"], fill=_fill(RED))]
+        return [CellIsRule(operator="lessThan", formula=["0"], fill=_fill(RED), stopIfTrue=True)]
     if kind == "budget":
         return [
             CellIsRule(operator="greaterThan", formula=["1"], fill=_fill(RED), stopIfTrue=True),
             CellIsRule(operator="greaterThanOrEqual", formula=["0.9"], fill=_fill(AMBER)),
         ]
-    white, green = ("".join(f"{round(c * 255):02X}" for c in rgb) for rgb in (WHITE, GREEN))
-    return [ColorScaleRule(start_type="min", start_color=white, end_type="max", end_color=green)]
+    scale = ColorScaleRule(
+        start_type="num", start_value=SCALE_RED_AT, start_color=_hex(RED),
+        mid_type="num", mid_value=0, mid_color=_hex(WHITE),
+        end_type="max", end_color=_hex(GREEN),
+    )  # fmt: skip
+    return [scale]

@@ -9,11 +9,14 @@ Supported (keywords and field names case-insensitive, values bare or quoted):
     statusCategory = Done | statusCategory != Done | statusCategory in (...) | statusCategory not in (...)
                                                    (category names or keys: new, indeterminate, done)
     resolution = Unresolved | resolution != Unresolved | resolution is EMPTY | resolution is not EMPTY
-    clause AND clause ...
+    worklogDate >= "2026-10-05" (also >, <=, <, =; "yyyy-MM-dd" or "yyyy/MM/dd", optionally " HH:mm"):
+        issues with at least one worklog *started* in that range, as Jira's worklogDate searches the
+        work's start date; the site's time zone is UTC, so a date means its midnight UTC
+    clause AND clause, clause OR clause, NOT clause, ( ... )   (AND binds tighter than OR)
     ORDER BY key|created [ASC|DESC], ...
 
-Anything else (OR, parentheses, functions, other fields or operators) is answered with a 400 naming
-the clause, the way Jira rejects a query it cannot run: a query is never run with a clause ignored.
+Anything else (functions, other fields or operators) is answered with a 400 naming the clause, the
+way Jira rejects a query it cannot run: a query is never run with a clause ignored.
 Without ORDER BY, issues come newest first (created DESC), the order Jira's search uses by default.
 An unknown project value is a 400 too, as on Jira ("The value 'X' does not exist for the field 'project'.").
 """
@@ -23,12 +26,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 Issue = dict[str, Any]
 Predicate = Callable[[Issue], bool]
 
-_TOKEN = re.compile(r"""\s*(?:("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(!=|[=(),])|([^\s=!(),"']+)|(\S))""")
+_TOKEN = re.compile(
+    r"""\s*(?:("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(!=|>=|<=|[=(),<>])|([^\s=!(),"'<>]+)|(\S))"""
+)
 _CATEGORY_ALIASES = {
     "to do": "new",
     "new": "new",
@@ -38,6 +44,15 @@ _CATEGORY_ALIASES = {
     "complete": "done",
 }
 _LIST_OPS = ("in", "not in")
+_COMPARISONS = {
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+}
+_JQL_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?: (\d{1,2}):(\d{2}))?")
 
 
 class JqlError(ValueError):
@@ -84,7 +99,7 @@ def parse(jql: str, projects: set[str]) -> Query:
     tokens = tokenize(jql)
     order_at = _find_order_by(tokens)
     where, order = tokens[:order_at], tokens[order_at + 2 :] if order_at < len(tokens) else []
-    predicates = tuple(_parse_clause(clause, projects) for clause in _split_and(where))
+    predicates = (_Parser(where, projects).query(),) if where else ()
     return Query(predicates, _parse_order(order) if order_at < len(tokens) else (("created", True),))
 
 
@@ -95,44 +110,104 @@ def _find_order_by(tokens: list[Token]) -> int:
     return len(tokens)
 
 
-def _split_and(tokens: list[Token]) -> list[list[Token]]:
-    if not tokens:
-        return []
-    clauses: list[list[Token]] = [[]]
-    for token in tokens:
-        if token.word == "and":
-            clauses.append([])
-        elif token.word == "or":
-            raise JqlError(_unsupported(tokens))
-        else:
-            clauses[-1].append(token)
-    if any(not clause for clause in clauses):
-        raise JqlError("Error in the JQL Query: Expecting a clause around 'AND'.")
-    return clauses
+class _Parser:
+    """query := or; or := and (OR and)*; and := unary (AND unary)*; unary := NOT unary | ( or ) | clause."""
+
+    def __init__(self, tokens: list[Token], projects: set[str]) -> None:
+        self.tokens, self.projects, self.at = tokens, projects, 0
+
+    def query(self) -> Predicate:
+        predicate = self._or()
+        if self.at < len(self.tokens):
+            raise JqlError(_unsupported(self.tokens))
+        return predicate
+
+    def _peek(self) -> Token | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def _take_word(self, word: str) -> bool:
+        token = self._peek()
+        if token is not None and token.word == word:
+            self.at += 1
+            return True
+        return False
+
+    def _or(self) -> Predicate:
+        parts = [self._and()]
+        while self._take_word("or"):
+            parts.append(self._and())
+        return parts[0] if len(parts) == 1 else lambda issue: any(p(issue) for p in parts)
+
+    def _and(self) -> Predicate:
+        parts = [self._unary()]
+        while self._take_word("and"):
+            parts.append(self._unary())
+        return parts[0] if len(parts) == 1 else lambda issue: all(p(issue) for p in parts)
+
+    def _unary(self) -> Predicate:
+        token = self._peek()
+        if token is None or token.word in ("and", "or"):
+            raise JqlError("Error in the JQL Query: Expecting a clause around 'AND' or 'OR'.")
+        if token.word == "not":
+            self.at += 1
+            inner = self._unary()
+            return lambda issue: not inner(issue)
+        if _is_punct(token, "("):
+            self.at += 1
+            inner = self._or()
+            closing = self._peek()
+            if closing is None or not _is_punct(closing, ")"):
+                raise JqlError("Error in the JQL Query: Expecting ')' before the end of the query.")
+            self.at += 1
+            return inner
+        return self._clause()
+
+    def _clause(self) -> Predicate:
+        start = self.at
+        field = self.tokens[self.at].text.lower()
+        self.at += 1
+        op = self._operator()
+        values = self._values(op, start)
+        clause = self.tokens[start : self.at]
+        builder = _FIELDS.get(field)
+        predicate = builder(op, values, self.projects) if builder else None
+        if predicate is None:
+            raise JqlError(_unsupported(clause))
+        return predicate
+
+    def _operator(self) -> str:
+        token = self._peek()
+        if token is None:
+            raise JqlError(_unsupported(self.tokens))
+        self.at += 1
+        second = self._peek()
+        if second is not None and (token.word, second.word) in (("is", "not"), ("not", "in")):
+            self.at += 1
+            return f"{token.word} {second.word}"
+        return token.word or token.text
+
+    def _values(self, op: str, start: int) -> list[str]:
+        if op in _LIST_OPS:
+            end = self.at
+            while end < len(self.tokens) and not _is_punct(self.tokens[end], ")"):
+                end += 1
+            rest = self.tokens[self.at : end + 1]
+            self.at = end + 1
+            return _list_values(rest, self.tokens[start : self.at])
+        token = self._peek()
+        if token is None or (not token.quoted and token.text in "(),"):
+            raise JqlError(_unsupported(self.tokens[start : self.at + 1]))
+        self.at += 1
+        following = self._peek()
+        if following is not None and _is_punct(following, "("):  # a function call: none are supported
+            while self.at < len(self.tokens) and not _is_punct(self.tokens[self.at], ")"):
+                self.at += 1
+            raise JqlError(_unsupported(self.tokens[start : self.at + 1]))
+        return [token.text]
 
 
-def _parse_clause(clause: list[Token], projects: set[str]) -> Predicate:
-    field, op, values = _split_clause(clause)
-    builder = _FIELDS.get(field)
-    predicate = builder(op, values, projects) if builder else None
-    if predicate is None:
-        raise JqlError(_unsupported(clause))
-    return predicate
-
-
-def _split_clause(clause: list[Token]) -> tuple[str, str, list[str]]:
-    if len(clause) < 3:
-        raise JqlError(_unsupported(clause))
-    field = clause[0].text.lower()
-    if (clause[1].word, clause[2].word) in (("is", "not"), ("not", "in")):
-        op, rest = f"{clause[1].word} {clause[2].word}", clause[3:]
-    else:
-        op, rest = clause[1].word or clause[1].text, clause[2:]
-    if op in _LIST_OPS:
-        return field, op, _list_values(rest, clause)
-    if len(rest) != 1 or rest[0].text in "(),":
-        raise JqlError(_unsupported(clause))
-    return field, op, [rest[0].text]
+def _is_punct(token: Token, text: str) -> bool:
+    return token.text == text and not token.quoted
 
 
 def _list_values(rest: list[Token], clause: list[Token]) -> list[str]:
@@ -200,6 +275,33 @@ def _resolution(op: str, values: list[str], _: set[str]) -> Predicate | None:
     return None
 
 
+def _worklog_date(op: str, values: list[str], _: set[str]) -> Predicate | None:
+    compare = _COMPARISONS.get(op)
+    if compare is None:
+        return None
+    when = _jql_datetime(values[0])
+
+    def started(issue: Issue) -> Iterable[datetime]:
+        return (_started(w["started"]) for w in issue.get("worklogs", []))
+
+    return lambda issue: any(compare(moment, when) for moment in started(issue))
+
+
+def _jql_datetime(value: str) -> datetime:
+    match = _JQL_DATE.fullmatch(value.strip())
+    if match is None:
+        raise JqlError(
+            f"Date value '{value}' for field 'worklogDate' is invalid. Valid formats include: "
+            "'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd'."
+        )
+    year, month, day, hour, minute = (int(g) if g else 0 for g in match.groups())
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def _started(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
+
+
 def key_sort(key: str) -> tuple[str, int]:
     project, _, number = key.rpartition("-")
     return project, int(number) if number.isdigit() else 0
@@ -213,6 +315,7 @@ _FIELDS: dict[str, Callable[[str, list[str], set[str]], Predicate | None]] = {
     "status": _status,
     "statuscategory": _status_category,
     "resolution": _resolution,
+    "worklogdate": _worklog_date,
 }
 _SORT_KEYS: dict[str, Callable[[Issue], Any]] = {
     "key": lambda issue: key_sort(issue["key"]),

@@ -160,7 +160,7 @@ def _add_values_routes(app: FastAPI, state: SheetsState) -> None:
             option = _input_option(query.get("valueInputOption"))
             sheet, bounds = book.resolve(a1_range)
             major = values.choose(body.get("majorDimension"), values.DIMENSIONS, "ROWS", "major_dimension")
-            result = values.write(sheet, bounds, body.get("values"), option, major)
+            result = values.write(sheet, bounds, body.get("values"), option, major, book.locale)
             out = result.response(spreadsheet_id)
             if _truthy(query.get("includeValuesInResponse")):
                 out["updatedData"] = _echo(book, result.updated_range, query.get("responseValueRenderOption"))
@@ -175,7 +175,7 @@ def _write_many(state: SheetsState, spreadsheet_id: str, body: dict[str, Any]) -
     for item in body.get("data") or []:
         sheet, bounds = trial.resolve(str(item.get("range", "")))
         major = values.choose(item.get("majorDimension"), values.DIMENSIONS, "ROWS", "major_dimension")
-        results.append(values.write(sheet, bounds, item.get("values"), option, major))
+        results.append(values.write(sheet, bounds, item.get("values"), option, major, trial.locale))
     state.spreadsheets[spreadsheet_id] = trial
     render = body.get("responseValueRenderOption")
     responses = [r.response(spreadsheet_id) for r in results]

@@ -35,6 +35,11 @@ class Sheet:
         return str(self.properties["title"])
 
     @property
+    def locale(self) -> str:
+        """How typed (USER_ENTERED) text is read: decimal mark, day or month first."""
+        return str(self.properties.get("locale") or "en_US")
+
+    @property
     def grid(self) -> dict[str, Any]:
         return self.properties.setdefault("gridProperties", {})
 
@@ -109,6 +114,11 @@ class Spreadsheet:
     @property
     def title(self) -> str:
         return str(self.properties["title"])
+
+    @property
+    def locale(self) -> str:
+        """How typed (USER_ENTERED) text is read: decimal mark, day or month first."""
+        return str(self.properties.get("locale") or "en_US")
 
     def metadata(self) -> dict[str, Any]:
         return {

@@ -76,11 +76,13 @@ class SheetsState:
         title: str,
         tabs: dict[str, list[list[Any]]] | None = None,
         spreadsheet_id: str | None = None,
+        locale: str = "en_US",
     ) -> str:
-        """Tabs are written as RAW values (a leading "=" stays text); the grid grows to fit them."""
+        """Tabs are written as RAW values (a leading "=" stays text); the grid grows to fit them.
+        `locale` decides how text typed into it later (`edit`, USER_ENTERED writes) is read."""
         sid = spreadsheet_id or "1sbx" + uuid.uuid4().hex + "sandbox"
         book = Spreadsheet(
-            sid, {"title": title, "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT"}
+            sid, {"title": title, "locale": locale, "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT"}
         )
         for tab_title, rows in (tabs or {"Sheet1": []}).items():
             height = max(DEFAULT_ROWS, len(rows))
@@ -104,7 +106,9 @@ class SheetsState:
         """A human typing into the sheet (no quota, no request log)."""
         with self.lock:
             sheet, bounds = self.book(spreadsheet_id).resolve(a1_range)
-            values.write(sheet, bounds, rows, "USER_ENTERED" if user_entered else "RAW", "ROWS")
+            book = self.book(spreadsheet_id)
+            option = "USER_ENTERED" if user_entered else "RAW"
+            values.write(sheet, bounds, rows, option, "ROWS", book.locale)
 
     # --- access used by the app ---------------------------------------------------------------
     def book(self, spreadsheet_id: str) -> Spreadsheet:

@@ -10,6 +10,7 @@ from typing import Any
 from sandbox.sheets.a1 import Bounds, column_letters
 from sandbox.sheets.errors import invalid
 from sandbox.sheets.model import Cell, Sheet, cell_value, is_formula_cell, set_cell
+from sandbox.sheets.user_entered import typed_value
 
 RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
 INPUT_OPTIONS = ("RAW", "USER_ENTERED")
@@ -18,8 +19,6 @@ DIMENSIONS = ("ROWS", "COLUMNS")
 # a formula for the text it was written from.
 FORMULA_PLACEHOLDER = "#SANDBOX_FORMULA!"
 
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,9 @@ def _decimals(pattern: str) -> int | None:
     return len(match.group(1) or "")
 
 
-def write(sheet: Sheet, bounds: Bounds, values: Any, input_option: str, major: str) -> WriteResult:
+def write(
+    sheet: Sheet, bounds: Bounds, values: Any, input_option: str, major: str, locale: str = "en_US"
+) -> WriteResult:
     rows = _as_rows(values, major)
     height, width = len(rows), max((len(row) for row in rows), default=0)
     row0, col0 = bounds.row0, bounds.col0
@@ -129,7 +130,7 @@ def write(sheet: Sheet, bounds: Bounds, values: Any, input_option: str, major: s
         for c, value in enumerate(row):
             if value is None:
                 continue
-            _store(sheet, row0 + r, col0 + c, value, input_option)
+            _store(sheet, row0 + r, col0 + c, value, input_option, locale)
             touched.add((r, c))
     return WriteResult(
         sheet.a1(row0, col0, row0 + height, col0 + width),
@@ -169,39 +170,30 @@ def _check_fits(sheet: Sheet, bounds: Bounds, row_end: int, col_end: int) -> Non
     sheet.check_inside(bounds.row0, bounds.col0, row_end, col_end)
 
 
-def _store(sheet: Sheet, row: int, col: int, value: Any, input_option: str) -> None:
+def _store(sheet: Sheet, row: int, col: int, value: Any, input_option: str, locale: str) -> None:
     cell = dict(sheet.cells.get((row, col), {}))
     if value == "":
         cell.pop("userEnteredValue", None)
     else:
-        cell["userEnteredValue"] = entered_value(value, input_option)
+        cell["userEnteredValue"], number_format = entered_value(value, input_option, locale)
+        current = cell.get("userEnteredFormat") or {}
+        if number_format and not current.get("numberFormat"):  # a format a person set stays
+            cell["userEnteredFormat"] = {**current, "numberFormat": number_format}
     set_cell(sheet, row, col, cell)
 
 
-def entered_value(value: Any, input_option: str) -> dict[str, Any]:
-    """ExtendedValue of a written value: RAW keeps strings as typed; USER_ENTERED parses like the UI."""
+def entered_value(
+    value: Any, input_option: str, locale: str = "en_US"
+) -> tuple[dict[str, Any], dict[str, str] | None]:
+    """ExtendedValue of a written value and the number format it brings: RAW keeps strings as typed;
+    USER_ENTERED parses like the UI, per the spreadsheet's locale (sandbox.sheets.user_entered)."""
     if isinstance(value, bool):
-        return {"boolValue": value}
+        return {"boolValue": value}, None
     if isinstance(value, int | float):
-        return {"numberValue": value}
+        return {"numberValue": value}, None
     if input_option == "RAW":
-        return {"stringValue": value}
-    return _parse_user_entered(value)
-
-
-def _parse_user_entered(text: str) -> dict[str, Any]:
-    if text.startswith("=") and len(text) > 1:
-        return {"formulaValue": text}
-    if text.startswith("'"):
-        return {"stringValue": text[1:]}
-    stripped = text.strip()
-    if _INTEGER.match(stripped):
-        return {"numberValue": int(stripped)}
-    if _NUMBER.match(stripped):
-        return {"numberValue": float(stripped)}
-    if stripped.upper() in ("TRUE", "FALSE"):
-        return {"boolValue": stripped.upper() == "TRUE"}
-    return {"stringValue": text}
+        return {"stringValue": value}, None
+    return typed_value(value, locale)
 
 
 def clear(sheet: Sheet, bounds: Bounds) -> str:
