@@ -120,7 +120,10 @@ def write_spreadsheet(
     """Keyed merge of the tables; refuses (nothing written) on a broken layout."""
     result = open_sheet(config, key).sync(tables, today=today, dry_run=dry_run)
     verb = "would change" if dry_run else "wrote"
-    get_run_logger().info("Spreadsheet '%s': %s %d cells", result.title, verb, result.cells_written)
+    logger = get_run_logger()
+    logger.info("Spreadsheet '%s': %s %d cells", result.title, verb, result.cells_written)
+    for warning in result.warnings:
+        logger.warning(warning)
     return result
 
 
@@ -199,6 +202,7 @@ def _write_all(config: Config, targets: list[Target], today: date, dry_run: bool
         else:
             # Only a dry run shows cell changes; a real run's (thousands) would just weigh on the report.
             report.sheets[name] = outcome if dry_run else replace(outcome, writes={})
+            report.warnings += outcome.warnings
         report.links[name] = sheet_url(config, key)
 
 

@@ -48,7 +48,7 @@ from connectors.sheets.google_requests import (
     removals,
 )
 from connectors.sheets.layout import tab_layout
-from connectors.sheets.memory import memory_writes
+from connectors.sheets.memory import MEMORY_HEADER, Memory, memory_writes
 from connectors.sheets.merge import Grid, TabPlan
 from connectors.sheets.spreadsheet import ReplanNeeded, Snapshot, Spreadsheet
 from connectors.sheets.table import MEMORY_TAB, SheetAccessDenied, SpreadsheetNotFound
@@ -113,9 +113,9 @@ class GoogleBackend:
         data = next(iter(book.get("sheets") or []), {}).get("data", [])
         return grid_of(data), formats_of(data)
 
-    def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
+    def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: Memory) -> None:
         sheets: dict[str, SheetInfo] = snapshot.handle
-        requests, ids = self._structure(sheets, plans)
+        requests, ids = self._structure(sheets, plans, _memory_cols(memory))
         if requests:
             memory_cells = memory_writes(None, memory)  # the memory tab is new; all of it rides along
             last_memory_row = max((w.row for w in memory_cells), default=0)
@@ -143,7 +143,7 @@ class GoogleBackend:
             raise
 
     def _structure(
-        self, sheets: dict[str, SheetInfo], plans: list[TabPlan]
+        self, sheets: dict[str, SheetInfo], plans: list[TabPlan], memory_cols: int
     ) -> tuple[list[Request], dict[str, int]]:
         """The batch's structural requests (none: a values write will do) and every tab's sheetId."""
         new_ids = _id_source(sheets)
@@ -173,10 +173,11 @@ class GoogleBackend:
                     infos[plan.tab].sheet_id, plan.chart_change, _final_cols(infos[plan.tab], plan)
                 )
         ids = {tab: info.sheet_id for tab, info in infos.items()}
-        if not (adds or body or MEMORY_TAB not in sheets):
+        memory_tab = sheets.get(MEMORY_TAB)
+        if not (adds or body or memory_tab is None or memory_tab.cols < memory_cols):
             return [], ids
         ids[MEMORY_TAB] = next(new_ids)
-        return [*_recreate_memory(sheets, ids[MEMORY_TAB]), *adds, *body], ids
+        return [*_recreate_memory(sheets, ids[MEMORY_TAB], memory_cols), *adds, *body], ids
 
     def _call(self, fn: Callable[[], T]) -> T:
         try:
@@ -223,10 +224,15 @@ def _final_cols(info: SheetInfo, plan: TabPlan) -> int:
     return max(info.cols - len(plan.delete_cols) + len(plan.insert_cols), plan.cols)
 
 
-def _recreate_memory(sheets: dict[str, SheetInfo], new_id: int) -> list[Request]:
+def _memory_cols(memory: Memory) -> int:
+    """Columns the memory tab needs: the tab's name and its longest line."""
+    return 1 + max([len(line.cells()) for line in memory.values()] + [len(MEMORY_HEADER) - 1])
+
+
+def _recreate_memory(sheets: dict[str, SheetInfo], new_id: int, cols: int) -> list[Request]:
     old = sheets.get(MEMORY_TAB)
     delete = [{"deleteSheet": {"sheetId": old.sheet_id}}] if old else []
-    return [*delete, add_sheet(new_id, MEMORY_TAB, 1000, 2, hidden=True)]
+    return [*delete, add_sheet(new_id, MEMORY_TAB, 1000, cols, hidden=True)]
 
 
 def open_google(

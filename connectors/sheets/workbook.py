@@ -17,12 +17,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from connectors.local_files import save_private
 from connectors.sheets.layout import AMBER, GREEN, RED, SCALE_RED_AT, WHITE, TabLayout, tab_layout
-from connectors.sheets.memory import memory_writes
+from connectors.sheets.memory import Memory, memory_writes
 from connectors.sheets.merge import CellWrite, Grid, TabPlan
 from connectors.sheets.spreadsheet import Snapshot, Spreadsheet
 from connectors.sheets.table import MEMORY_TAB
 from connectors.sheets.values import column_letter
 from connectors.sheets.workbook_charts import apply_chart_change, found_charts
+from connectors.sheets.workbook_memory import read_backup, write_backup
 
 MAX_ROW = 1048576  # Excel's last row: our conditional formats run to it, which is how we recognise them
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -50,7 +51,7 @@ class WorkbookBackend:
         grids = {tab: _grid(wb[tab]) if tab in wb.sheetnames else None for tab in tabs}
         memory = _grid(wb[MEMORY_TAB]) if MEMORY_TAB in wb.sheetnames else None
         charts = {tab: found_charts(wb[tab]) for tab in tabs if tab in wb.sheetnames}
-        return Snapshot(self.title, grids, memory, handle=wb, charts=charts)
+        return Snapshot(self.title, grids, memory, handle=wb, charts=charts, backup=read_backup(wb))
 
     def read_values(self, tab: str) -> Grid | None:
         if not self.path.exists():
@@ -71,7 +72,7 @@ class WorkbookBackend:
         formats = [[_number_format(cell) for cell in row] for row in ws.iter_rows()]
         return _grid(ws), formats
 
-    def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
+    def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: Memory) -> None:
         wb: Workbook = snapshot.handle
         for plan in plans:
             ws = wb[plan.tab] if plan.tab in wb.sheetnames else _create_sheet(wb, plan.tab)
@@ -82,6 +83,7 @@ class WorkbookBackend:
         mem.sheet_state = "hidden"
         for w in memory_writes(snapshot.memory_grid, memory):
             _write(mem, w, None)
+        write_backup(wb, memory)
         self._save(wb)
 
     def _save(self, wb: Workbook) -> None:

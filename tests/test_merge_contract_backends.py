@@ -1,0 +1,104 @@
+"""The merge contract on both backends: what people add to a shared sheet is theirs, whatever it holds.
+
+Each test plays a person editing the sheet the way the app lets them (a formula typed as a formula,
+a deleted tab), then syncs and checks that nothing of theirs moved, changed or went.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from connectors.sheets import MEMORY_TAB, SYNC_STATUS, Column, SheetLayoutError, Table
+from tests import test_sheet_backends as backends
+from tests.sheets_fixtures import GoogleHarness, Harness, WorkbookHarness
+from tests.test_sheet_backends import TODAY, table
+
+harness = backends.harness  # the acceptance suite's fixtures: each test runs on both backends
+sandbox = backends.sandbox
+
+
+def type_cells(harness: Harness, tab: str, a1: str, rows: list[list[Any]]) -> None:
+    """A person typing: "=SUM(…)" becomes a formula on both backends, 101 a number."""
+    if isinstance(harness, GoogleHarness):
+        harness.state.edit(harness.key, f"'{tab}'!{a1}", rows, user_entered=True)
+    else:
+        harness.set_cells(tab, a1, rows)
+
+
+def delete_tab(harness: Harness, tab: str) -> None:
+    if isinstance(harness, GoogleHarness):
+        sheet_id = harness._sheet_id(tab)
+        harness._human("POST", ":batchUpdate", json={"requests": [{"deleteSheet": {"sheetId": sheet_id}}]})
+    else:
+        with harness._edit() as wb:
+            del wb[tab]
+
+
+def test_a_total_row_and_a_copied_header_survive_unchanged_and_changing_syncs(harness: Harness) -> None:
+    harness.sheet.sync([table(["a", "b", "c"])], today=TODAY)
+    header = harness.grid("Budget")[0]
+    type_cells(harness, "Budget", "A5", [["Total", None, "=SUM(C2:C4)"], [], header])
+    before = harness.grid("Budget")
+    writes = harness.writes()
+    unchanged = harness.sheet.sync([table(["a", "b", "c"])], today=TODAY)
+    assert harness.writes() == writes and unchanged.warnings == []
+    assert harness.grid("Budget") == before and harness.is_formula("Budget", 4, 2)
+    harness.sheet.sync([table(["a", "c", "d"], version=2)], today=TODAY)  # b leaves, d joins
+    grid = harness.grid("Budget")
+    keys = [r[0] if r else None for r in grid]
+    assert keys[:4] == ["Key", "a", "c", "Total"] and "b" not in keys and grid[5] == header
+    assert keys[6] == "d" and harness.is_formula("Budget", 3, 2)
+
+
+def test_a_retyped_number_key_is_the_same_row(harness: Harness) -> None:
+    harness.sheet.sync([table(["101", "102"])], today=TODAY)
+    type_cells(harness, "Budget", "A2", [[101]])  # Sheets and Excel store the number 101
+    writes = harness.writes()
+    result = harness.sheet.sync([table(["101", "102"])], today=TODAY)
+    assert harness.writes() == writes and result.tabs[0].rows_kept == 0 and result.tabs[0].rows_added == 0
+    assert [r[0] for r in harness.grid("Budget")[1:]] == [101, "102"]
+
+
+def test_a_persons_column_named_like_a_column_opsheets_starts_to_own_is_refused(harness: Harness) -> None:
+    harness.sheet.sync([table(["a", "b"])], today=TODAY)
+    type_cells(harness, "Budget", "H1", [["Region"], ["north"], ["=1+1"]])
+    before = harness.fingerprint()
+    base = table(["a", "b"])
+    rows = [{**row, "Region": "from the source"} for row in base.rows]
+    wider = Table("Budget", [*base.columns, Column("Region")], base.key, rows=rows)
+    with pytest.raises(SheetLayoutError) as refused:
+        harness.sheet.sync([wider], today=TODAY)
+    message = str(refused.value)
+    assert "'Team budgets" in message and "tab 'Budget'" in message and "column 'Region'" in message
+    assert "rename" in message and "Fix:" in message
+    assert harness.fingerprint() == before
+
+
+def test_ownership_survives_a_deleted_memory_tab(tmp_path: Path) -> None:
+    book = WorkbookHarness(tmp_path / "Team budgets.xlsx")
+    weeks = [Column("Key"), Column("W47", "hours"), Column("W48", "hours")]
+    first = Table("Weeks", weeks, ("Key",), rows=[{"Key": k, "W47": 1, "W48": 2} for k in "abc"])
+    book.sheet.sync([first], today=TODAY)
+    type_cells(book, "Weeks", "A6", [["Total", "=SUM(B2:B4)"]])
+    delete_tab(book, MEMORY_TAB)
+    rolled = [Column("Key"), Column("W48", "hours"), Column("W49", "hours")]
+    later = Table("Weeks", rolled, ("Key",), rows=[{"Key": k, "W48": 2, "W49": 3} for k in "ab"])
+    result = book.sheet.sync([later], today=TODAY)
+    grid = book.grid("Weeks")
+    assert grid[0] == ["Key", "W48", "W49", SYNC_STATUS]  # the stale week went
+    assert [r[0] for r in grid[1:] if r] == ["a", "b", "Total"]  # the leaver went, the total stayed
+    assert result.warnings == []
+    writes = book.writes()
+    book.sheet.sync([later], today=TODAY)
+    assert book.writes() == writes
+
+
+def test_the_workbook_keeps_its_memory_in_document_properties(tmp_path: Path) -> None:
+    book = WorkbookHarness(tmp_path / "book.xlsx")
+    book.sheet.sync([table(["a"])], today=TODAY)
+    props = openpyxl.load_workbook(book.path).custom_doc_props.props
+    assert [p.name for p in props] == ["opsheets memory 0001"] and '"Budget"' in props[0].value
