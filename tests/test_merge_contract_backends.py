@@ -13,6 +13,10 @@ import openpyxl
 import pytest
 
 from connectors.sheets import MEMORY_TAB, SYNC_STATUS, Column, SheetLayoutError, Table
+from connectors.sheets.memory import fitting, memory_from_text, read_memory
+from connectors.sheets.ownership import TabMemory, row_id
+from sandbox.core import RunningService
+from sandbox.sheets import SheetsState
 from tests import test_sheet_backends as backends
 from tests.sheets_fixtures import GoogleHarness, Harness, WorkbookHarness
 from tests.test_sheet_backends import TODAY, table
@@ -78,23 +82,22 @@ def test_a_persons_column_named_like_a_column_opsheets_starts_to_own_is_refused(
     assert harness.fingerprint() == before
 
 
-def test_ownership_survives_a_deleted_memory_tab(tmp_path: Path) -> None:
-    book = WorkbookHarness(tmp_path / "Team budgets.xlsx")
+def test_ownership_survives_a_deleted_memory_tab(harness: Harness) -> None:
     weeks = [Column("Key"), Column("W47", "hours"), Column("W48", "hours")]
     first = Table("Weeks", weeks, ("Key",), rows=[{"Key": k, "W47": 1, "W48": 2} for k in "abc"])
-    book.sheet.sync([first], today=TODAY)
-    type_cells(book, "Weeks", "A6", [["Total", "=SUM(B2:B4)"]])
-    delete_tab(book, MEMORY_TAB)
+    harness.sheet.sync([first], today=TODAY)
+    type_cells(harness, "Weeks", "A6", [["Total", "=SUM(B2:B4)"]])
+    delete_tab(harness, MEMORY_TAB)
     rolled = [Column("Key"), Column("W48", "hours"), Column("W49", "hours")]
     later = Table("Weeks", rolled, ("Key",), rows=[{"Key": k, "W48": 2, "W49": 3} for k in "ab"])
-    result = book.sheet.sync([later], today=TODAY)
-    grid = book.grid("Weeks")
+    result = harness.sheet.sync([later], today=TODAY)
+    grid = harness.grid("Weeks")
     assert grid[0] == ["Key", "W48", "W49", SYNC_STATUS]  # the stale week went
     assert [r[0] for r in grid[1:] if r] == ["a", "b", "Total"]  # the leaver went, the total stayed
     assert result.warnings == []
-    writes = book.writes()
-    book.sheet.sync([later], today=TODAY)
-    assert book.writes() == writes
+    writes = harness.writes()
+    harness.sheet.sync([later], today=TODAY)
+    assert harness.writes() == writes
 
 
 def test_the_workbook_keeps_its_memory_in_document_properties(tmp_path: Path) -> None:
@@ -102,3 +105,22 @@ def test_the_workbook_keeps_its_memory_in_document_properties(tmp_path: Path) ->
     book.sheet.sync([table(["a"])], today=TODAY)
     props = openpyxl.load_workbook(book.path).custom_doc_props.props
     assert [p.name for p in props] == ["opsheets memory 0001"] and '"Budget"' in props[0].value
+
+
+def test_google_keeps_its_memory_in_developer_metadata_of_each_tab(
+    sandbox: tuple[RunningService, SheetsState],
+) -> None:
+    google = GoogleHarness(*sandbox)
+    google.sheet.sync([table(["a", "b"])], today=TODAY)
+    (entry,) = google.state.sheet_metadata(google.key, "Budget")["developerMetadata"]
+    assert entry["metadataKey"] == "opsheets.memory" and entry["visibility"] == "DOCUMENT"
+    assert memory_from_text(entry["metadataValue"]) == read_memory(google.state.grid(google.key, MEMORY_TAB))
+    writes = google.writes()
+    google.sheet.sync([table(["a", "b"])], today=TODAY)
+    assert google.writes() == writes
+
+
+def test_a_copy_too_long_for_its_place_keeps_columns_and_key_but_not_rows() -> None:
+    line = TabMemory(("Key", "Name"), ("Key",), frozenset(row_id((str(n),)) for n in range(5000)))
+    assert fitting("T", line, None) == line and fitting("T", line, 10**6) == line
+    assert fitting("T", line, 30_000) == TabMemory(("Key", "Name"), ("Key",), None)

@@ -28,6 +28,9 @@ from connectors.http import RetryPolicy, mount_policy
 from connectors.sheets.google_auth import authorized_session
 from connectors.sheets.google_charts import chart_addition, chart_removals
 from connectors.sheets.google_grid import formats_of, grid_of
+from connectors.sheets.google_memory import FIELDS as MEMORY_COPY_FIELDS
+from connectors.sheets.google_memory import LIMIT as MEMORY_COPY_LIMIT
+from connectors.sheets.google_memory import backup_requests, read_backups
 from connectors.sheets.google_payload import (
     PAYLOAD_BUDGET,
     TabCells,
@@ -63,6 +66,7 @@ READ_FIELDS = (
     "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
     "conditionalFormats.ranges,protectedRanges(protectedRangeId,description),"
     "charts(chartId,spec(title,basicChart)),"
+    f"{MEMORY_COPY_FIELDS},"
     "data(startRow,startColumn,rowData.values.effectiveValue))"
 )
 FORMATTED_FIELDS = (
@@ -77,6 +81,7 @@ class GoogleBackend:
         self.key = key
         self.account = account
         self.title = key  # replaced by the real title at the first read
+        self.copy_ids: dict[str, list[int]] = {}  # metadataIds of each tab's memory copy, as last read
 
     def load(self, tabs: list[str]) -> Snapshot:
         params = {"fields": READ_FIELDS, "prettyPrint": "false"}  # Google indents by default
@@ -87,7 +92,8 @@ class GoogleBackend:
         grids = {t: grid_of(found[t].get("data", [])) if t in found else None for t in [*tabs, MEMORY_TAB]}
         charts = {t: sheets[t].charts for t in tabs if t in sheets}
         memory = grids.pop(MEMORY_TAB)
-        return Snapshot(self.title, grids, memory, handle=sheets, charts=charts)
+        backup, self.copy_ids = read_backups(list(found.values()))
+        return Snapshot(self.title, grids, memory, sheets, charts, backup, MEMORY_COPY_LIMIT)
 
     def read_values(self, tab: str) -> Grid | None:
         """One `values:batchGet`, no metadata: Sheets answers 400 for a range on a tab that is not there."""
@@ -115,7 +121,9 @@ class GoogleBackend:
 
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: Memory) -> None:
         sheets: dict[str, SheetInfo] = snapshot.handle
-        requests, ids = self._structure(sheets, plans, _memory_cols(memory))
+        outdated = bool(self._memory_copies(snapshot, plans, memory, {}))  # a copy to write: a batch it is
+        requests, ids = self._structure(sheets, plans, _memory_cols(memory), force=outdated)
+        requests += self._memory_copies(snapshot, plans, memory, ids) if requests else []
         if requests:
             memory_cells = memory_writes(None, memory)  # the memory tab is new; all of it rides along
             last_memory_row = max((w.row for w in memory_cells), default=0)
@@ -128,6 +136,13 @@ class GoogleBackend:
         writes = [(p.tab, p.writes) for p in plans]
         writes.append((MEMORY_TAB, memory_writes(snapshot.memory_grid, memory)))
         self._write_values(value_chunks(writes, PAYLOAD_BUDGET))
+
+    def _memory_copies(
+        self, snapshot: Snapshot, plans: list[TabPlan], memory: Memory, ids: dict[str, int]
+    ) -> list[Request]:
+        """Requests that bring each planned tab's memory copy (google_memory) up to date."""
+        tabs = {p.tab: ids.get(p.tab, 0) for p in plans}
+        return backup_requests(tabs, memory, snapshot.backup or {}, self.copy_ids)
 
     def _write_values(self, chunks: list[list[ValueRange]]) -> None:
         for data in chunks:
@@ -143,7 +158,7 @@ class GoogleBackend:
             raise
 
     def _structure(
-        self, sheets: dict[str, SheetInfo], plans: list[TabPlan], memory_cols: int
+        self, sheets: dict[str, SheetInfo], plans: list[TabPlan], memory_cols: int, force: bool
     ) -> tuple[list[Request], dict[str, int]]:
         """The batch's structural requests (none: a values write will do) and every tab's sheetId."""
         new_ids = _id_source(sheets)
@@ -174,7 +189,7 @@ class GoogleBackend:
                 )
         ids = {tab: info.sheet_id for tab, info in infos.items()}
         memory_tab = sheets.get(MEMORY_TAB)
-        if not (adds or body or memory_tab is None or memory_tab.cols < memory_cols):
+        if not (force or adds or body or memory_tab is None or memory_tab.cols < memory_cols):
             return [], ids
         ids[MEMORY_TAB] = next(new_ids)
         return [*_recreate_memory(sheets, ids[MEMORY_TAB], memory_cols), *adds, *body], ids

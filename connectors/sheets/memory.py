@@ -74,6 +74,14 @@ def memory_text(memory: Memory) -> str:
     return json.dumps(lines, separators=(",", ":"), ensure_ascii=False)
 
 
+def fitting(tab: str, line: TabMemory, limit: int | None) -> TabMemory:
+    """The line as a copy of at most `limit` characters (None: any) holds it: without its rows when
+    they would not fit — after losing the tab, such a tab's rows read as not recorded."""
+    if limit is not None and line.rows is not None and len(memory_text({tab: line})) > limit:
+        return TabMemory(line.columns, line.key, None)
+    return line
+
+
 def _line(m: TabMemory) -> dict[str, Any]:
     rows = None if m.rows is None else "".join(sorted(m.rows))
     return {"columns": list(m.columns), "key": list(m.key), "rows": rows}

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from connectors.sheets.charts import FoundChart, chart_change
-from connectors.sheets.memory import Memory, read_memory
+from connectors.sheets.memory import Memory, fitting, read_memory
 from connectors.sheets.merge import HEADER_SCAN_ROWS, Grid, TabPlan, plan_tab
 from connectors.sheets.ownership import TabMemory
 from connectors.sheets.results import CellChange, SyncResult, TabResult, sync_result
@@ -27,6 +27,7 @@ class Snapshot:
     charts: dict[str, list[FoundChart]] = field(default_factory=dict)  # per requested tab that exists
     # The memory's copy where deleting the `_opsheets` tab cannot reach it; None: the backend keeps none.
     backup: Memory | None = None
+    backup_limit: int | None = None  # characters the copy holds per tab (None: no limit)
 
     def remembered(self) -> Memory:
         """What opsheets recorded: the tab's lines, and the copy's for any tab the tab has no line for."""
@@ -232,7 +233,10 @@ def _needs_write(snapshot: Snapshot, plans: list[TabPlan], memory: Memory) -> bo
         return True
     if snapshot.memory_grid is None or read_memory(snapshot.memory_grid) != memory:
         return True
-    return snapshot.backup is not None and snapshot.backup != memory
+    backup = snapshot.backup
+    if backup is None:
+        return False
+    return any(backup.get(p.tab) != fitting(p.tab, memory[p.tab], snapshot.backup_limit) for p in plans)
 
 
 def _find_header(grid: Grid, required: tuple[str, ...]) -> int | None:
