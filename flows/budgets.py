@@ -96,9 +96,9 @@ def read_ledger(config: Config, settings: BudgetSettings) -> list[LedgerRow]:
 
 @task(cache_policy=NO_CACHE)
 def parse_spend(
-    rows: list[LedgerRow], teams: list[str], currency: str
+    rows: list[LedgerRow], teams: list[str], currency: str, id_column: str | None = None
 ) -> tuple[list[Spend], list[Rejection]]:
-    spends, rejections = parse_ledger(rows, teams, currency)
+    spends, rejections = parse_ledger(rows, teams, currency, id_column)
     get_run_logger().info("Ledger: %d rows accepted, %d rejected", len(spends), len(rejections))
     return spends, rejections
 
@@ -176,7 +176,9 @@ def _targets(
     targets: list[Target] = []
     for team, key in sorted(keys.items()):
         members = roster.get(team, []) if settings.roster else None
-        tables = bt.team_tables(team, lines, spends, periods, members, currency, carry)
+        tables = bt.team_tables(
+            team, lines, spends, periods, members, currency, carry, settings.ledger.id_column
+        )
         line = next(x for x in lines if x.team == team and x.period_label == current.label)
         tables.append(
             explanation_table(team, line, current, roster, employees, currency=currency, carry_over=carry,
@@ -238,7 +240,8 @@ def _compute_and_write(
     people = canonical(fetch_people(config), settings)
     teams = bt.canonical_teams(people.employees, people.job_history, settings.teams)
     # quote(): Prefect would otherwise walk every record of these arguments looking for futures.
-    spends, rejections = parse_spend(quote(read_ledger(config, settings)), teams, settings.currency)
+    ledger = quote(read_ledger(config, settings))
+    spends, rejections = parse_spend(ledger, teams, settings.currency, settings.ledger.id_column)
     keys = bt.spreadsheet_keys(teams, settings.teams)
     lines = compute_team_budgets(quote(people), quote(spends), budget_rules(settings), periods, sorted(keys))
     report.warnings += bt.mapping_warnings(lines, keys)
