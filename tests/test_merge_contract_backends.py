@@ -11,6 +11,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font
 
 from connectors.sheets import MEMORY_TAB, SYNC_STATUS, Column, SheetLayoutError, Table
 from connectors.sheets.memory import fitting, memory_from_text, read_memory
@@ -124,3 +126,61 @@ def test_a_copy_too_long_for_its_place_keeps_columns_and_key_but_not_rows() -> N
     line = TabMemory(("Key", "Name"), ("Key",), frozenset(row_id((str(n),)) for n in range(5000)))
     assert fitting("T", line, None) == line and fitting("T", line, 10**6) == line
     assert fitting("T", line, 30_000) == TabMemory(("Key", "Name"), ("Key",), None)
+
+
+def add_human_rule(harness: Harness, tab: str, col: int, first_row: int, to_end: bool) -> None:
+    """A person's "less than 0" rule over one column from `first_row` (0-based): open-ended (`E2:E`)
+    or, in a workbook, a whole column's worth of rows as Excel stores `E:E`."""
+    if isinstance(harness, GoogleHarness):
+        box = {"sheetId": harness._sheet_id(tab), "startRowIndex": first_row}
+        box |= {"startColumnIndex": col, "endColumnIndex": col + 1}
+        condition = {"type": "NUMBER_LESS", "values": [{"userEnteredValue": "0"}]}
+        rule = {"ranges": [box], "booleanRule": {"condition": condition, "format": {"bold": True}}}
+        harness._human(
+            "POST", ":batchUpdate", json={"requests": [{"addConditionalFormatRule": {"rule": rule}}]}
+        )
+        return
+    letter = chr(ord("A") + col)
+    with harness._edit() as wb:
+        cells = f"{letter}{first_row + 1}:{letter}{1048576 if to_end else 50}"
+        wb[tab].conditional_formatting.add(
+            cells, CellIsRule(operator="lessThan", formula=["0"], font=Font(b=True))
+        )
+
+
+def human_rules(harness: Harness, tab: str) -> list[str]:
+    """Every rule on the tab that is not opsheets' red fill, as "<columns>@<first row>"."""
+    if isinstance(harness, GoogleHarness):
+        found = harness.state.sheet_metadata(harness.key, tab).get("conditionalFormats", [])
+        return sorted(
+            f"{r['ranges'][0]['startColumnIndex']}@{r['ranges'][0].get('startRowIndex', 0)}"
+            for r in found
+            if r.get("booleanRule", {}).get("format", {}).get("bold")
+        )
+    ws = openpyxl.load_workbook(harness.path)[tab]
+    return sorted(
+        f"{rng.min_col - 1}@{rng.min_row - 1}"
+        for cf in ws.conditional_formatting
+        for rule in cf.rules
+        for rng in cf.sqref.ranges
+        if rule.dxf is not None and rule.dxf.font is not None and rule.dxf.font.b
+    )
+
+
+def test_a_persons_conditional_formats_survive_a_relayout_whatever_their_shape(harness: Harness) -> None:
+    harness.sheet.sync([table(["a", "b"])], today=TODAY)
+    ours = _count_rules(harness, "Budget")
+    add_human_rule(harness, "Budget", 4, 1, to_end=True)  # E2:E — the shape of one of ours, on Day
+    add_human_rule(harness, "Budget", 3, 1, to_end=True)  # the very cells our Cost rule covers
+    add_human_rule(harness, "Budget", 1, 0, to_end=True)  # B:B, the whole column
+    base = table(["a", "b"])
+    wider = Table("Budget", [*base.columns, Column("Region")], base.key, rows=base.rows, rules=base.rules)
+    harness.sheet.sync([wider], today=TODAY)  # a new owned column: the layout is redone
+    assert human_rules(harness, "Budget") == ["1@0", "3@1", "4@1"]
+    assert _count_rules(harness, "Budget") == ours + 3  # ours replaced, not doubled
+
+
+def _count_rules(harness: Harness, tab: str) -> int:
+    if isinstance(harness, GoogleHarness):
+        return len(harness.state.sheet_metadata(harness.key, tab).get("conditionalFormats", []))
+    return sum(len(cf.rules) for cf in openpyxl.load_workbook(harness.path)[tab].conditional_formatting)

@@ -208,7 +208,7 @@ def test_memory_round_trips_and_only_changed_lines_are_written() -> None:
     more = memory_writes(grid, {"T": ours("ab"), "U": TabMemory(("Key",))})
     assert [(w.row, w.value) for w in more] == [(2, "U"), (2, json.dumps(["Key"]))]
     fewer = memory_writes(grid, {"T": ours("a")})
-    assert [(w.col, w.value) for w in fewer] == [(3, ours("a").cells()[2])]
+    assert [(w.col, w.value) for w in fewer] == [(4, ours("a").cells()[3])]
     assert memory_from_text(memory_text({"T": ours("ab"), "U": TabMemory(("Key",))})) == {
         "T": ours("ab"),
         "U": TabMemory(("Key",)),

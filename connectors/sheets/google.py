@@ -27,6 +27,7 @@ from google.auth.exceptions import RefreshError
 from connectors.http import RetryPolicy, mount_policy
 from connectors.sheets.google_auth import authorized_session
 from connectors.sheets.google_charts import chart_addition, chart_removals
+from connectors.sheets.google_formats import FIELDS as CONDITIONAL_FORMAT_FIELDS
 from connectors.sheets.google_grid import formats_of, grid_of
 from connectors.sheets.google_memory import FIELDS as MEMORY_COPY_FIELDS
 from connectors.sheets.google_memory import LIMIT as MEMORY_COPY_LIMIT
@@ -64,7 +65,7 @@ READ_OPTIONS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption"
 READ_FIELDS = (
     "properties.title,"
     "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
-    "conditionalFormats.ranges,protectedRanges(protectedRangeId,description),"
+    f"{CONDITIONAL_FORMAT_FIELDS},protectedRanges(protectedRangeId,description),"
     "charts(chartId,spec(title,basicChart)),"
     f"{MEMORY_COPY_FIELDS},"
     "data(startRow,startColumn,rowData.values.effectiveValue))"
@@ -175,7 +176,7 @@ class GoogleBackend:
         for plan in plans:
             info = infos[plan.tab]
             if plan.relayout and plan.tab in sheets:
-                body += removals(info, plan.header_row)
+                body += removals(info, plan.header_row, plan.recorded_formats)
             if plan.chart_change:
                 body += chart_removals(plan.chart_change)
         for plan in plans:

@@ -5,8 +5,9 @@ row a person added (a total, a copied header) looks like a source row that left.
 ours, now missing" is a refusal, "ours, no longer in the source" is a delete, and a row or column
 opsheets never wrote is a person's and left alone.
 
-One line per tab: the tab, its owned columns (JSON, a person may edit it), its key columns (JSON)
-and the ids of the rows opsheets wrote (keys.row_id, packed over as many cells as they need). A line
+One line per tab: the tab, its owned columns (JSON, a person may edit it), its key columns (JSON),
+the identities of its conditional formats (JSON, layout.format_id) and the ids of the rows opsheets
+wrote (ownership.row_id, packed over as many cells as they need). A line
 of an older version has no key cell: its rows read as not recorded. The same lines also travel as
 one JSON text (`memory_text`) that a backend keeps where deleting the tab cannot reach it.
 """
@@ -14,13 +15,14 @@ one JSON text (`memory_text`) that a backend keeps where deleting the tab cannot
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from connectors.sheets.merge import CellWrite, Grid
 from connectors.sheets.ownership import ROW_ID_CHARS, TabMemory, unpack_ids
 from connectors.sheets.values import header_name, normalise
 
-MEMORY_HEADER = ("Tab", "Owned columns", "Key", "Owned rows")
+MEMORY_HEADER = ("Tab", "Owned columns", "Key", "Formats", "Owned rows")
 
 
 Memory = dict[str, TabMemory]
@@ -63,14 +65,7 @@ def memory_writes(grid: Grid | None, wanted: Memory) -> list[CellWrite]:
 
 def memory_text(memory: Memory) -> str:
     """The whole memory as one compact JSON text, for a copy kept outside the tab."""
-    lines = {
-        tab: {
-            "columns": list(m.columns),
-            "key": list(m.key),
-            "rows": None if m.rows is None else "".join(sorted(m.rows)),
-        }
-        for tab, m in sorted(memory.items())
-    }
+    lines = {tab: _line(m) for tab, m in sorted(memory.items())}
     return json.dumps(lines, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -78,13 +73,14 @@ def fitting(tab: str, line: TabMemory, limit: int | None) -> TabMemory:
     """The line as a copy of at most `limit` characters (None: any) holds it: without its rows when
     they would not fit — after losing the tab, such a tab's rows read as not recorded."""
     if limit is not None and line.rows is not None and len(memory_text({tab: line})) > limit:
-        return TabMemory(line.columns, line.key, None)
+        return replace(line, rows=None)
     return line
 
 
 def _line(m: TabMemory) -> dict[str, Any]:
     rows = None if m.rows is None else "".join(sorted(m.rows))
-    return {"columns": list(m.columns), "key": list(m.key), "rows": rows}
+    formats = None if m.formats is None else list(m.formats)
+    return {"columns": list(m.columns), "key": list(m.key), "rows": rows, "formats": formats}
 
 
 def memory_from_text(text: str | None) -> Memory:
@@ -100,7 +96,9 @@ def memory_from_text(text: str | None) -> Memory:
         rows = line.get("rows")
         ids = None if not isinstance(rows, str) else unpack_ids([rows])
         key = tuple(str(k) for k in line.get("key") or ())
-        memory[str(tab)] = TabMemory(tuple(str(c) for c in line["columns"]), key, ids)
+        formats = line.get("formats")
+        shapes = tuple(str(f) for f in formats) if isinstance(formats, list) else None
+        memory[str(tab)] = TabMemory(tuple(str(c) for c in line["columns"]), key, ids, shapes)
     return memory
 
 

@@ -48,6 +48,7 @@ class TabPlan:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what was left alone, and why
     owned_rows: frozenset[str] = frozenset()  # ids of the rows opsheets owns once the plan is applied
+    recorded_formats: tuple[str, ...] | None = None  # ids of its conditional formats as last written
     chart_change: ChartChange | None = None  # set once the backend has said which charts the tab has
 
     @property
@@ -73,6 +74,7 @@ class _Planner(RowPlanning):
         self.owned: list[Column] = table.owned_columns()
         self.names = [c.name for c in self.owned]
         self.plan = TabPlan(table=table, create=grid is None)
+        self.plan.recorded_formats = remembered.formats if remembered else None
 
     def problem(self, column: str, what: str, fix: str) -> None:
         self.plan.problems.append(

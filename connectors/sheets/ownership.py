@@ -68,12 +68,14 @@ class TabMemory:
     columns: tuple[str, ...]
     key: tuple[str, ...] = ()
     rows: frozenset[str] | None = None  # ids of the rows opsheets wrote; None: not recorded
+    formats: tuple[str, ...] | None = None  # layout.format_id of its conditional formats; None: not recorded
 
     def cells(self) -> list[Any]:
         if self.rows is None:
             return [json.dumps(list(self.columns))]
         ids = pack_ids(self.rows, IDS_PER_CELL)
-        return [json.dumps(list(self.columns)), json.dumps(list(self.key)), *ids]
+        formats = json.dumps(None if self.formats is None else list(self.formats))
+        return [json.dumps(list(self.columns)), json.dumps(list(self.key)), formats, *ids]
 
     @classmethod
     def from_cells(cls, cells: list[Any]) -> TabMemory | None:
@@ -83,7 +85,9 @@ class TabMemory:
         key = _json_list(cells[1]) if len(cells) > 1 else None
         if key is None:
             return cls(tuple(columns))
-        return cls(tuple(columns), tuple(key), unpack_ids(cells[2:]))
+        formats = _json_list(cells[2]) if len(cells) > 2 else None
+        rows = unpack_ids(cells[3:])
+        return cls(tuple(columns), tuple(key), rows, None if formats is None else tuple(formats))
 
 
 def _json_list(cell: Any) -> list[str] | None:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from connectors.sheets.charts import FoundChart, chart_change
+from connectors.sheets.layout import format_ids, tab_layout
 from connectors.sheets.memory import Memory, fitting, read_memory
 from connectors.sheets.merge import HEADER_SCAN_ROWS, Grid, TabPlan, plan_tab
 from connectors.sheets.ownership import TabMemory
@@ -221,11 +222,14 @@ def _plan_all(
                 f"each must be one of the declared tabs {list(on_change.tabs)}, once"
             )
         plans += [plan(t) for t in added]
-    memory = {
-        **remembered,
-        **{p.tab: TabMemory(tuple(p.positions), p.table.key, p.owned_rows) for p in plans},
-    }
+    memory = {**remembered, **{p.tab: _memory_line(p) for p in plans}}
     return plans, memory
+
+
+def _memory_line(plan: TabPlan) -> TabMemory:
+    """What opsheets will have written in the tab once the plan is applied."""
+    formats = format_ids(tab_layout(plan)) if plan.relayout else plan.recorded_formats
+    return TabMemory(tuple(plan.positions), plan.table.key, plan.owned_rows, formats)
 
 
 def _needs_write(snapshot: Snapshot, plans: list[TabPlan], memory: Memory) -> bool:

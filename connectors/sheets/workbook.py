@@ -10,22 +10,21 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
-from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from connectors.local_files import save_private
-from connectors.sheets.layout import AMBER, GREEN, RED, SCALE_RED_AT, WHITE, TabLayout, tab_layout
+from connectors.sheets.layout import AMBER, GREEN, RED, SCALE_RED_AT, WHITE, TabLayout, hex_colour, tab_layout
 from connectors.sheets.memory import Memory, memory_writes
 from connectors.sheets.merge import CellWrite, Grid, TabPlan
 from connectors.sheets.spreadsheet import Snapshot, Spreadsheet
 from connectors.sheets.table import MEMORY_TAB
 from connectors.sheets.values import column_letter
 from connectors.sheets.workbook_charts import apply_chart_change, found_charts
+from connectors.sheets.workbook_formats import MAX_ROW, remove_ours
 from connectors.sheets.workbook_memory import read_backup, write_backup
 
-MAX_ROW = 1048576  # Excel's last row: our conditional formats run to it, which is how we recognise them
 FORMULA_STARTS = ("=", "+", "-", "@")
 PX_PER_CHAR = 7
 # XML turns a stored CR into LF and cannot hold most other control characters (openpyxl refuses
@@ -133,6 +132,8 @@ def _create_sheet(wb: Workbook, tab: str) -> Worksheet:
 
 
 def _apply_plan(ws: Worksheet, plan: TabPlan) -> None:
+    if plan.relayout:  # before rows and columns move: the record names where ours were
+        remove_ours(ws, plan.recorded_formats)
     for col in plan.delete_cols:
         ws.delete_cols(col + 1)
     for col in plan.insert_cols:
@@ -167,16 +168,10 @@ def _apply_layout(ws: Worksheet, layout: TabLayout) -> None:
         cell.font = Font(bold=True)
         cell.comment = Comment(layout.note, "opsheets")
         ws.column_dimensions[column_letter(col.index)].width = round(col.width / PX_PER_CHAR, 1)
-    _replace_rules(ws, layout)
+    _add_rules(ws, layout)
 
 
-def _replace_rules(ws: Worksheet, layout: TabLayout) -> None:
-    kept = ConditionalFormattingList()
-    for cf in ws.conditional_formatting:
-        if not all(r.max_row == MAX_ROW for r in cf.sqref.ranges):
-            for rule in cf.rules:
-                kept.add(str(cf.sqref), rule)
-    ws.conditional_formatting = kept
+def _add_rules(ws: Worksheet, layout: TabLayout) -> None:
     first = layout.header_row + 2
     for rule in layout.rules:  # one range over all the rule's columns: one scale, not one per column
         cells = " ".join(f"{column_letter(c)}{first}:{column_letter(c)}{MAX_ROW}" for c in rule.columns)
@@ -185,11 +180,7 @@ def _replace_rules(ws: Worksheet, layout: TabLayout) -> None:
 
 
 def _fill(rgb: tuple[float, float, float]) -> PatternFill:
-    return PatternFill(start_color=_hex(rgb), end_color=_hex(rgb), fill_type="solid")
-
-
-def _hex(rgb: tuple[float, float, float]) -> str:
-    return "".join(f"{round(c * 255):02X}" for c in rgb)
+    return PatternFill(start_color=hex_colour(rgb), end_color=hex_colour(rgb), fill_type="solid")
 
 
 def _rules(kind: str) -> list[Any]:
@@ -202,8 +193,8 @@ def _rules(kind: str) -> list[Any]:
             CellIsRule(operator="greaterThanOrEqual", formula=["0.9"], fill=_fill(AMBER)),
         ]
     scale = ColorScaleRule(
-        start_type="num", start_value=SCALE_RED_AT, start_color=_hex(RED),
-        mid_type="num", mid_value=0, mid_color=_hex(WHITE),
-        end_type="max", end_color=_hex(GREEN),
+        start_type="num", start_value=SCALE_RED_AT, start_color=hex_colour(RED),
+        mid_type="num", mid_value=0, mid_color=hex_colour(WHITE),
+        end_type="max", end_color=hex_colour(GREEN),
     )  # fmt: skip
     return [scale]
