@@ -21,7 +21,7 @@ from sandbox.core import RunningService
 from sandbox.sheets import SheetsState
 from tests import test_sheet_backends as backends
 from tests.sheets_fixtures import GoogleHarness, Harness, WorkbookHarness
-from tests.test_sheet_backends import TODAY, table
+from tests.test_sheet_backends import CHART, TODAY, charted, table
 
 harness = backends.harness  # the acceptance suite's fixtures: each test runs on both backends
 sandbox = backends.sandbox
@@ -184,3 +184,13 @@ def _count_rules(harness: Harness, tab: str) -> int:
     if isinstance(harness, GoogleHarness):
         return len(harness.state.sheet_metadata(harness.key, tab).get("conditionalFormats", []))
     return sum(len(cf.rules) for cf in openpyxl.load_workbook(harness.path)[tab].conditional_formatting)
+
+
+def test_a_persons_chart_titled_like_ours_is_never_taken_for_ours(harness: Harness) -> None:
+    harness.sheet.sync([charted(["a", "b"])], today=TODAY)
+    harness.add_human_chart("Budget", CHART.title)  # their own chart, by chance under our title
+    harness.sheet.sync([charted(["a", "b", "c"])], today=TODAY)  # our chart must grow by a row
+    titles = sorted((title, category) for title, _, category, _ in harness.charts("Budget"))
+    assert titles == [(CHART.title, ""), (CHART.title, "B1:B4")]  # theirs as it was, ours re-laid
+    harness.sheet.sync([charted([])], today=TODAY)
+    assert [(title, category) for title, _, category, _ in harness.charts("Budget")] == [(CHART.title, "")]

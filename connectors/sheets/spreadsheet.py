@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from connectors.sheets.charts import FoundChart, chart_change
+from connectors.sheets.charts import CHART_PREFIX, FoundChart, chart_change, chart_ids
 from connectors.sheets.layout import format_ids, tab_layout
 from connectors.sheets.memory import Memory, fitting, read_memory
 from connectors.sheets.merge import HEADER_SCAN_ROWS, Grid, TabPlan, plan_tab
@@ -228,8 +228,13 @@ def _plan_all(
 
 def _memory_line(plan: TabPlan) -> TabMemory:
     """What opsheets will have written in the tab once the plan is applied."""
-    formats = format_ids(tab_layout(plan)) if plan.relayout else plan.recorded_formats
-    return TabMemory(tuple(plan.positions), plan.table.key, plan.owned_rows, formats)
+    recorded = plan.recorded_formats
+    rules = format_ids(tab_layout(plan)) if plan.relayout or recorded is None else _rule_ids(recorded)
+    return TabMemory(tuple(plan.positions), plan.table.key, plan.owned_rows, (*rules, *chart_ids(plan)))
+
+
+def _rule_ids(recorded: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f for f in recorded if not f.startswith(CHART_PREFIX))
 
 
 def _needs_write(snapshot: Snapshot, plans: list[TabPlan], memory: Memory) -> bool:
