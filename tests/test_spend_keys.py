@@ -122,3 +122,22 @@ def test_identical_entries_are_told_apart_by_occurrence_and_keep_their_notes() -
         ("expense 7", None, None),
         ("expense 8", None, None),
     ]
+
+
+def test_a_spend_tab_keyed_by_ledger_row_is_migrated_with_its_notes() -> None:
+    old = ["Ledger row", "Date", "Period", "Amount", "Description", SYNC_STATUS, "Lead's note"]
+    grid = [
+        old,
+        [2, date(2026, 3, 3), "2026-Q1", 12, "expense 2", None, "booked"],
+        [3, date(2026, 4, 5), "2026-Q2", 14, "expense 4", None, "paid twice?"],
+    ]
+    memory = TabMemory(tuple(old[:6]), ("Ledger row",), frozenset())
+    table = spend_table("Data", numbered([entry(9, False), entry(2, False)]), PERIODS, "EUR")
+    plan = plan_tab("Budget Data", table, grid, memory, TODAY)
+    result = apply(plan, grid)
+    assert cells(result, "Description", "Lead's note", SYNC_STATUS) == [
+        ("expense 2", "booked", None),
+        ("expense 4", "paid twice?", None),  # no longer in the ledger, and no record: left alone
+        ("expense 9", None, None),
+    ]
+    assert "Ledger row" not in result[0] and any("no record" in w for w in plan.warnings)

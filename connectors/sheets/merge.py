@@ -150,10 +150,12 @@ class _Planner(RowPlanning):
         """The first row with the key headers and the most owned ones: a person's row above the table
         that happens to hold a key header's text (a title, a copied header cell) is not taken for it."""
         known = {*self.names, *self.remembered_columns}
+        # A key column opsheets has not written yet (the key changed) is added to the header, not looked for.
+        required = [k for k in self.table.key if self.remembered is None or k in self.remembered_columns]
         best: tuple[int, int] | None = None  # (owned headers, -row)
         for i, row in enumerate(self.grid[:HEADER_SCAN_ROWS]):
             names = {header_name(v) for v in row}
-            if all(k in names for k in self.table.key):
+            if all(k in names for k in required) and names & known:
                 score = (len(names & known), -i)
                 best = max(best, score) if best else score
         return -best[1] if best else None
