@@ -92,28 +92,37 @@ def test_a_persons_column_named_like_a_new_owned_column_is_refused_not_adopted(n
     assert plan_tab("Team book", source, grid, adopted, TODAY).problems == []
 
 
-TYPED_AGAIN = [
-    ("101", 101),
-    ("101", 101.0),
-    (101, "101"),
-    ("ana@example.com", " Ana@Example.COM "),
-    ("PROJ-7", "proj-7 "),
-    (date(2026, 1, 5), "2026-01-05"),
-]
+def retyped(draw: st.DrawFn) -> tuple[object, object, str]:
+    """A source key, the same key as a person retypes it, and the key column's kind."""
+    kind = draw(st.sampled_from(["number", "text", "email", "date"]))
+    spaces = draw(st.sampled_from(["", " ", "  "])), draw(st.sampled_from(["", " "]))
+    if kind == "number":
+        n = draw(st.integers(0, 10**9))
+        source = draw(st.sampled_from([n, str(n)]))
+        typed = draw(st.sampled_from([n, float(n), f"{spaces[0]}{n}{spaces[1]}"]))
+        return source, typed, "text"
+    if kind == "date":
+        day = draw(st.dates(date(2000, 1, 1), date(2040, 12, 31)))
+        return day, draw(st.sampled_from([day.isoformat(), (day - date(1899, 12, 30)).days])), "date"
+    word = draw(st.text("abcdefgxyz-._", min_size=1, max_size=8))
+    text = f"{word}@example.com" if kind == "email" else f"PROJ-{word}"
+    flipped = "".join(c.upper() if draw(st.booleans()) else c.lower() for c in text)
+    return text, f"{spaces[0]}{flipped}{spaces[1]}", "text"
 
 
-def test_keys_compare_as_people_type_them() -> None:
-    for source_key, typed in TYPED_AGAIN:
-        kind = "date" if isinstance(source_key, date) else "text"
-        cols = [Column("Key", kind), Column("Name")]
-        source = Table("T", cols, ("Key",), rows=[{"Key": source_key, "Name": "x"}])
-        first = plan_tab("Book", source, None, None, TODAY)
-        grid = apply(first, None)
-        grid[1][0] = typed  # a person retypes the key
-        memory = TabMemory(("Key", "Name", SYNC_STATUS), ("Key",), first.owned_rows)
-        plan = plan_tab("Book", source, grid, memory, TODAY)
-        assert (plan.writes, plan.added, plan.kept, plan.problems) == ([], 0, 0, []), (source_key, typed)
-        assert canonical(source_key, kind) == canonical(typed, kind)
+@settings(max_examples=200, deadline=None)
+@given(case=st.composite(retyped)())
+def test_keys_compare_as_people_type_them(case: tuple[object, object, str]) -> None:
+    source_key, typed, kind = case
+    cols = [Column("Key", kind), Column("Name")]
+    source = Table("T", cols, ("Key",), rows=[{"Key": source_key, "Name": "x"}])
+    first = plan_tab("Book", source, None, None, TODAY)
+    grid = apply(first, None)
+    grid[1][0] = typed  # a person retypes the key
+    memory = TabMemory(("Key", "Name", SYNC_STATUS), ("Key",), first.owned_rows)
+    plan = plan_tab("Book", source, grid, memory, TODAY)
+    assert (plan.writes, plan.added, plan.kept, plan.problems) == ([], 0, 0, [])
+    assert canonical(source_key, kind) == canonical(typed, kind)
 
 
 def test_a_persons_row_typed_ahead_with_a_source_key_is_taken_over() -> None:
