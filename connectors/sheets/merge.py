@@ -128,7 +128,8 @@ class _Planner(RowPlanning):
         for row in self.table.rows:
             self.write_row(len(self.grid), row)
             plan.added += 1
-        plan.owned_rows = frozenset(row_id(self.source_key(r)) for r in self.table.rows)
+        if self.table.mode == "managed":  # as in plan_rows: a filled tab's rows need no record
+            plan.owned_rows = frozenset(row_id(self.source_key(r)) for r in self.table.rows)
 
     # -- a tab with content ---------------------------------------------------------------------
     def plan_existing_tab(self, today: date) -> None:

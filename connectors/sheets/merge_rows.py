@@ -76,7 +76,9 @@ class RowPlanning:
                 self.write_row(next_row, values)
                 self.plan.added += 1
                 next_row += 1
-        self.plan.owned_rows = frozenset(row_id(k) for k in [*ours, *source])
+        # A filled tab (People, Sync log) never deletes or marks a row: its rows need no record.
+        managed = self.table.mode == "managed"
+        self.plan.owned_rows = frozenset(row_id(k) for k in [*ours, *source]) if managed else frozenset()
 
     def our_rows(self, source: dict[Key, dict[str, Any]], warn: bool) -> dict[Key, int]:
         recorded = self.recorded_rows()
