@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from connectors.sheets.merge import CellWrite, Grid
-from connectors.sheets.ownership import ROW_ID_CHARS, TabMemory, unpack_ids
+from connectors.sheets.ownership import TabMemory, unpack_ids
 from connectors.sheets.values import header_name, normalise
 
 MEMORY_HEADER = ("Tab", "Owned columns", "Key", "Formats", "Owned rows")
@@ -102,4 +102,4 @@ def memory_from_text(text: str | None) -> Memory:
     return memory
 
 
-__all__ = ["MEMORY_HEADER", "ROW_ID_CHARS", "Memory", "TabMemory", "memory_writes", "read_memory"]
+__all__ = ["MEMORY_HEADER", "Memory", "TabMemory", "memory_writes", "read_memory"]

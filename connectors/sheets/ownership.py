@@ -6,7 +6,7 @@ their shortest decimal text, dates as ISO text, text stripped of surrounding spa
 
 Which rows opsheets wrote is recorded as a 48-bit hash of each canonical key (8 characters of
 URL-safe base64): a tab of 4,000 rows costs one 32,000-character cell, and the chance that a row a
-person typed hashes like one of ours is about one in 10¹⁰ per row.
+person typed hashes like one of those 4,000 is about one in 7·10¹⁰.
 """
 
 from __future__ import annotations
