@@ -25,16 +25,13 @@ from google.auth.credentials import Credentials
 from google.auth.exceptions import RefreshError
 
 from connectors.http import RetryPolicy, mount_policy
+from connectors.sheets.google_anchor import READ_FIELDS as ANCHOR_FIELDS
+from connectors.sheets.google_anchor import Anchors
 from connectors.sheets.google_auth import authorized_session
 from connectors.sheets.google_charts import chart_addition, chart_removals
 from connectors.sheets.google_grid import formats_of, grid_of
-from connectors.sheets.google_payload import (
-    PAYLOAD_BUDGET,
-    TabCells,
-    ValueRange,
-    plan_structural_write,
-    value_chunks,
-)
+from connectors.sheets.google_guarded import TabWrite, guarded_write
+from connectors.sheets.google_payload import PAYLOAD_BUDGET, TabCells, ValueRange
 from connectors.sheets.google_requests import (
     NEW_TAB_MIN,
     ROW_HEADROOM,
@@ -63,7 +60,7 @@ READ_FIELDS = (
     "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
     "conditionalFormats.ranges,protectedRanges(protectedRangeId,description),"
     "charts(chartId,spec(title,basicChart)),"
-    "data(startRow,startColumn,rowData.values.effectiveValue))"
+    f"data(startRow,startColumn,rowData.values.effectiveValue,{ANCHOR_FIELDS}))"
 )
 FORMATTED_FIELDS = (
     "sheets.data(startRow,startColumn,rowData.values(effectiveValue,userEnteredFormat.numberFormat))"
@@ -84,6 +81,8 @@ class GoogleBackend:
         self.title = book.get("properties", {}).get("title", self.key)
         found = {s["properties"]["title"]: s for s in book.get("sheets", [])}
         sheets = {title: SheetInfo.from_metadata(s) for title, s in found.items()}
+        for title, info in sheets.items():
+            info.anchors = Anchors.from_data(found[title].get("data", []))
         grids = {t: grid_of(found[t].get("data", [])) if t in found else None for t in [*tabs, MEMORY_TAB]}
         charts = {t: sheets[t].charts for t in tabs if t in sheets}
         memory = grids.pop(MEMORY_TAB)
@@ -115,19 +114,23 @@ class GoogleBackend:
 
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
         sheets: dict[str, SheetInfo] = snapshot.handle
-        requests, ids = self._structure(sheets, plans)
-        if requests:
-            memory_cells = memory_writes(None, memory)  # the memory tab is new; all of it rides along
-            last_memory_row = max((w.row for w in memory_cells), default=0)
-            tabs = [TabCells(ids[p.tab], p.tab, p.header_row, p.writes) for p in plans]
-            tabs.append(TabCells(ids[MEMORY_TAB], MEMORY_TAB, last_memory_row, memory_cells))
-            write = plan_structural_write(tabs, PAYLOAD_BUDGET)
-            self._structural([*requests, *write.structural_cells])
-            self._write_values(write.value_chunks)
-            return
-        writes = [(p.tab, p.writes) for p in plans]
-        writes.append((MEMORY_TAB, memory_writes(snapshot.memory_grid, memory)))
-        self._write_values(value_chunks(writes, PAYLOAD_BUDGET))
+        structure, infos = self._structure(sheets, plans)
+        tabs = [
+            _tab_write(infos[p.tab], sheets.get(p.tab), snapshot.grids.get(p.tab), p)
+            for p in plans
+            if p.writes or p.changes_structure or p.tab not in sheets
+        ]
+        if structure:  # the memory tab is new; all of it rides along
+            memory_cells = memory_writes(None, memory)
+        else:
+            memory_cells = memory_writes(snapshot.memory_grid, memory)
+        last_memory_row = max((w.row for w in memory_cells), default=0)
+        memory_tab = TabCells(infos[MEMORY_TAB].sheet_id, MEMORY_TAB, last_memory_row, memory_cells)
+        taken = {i for info in sheets.values() for i in info.anchors.ids()}
+        write = guarded_write(tabs, structure, memory_tab if memory_cells else None, taken, PAYLOAD_BUDGET)
+        for batch in write.batches:
+            self._structural(batch)
+        self._write_values(write.raw_chunks)
 
     def _write_values(self, chunks: list[list[ValueRange]]) -> None:
         for data in chunks:
@@ -144,8 +147,8 @@ class GoogleBackend:
 
     def _structure(
         self, sheets: dict[str, SheetInfo], plans: list[TabPlan]
-    ) -> tuple[list[Request], dict[str, int]]:
-        """The batch's structural requests (none: a values write will do) and every tab's sheetId."""
+    ) -> tuple[list[Request], dict[str, SheetInfo]]:
+        """The batch's structural requests (none: only cells change) and every tab's SheetInfo."""
         new_ids = _id_source(sheets)
         created: dict[str, SheetInfo] = {}
         adds: list[Request] = []
@@ -172,11 +175,10 @@ class GoogleBackend:
                 body += chart_addition(
                     infos[plan.tab].sheet_id, plan.chart_change, _final_cols(infos[plan.tab], plan)
                 )
-        ids = {tab: info.sheet_id for tab, info in infos.items()}
         if not (adds or body or MEMORY_TAB not in sheets):
-            return [], ids
-        ids[MEMORY_TAB] = next(new_ids)
-        return [*_recreate_memory(sheets, ids[MEMORY_TAB]), *adds, *body], ids
+            return [], infos
+        infos[MEMORY_TAB] = SheetInfo(next(new_ids), 1000, 2, [], [])
+        return [*_recreate_memory(sheets, infos[MEMORY_TAB].sheet_id), *adds, *body], infos
 
     def _call(self, fn: Callable[[], T]) -> T:
         try:
@@ -216,6 +218,17 @@ def _id_source(sheets: dict[str, SheetInfo]) -> Any:
     while True:
         yield next_id
         next_id += 1
+
+
+def _tab_write(info: SheetInfo, read: SheetInfo | None, grid: Grid | None, plan: TabPlan) -> TabWrite:
+    """One tab's part of the write, with its grid's size before and after the write's own changes."""
+    grown = {"ROWS": 0, "COLUMNS": 0}
+    for request in growth(info, plan):
+        grown[request["appendDimension"]["dimension"]] += request["appendDimension"]["length"]
+    rows = info.rows - len(plan.delete_rows) + grown["ROWS"]
+    size = (info.rows, info.cols)
+    final = (rows, info.cols - len(plan.delete_cols) + len(plan.insert_cols) + grown["COLUMNS"])
+    return TabWrite(info.sheet_id, size, final, grid if read else None, read.anchors if read else None, plan)
 
 
 def _final_cols(info: SheetInfo, plan: TabPlan) -> int:
