@@ -186,3 +186,28 @@ def test_an_unchanged_rerun_still_writes_nothing(sandbox: tuple[RunningService, 
     writes = harness.state.write_requests
     harness.sheet.sync([table(KEYS, version=2)], today=TODAY)
     assert harness.state.write_requests == writes
+
+
+def forget_tags(harness: GoogleHarness) -> None:
+    """The spreadsheet as a version of opsheets before anchoring left it: no developer metadata."""
+    with harness.state.lock:
+        for sheet in harness.state.spreadsheets[harness.key].sheets:
+            for meta in (*sheet.row_meta.values(), *sheet.column_meta.values()):
+                meta.pop("developerMetadata", None)
+
+
+def test_a_tab_written_before_anchoring_is_tagged_first_then_written_guarded(
+    sandbox: tuple[RunningService, SheetsState],
+) -> None:
+    harness = synced(sandbox)
+    forget_tags(harness)
+    harness.state.interleave(lambda _: sort_by_key_descending(harness))  # lands before the tagging
+    harness.state.interleave(lambda _: insert_column(harness))  # lands before the write itself
+    reads, writes = harness.state.read_requests, harness.state.write_requests
+    harness.sheet.sync([table(KEYS, version=2)], today=TODAY)
+    check(harness, KEYS, version=2)
+    # tags, a write refused by the inserted column, the write: three writes after three reads
+    assert (harness.state.read_requests - reads, harness.state.write_requests - writes) == (3, 3)
+    writes = harness.state.write_requests
+    harness.sheet.sync([table(KEYS, version=2)], today=TODAY)
+    assert harness.state.write_requests == writes  # tags that sat on the wrong rows cost no rewrite

@@ -26,7 +26,7 @@ from google.auth.exceptions import RefreshError
 
 from connectors.http import RetryPolicy, mount_policy
 from connectors.sheets.google_anchor import READ_FIELDS as ANCHOR_FIELDS
-from connectors.sheets.google_anchor import Anchors
+from connectors.sheets.google_anchor import Anchors, IdSource, first_tags
 from connectors.sheets.google_auth import authorized_session
 from connectors.sheets.google_charts import chart_addition, chart_removals
 from connectors.sheets.google_grid import formats_of, grid_of
@@ -127,10 +127,21 @@ class GoogleBackend:
         last_memory_row = max((w.row for w in memory_cells), default=0)
         memory_tab = TabCells(infos[MEMORY_TAB].sheet_id, MEMORY_TAB, last_memory_row, memory_cells)
         taken = {i for info in sheets.values() for i in info.anchors.ids()}
+        self._tag_first(tabs, IdSource(taken))
         write = guarded_write(tabs, structure, memory_tab if memory_cells else None, taken, PAYLOAD_BUDGET)
         for batch in write.batches:
             self._structural(batch)
         self._write_values(write.raw_chunks)
+
+    def _tag_first(self, tabs: list[TabWrite], new_id: IdSource) -> None:
+        """A tab with content and no tags yet (written before anchoring) is tagged on its own first;
+        the sync then re-reads, and its write is guarded like any other (google_anchor.py)."""
+        untagged = [t for t in tabs if t.grid and t.anchors is not None and not t.anchors.anchored()]
+        if untagged:
+            self._structural(
+                [r for t in untagged for r in first_tags(t.sheet_id, t.size, t.grid, t.plan, new_id)]
+            )
+            raise ReplanNeeded(f"{SYSTEM}: tagged {', '.join(t.plan.tab for t in untagged)}; re-reading")
 
     def _write_values(self, chunks: list[list[ValueRange]]) -> None:
         for data in chunks:
@@ -142,7 +153,10 @@ class GoogleBackend:
             self._call(lambda: self.http.batch_update(self.key, {"requests": requests}))
         except gspread.exceptions.APIError as refused:
             if refused.code == 400:
-                raise ReplanNeeded(f"{SYSTEM}: structural update refused: {refused}") from refused
+                raise ReplanNeeded(
+                    f"{SYSTEM}: write refused (a row or column it relies on moved since the read, or a "
+                    f"retried write had landed already): {refused}"
+                ) from refused
             raise
 
     def _structure(

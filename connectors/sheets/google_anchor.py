@@ -17,12 +17,14 @@ above or left of it moves it.
 
 Guarded: every owned column (`opsheets.column`, value: its header), the header row, every row the
 write changes or deletes (`opsheets.row`, value: the row's key), and the end tags (`opsheets.end`).
-After the write's own changes, the same batch tags rows and columns that lack a tag (a tab written
-before anchoring, a new row) and moves the end tags to the new edges. A row written for the first
-time by a tab that predates anchoring has no tag yet: that one write is guarded by the end and
-column tags only (inserts, deletes and column moves, not a sort).
+After the write's own changes, the same batch tags the rows and columns that lack a tag (a new
+row, a new column) and moves the end tags to the new edges. A tab with content and no tags at all
+(written before anchoring) is tagged first, alone, where the read saw its rows; then the sync
+re-reads. A guard checks that a row has not moved, not what its tag says, so a tag that landed on
+another row (a sort in between) still guards; the next write relabels it.
 
-Cost: no request of its own. Each guarded row adds ~450 bytes to the write, each tag ~200.
+Cost: no request of its own on a tab that has its tags. Each guarded row adds ~570 bytes to the write,
+each new tag ~290; a tab written before anchoring is tagged once on its own (one write, one read).
 """
 
 from __future__ import annotations
@@ -77,6 +79,10 @@ class Anchors:
                     if ours:
                         into[start + offset] = ours  # type: ignore[assignment]
         return found
+
+    def anchored(self) -> bool:
+        """Whether a write has tagged this tab (the end tags are the last thing it leaves)."""
+        return any(t.key == END_TAG for tags in self.rows.values() for t in tags)
 
     def ids(self) -> set[int]:
         return {t.metadata_id for tags in (*self.rows.values(), *self.cols.values()) for t in tags}
@@ -164,6 +170,23 @@ def anchor_tab(
     moves = (row_to_final, col_to_final)
     fixed, rows, places = _upkeep(sheet_id, final_size, anchors, moves, grid, plan, new_id)
     return TabAnchoring(column_guards, row_guards, fixed, rows, places, anchors.ids(), deleted)
+
+
+def first_tags(
+    sheet_id: int, size: tuple[int, int], grid: Grid, plan: TabPlan, new_id: IdSource
+) -> list[Request]:
+    """Tags for a tab that has content but none yet (written before anchoring), where they are at the
+    read. Sent alone, then the sync re-reads: its write is then guarded like any other."""
+    col_to_final = _cols_after(size[1], plan.delete_cols, plan.insert_cols)
+    read_of = {final: read for read, final in col_to_final.items()}
+    as_read = TabPlan(
+        plan.table,
+        header_row=plan.header_row,
+        positions={name: read_of[col] for name, col in plan.positions.items() if col in read_of},
+    )
+    identity = ({r: r for r in range(size[0])}, {c: c for c in range(size[1])})
+    fixed, rows, _ = _upkeep(sheet_id, size, Anchors(), identity, grid, as_read, new_id)
+    return [*fixed, *rows]
 
 
 def compare_and_swap(sheet_id: int, dimension: Dimension, index: int, tag: Tag) -> list[Request]:

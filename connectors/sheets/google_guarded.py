@@ -147,7 +147,7 @@ def _row_groups(writes: list[CellWrite], budget: int) -> Iterator[list[list[Cell
         yield group
 
 
-_GUARD_BYTES = 500  # a row's compare-and-swap pair
+_GUARD_BYTES = 570  # a row's compare-and-swap pair, as sent
 
 
 def _cell_requests(cells: list[TabCells]) -> list[Request]:
