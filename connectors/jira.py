@@ -105,7 +105,6 @@ class JiraFetch:
     issues: list[JiraIssue]
     worklogs: list[Worklog]  # of issues found only by the worklog queries: they count in Actuals only
 
-
 API_TOKEN_HINTS = {
     401: "check jira.email and the API token in jira.token (JIRA_API_TOKEN by default): the token must "
     "belong to that email's Atlassian account and not be revoked "
