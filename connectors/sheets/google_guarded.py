@@ -52,12 +52,12 @@ def guarded_write(
 ) -> GuardedWrite:
     new_id = IdSource(taken_ids)
     anchored = [anchor_tab(t.sheet_id, t.size, t.final_size, t.grid, t.anchors, t.plan, new_id) for t in tabs]
-    cells = tabs_cells(tabs) + ([memory] if memory else [])
+    cells = _tabs_cells(tabs) + ([memory] if memory else [])
     upkeep = [r for a in anchored for r in a.upkeep]
     everything = [*(g for a in anchored for g in a.guards()), *structure]
     if _bytes(everything) + _bytes(upkeep) + sum(cell_data_bytes(c.writes) for c in cells) <= budget:
         return GuardedWrite([[*everything, *_cell_requests(cells), *upkeep]], [])
-    heads = [_head(c) for c in tabs_cells(tabs)] + ([memory] if memory else [])
+    heads = [_head(c) for c in _tabs_cells(tabs)] + ([memory] if memory else [])
     first_guards = [g for t, a in zip(tabs, anchored, strict=True) for g in _first_guards(t.plan, a)]
     fixed = [r for a in anchored for r in a.upkeep_fixed]
     first = [*first_guards, *structure, *_cell_requests(heads), *fixed]
@@ -67,15 +67,15 @@ def guarded_write(
     for t, a in zip(tabs, anchored, strict=True):
         tags, room = _fitting(a.upkeep_rows, room)
         first += tags
-        batches += [
-            [*a.guards_after(t.sheet_id, set()), *rest]
-            for rest in _pieces(a.upkeep_rows[len(tags) :], budget)
-        ]
+        guards = a.guards_after(t.sheet_id, set())
+        batches += [[*guards, *rest] for rest in _pieces(a.upkeep_rows[len(tags) :], budget - _bytes(guards))]
         body = [w for w in t.plan.writes if w.row > t.plan.header_row]
         if t.grid is None:
             raw.append((t.plan.tab, body))
         else:
             batches += _guarded_chunks(t.sheet_id, a, body, budget)
+    if len(first) == len(first_guards):  # nothing to change before the rows: their batches guard themselves
+        del batches[0]
     return GuardedWrite(batches, value_chunks(raw, budget))
 
 
@@ -99,7 +99,7 @@ def _pieces(requests: list[Request], budget: int) -> Iterator[list[Request]]:
         requests = requests[len(piece) :]
 
 
-def tabs_cells(tabs: list[TabWrite]) -> list[TabCells]:
+def _tabs_cells(tabs: list[TabWrite]) -> list[TabCells]:
     return [TabCells(t.sheet_id, t.plan.tab, t.plan.header_row, t.plan.writes) for t in tabs]
 
 
