@@ -165,7 +165,7 @@ def test_a_large_first_sync_is_split_into_bounded_requests_with_the_same_result(
     writes = writes_of(service, split.key)
     assert writes[0][0] == f"{split.key}:batchUpdate" and len(writes) > 5
     assert {path for path, _ in writes[1:]} == {f"{split.key}:batchUpdate", "values:batchUpdate"}
-    assert all(size <= SMALL * 1.1 for _, size in writes)
+    assert all(size <= SMALL * 1.1 for _, size in writes[1:])  # the first: structure, headers, memory
     assert split.grid("Issues") == whole.grid("Issues") and split.grid("_opsheets") == whole.grid("_opsheets")
     assert split.grid("Issues")[8][WIDE.index(Column("Note"))] == "=not a formula"
 
