@@ -11,6 +11,7 @@ import pytest
 from connectors.sheets import google as google_backend
 from sandbox.core import RunningService
 from sandbox.sheets import SheetsState
+from sandbox.sheets.metadata import search
 from tests.sheets_fixtures import GoogleHarness, running_sandbox
 from tests.test_sheet_backends import TODAY, table
 
@@ -211,3 +212,29 @@ def test_a_tab_written_before_anchoring_is_tagged_first_then_written_guarded(
     writes = harness.state.write_requests
     harness.sheet.sync([table(KEYS, version=2)], today=TODAY)
     assert harness.state.write_requests == writes  # tags that sat on the wrong rows cost no rewrite
+
+
+def test_a_large_untagged_tab_is_tagged_in_bounded_requests(
+    sandbox: tuple[RunningService, SheetsState], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness = GoogleHarness(*sandbox)
+    keys = [f"k{i:02}" for i in range(30)]
+    harness.sheet.sync([table(keys)], today=TODAY)
+    forget_tags(harness)
+    monkeypatch.setattr(google_backend, "PAYLOAD_BUDGET", 4_000)
+    start = len(harness.service.log.entries)
+    harness.state.interleave(lambda _: None)  # the first piece of tags
+    harness.state.interleave(lambda _: sort_by_key_descending(harness))  # a sort between two pieces
+    harness.sheet.sync([table(keys, version=2)], today=TODAY)
+    posts = [e for e in harness.service.log.entries[start:] if e.method == "POST"]
+    tagging = [e for e in posts if {next(iter(r)) for r in e.body["requests"]} == {"createDeveloperMetadata"}]
+    assert len(tagging) > 1 and max(len(e.raw_body) for e in tagging) < 4_000 * 1.1
+    grid = harness.grid("Budget")
+    header = grid[0]
+    hours = {r[0]: r[header.index("Hours")] for r in grid[1:] if r and r[0] in keys}
+    assert hours == {row["Key"]: pytest.approx(row["Hours"]) for row in table(keys, version=2).rows}
+    tagged = search(
+        harness.state.spreadsheets[harness.key],
+        [{"developerMetadataLookup": {"metadataKey": "opsheets.row"}}],
+    )
+    assert len(tagged["matchedDeveloperMetadata"]) == len(keys)

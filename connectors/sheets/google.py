@@ -30,7 +30,7 @@ from connectors.sheets.google_anchor import Anchors, IdSource, first_tags
 from connectors.sheets.google_auth import authorized_session
 from connectors.sheets.google_charts import chart_addition, chart_removals
 from connectors.sheets.google_grid import formats_of, grid_of
-from connectors.sheets.google_guarded import TabWrite, guarded_write
+from connectors.sheets.google_guarded import TabWrite, guarded_write, pieces
 from connectors.sheets.google_payload import PAYLOAD_BUDGET, TabCells, ValueRange
 from connectors.sheets.google_requests import (
     NEW_TAB_MIN,
@@ -138,9 +138,9 @@ class GoogleBackend:
         the sync then re-reads, and its write is guarded like any other (google_anchor.py)."""
         untagged = [t for t in tabs if t.grid and t.anchors is not None and not t.anchors.anchored()]
         if untagged:
-            self._structural(
-                [r for t in untagged for r in first_tags(t.sheet_id, t.size, t.grid, t.plan, new_id)]
-            )
+            tags = [r for t in untagged for r in first_tags(t.sheet_id, t.size, t.grid, t.plan, new_id)]
+            for piece in pieces(tags, PAYLOAD_BUDGET):
+                self._structural(piece)
             raise ReplanNeeded(f"{SYSTEM}: tagged {', '.join(t.plan.tab for t in untagged)}; re-reading")
 
     def _write_values(self, chunks: list[list[ValueRange]]) -> None:

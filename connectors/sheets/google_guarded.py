@@ -68,7 +68,7 @@ def guarded_write(
         tags, room = _fitting(a.upkeep_rows, room)
         first += tags
         guards = a.guards_after(t.sheet_id, set())
-        batches += [[*guards, *rest] for rest in _pieces(a.upkeep_rows[len(tags) :], budget - _bytes(guards))]
+        batches += [[*guards, *rest] for rest in pieces(a.upkeep_rows[len(tags) :], budget - _bytes(guards))]
         body = [w for w in t.plan.writes if w.row > t.plan.header_row]
         if t.grid is None:
             raw.append((t.plan.tab, body))
@@ -91,7 +91,8 @@ def _fitting(requests: list[Request], room: int) -> tuple[list[Request], int]:
     return requests[:taken], room
 
 
-def _pieces(requests: list[Request], budget: int) -> Iterator[list[Request]]:
+def pieces(requests: list[Request], budget: int) -> Iterator[list[Request]]:
+    """`requests` in order, cut into lists of about `budget` bytes (one larger request alone)."""
     while requests:
         piece, _ = _fitting(requests, budget)
         piece = piece or requests[:1]
