@@ -238,3 +238,22 @@ def test_a_large_untagged_tab_is_tagged_in_bounded_requests(
         [{"developerMetadataLookup": {"metadataKey": "opsheets.row"}}],
     )
     assert len(tagged["matchedDeveloperMetadata"]) == len(keys)
+
+
+def test_deleting_the_last_row_of_the_grid_costs_one_replan_and_no_retagging(
+    sandbox: tuple[RunningService, SheetsState],
+) -> None:
+    harness = synced(sandbox)
+    last = harness.state.sheet(harness.key, "Budget").row_count - 1
+    harness.state.interleave(
+        lambda _: batch(harness, {"deleteDimension": {"range": span(harness, "ROWS", last)}})
+    )
+    writes = harness.state.write_requests
+    harness.sheet.sync([table(KEYS, version=2)], today=TODAY)
+    assert harness.state.write_requests - writes == 2  # refused (the end tag went), then written
+    check(harness, KEYS, version=2)
+    ends = search(
+        harness.state.spreadsheets[harness.key],
+        [{"developerMetadataLookup": {"metadataKey": "opsheets.end"}}],
+    )
+    assert len(ends["matchedDeveloperMetadata"]) == 2  # put back on the new edges

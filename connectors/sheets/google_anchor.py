@@ -81,8 +81,9 @@ class Anchors:
         return found
 
     def anchored(self) -> bool:
-        """Whether a write has tagged this tab (the end tags are the last thing it leaves)."""
-        return any(t.key == END_TAG for tags in self.rows.values() for t in tags)
+        """Whether a write has tagged this tab (a missing end tag, its row deleted, is put back by the
+        next write's upkeep)."""
+        return bool(self.rows or self.cols)
 
     def ids(self) -> set[int]:
         return {t.metadata_id for tags in (*self.rows.values(), *self.cols.values()) for t in tags}
