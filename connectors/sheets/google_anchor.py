@@ -74,10 +74,10 @@ class Anchors:
                 ("columnMetadata", int(block.get("startColumn", 0)), found.cols),
             ):
                 for offset, props in enumerate(block.get(name) or []):
-                    tags = [_tag(m) for m in props.get("developerMetadata") or []]
-                    ours = [t for t in tags if t and t.key in OUR_TAGS]
+                    found_here = (_tag(m) for m in props.get("developerMetadata") or [])
+                    ours = [t for t in found_here if t is not None and t.key in OUR_TAGS]
                     if ours:
-                        into[start + offset] = ours  # type: ignore[assignment]
+                        into[start + offset] = ours
         return found
 
     def anchored(self) -> bool:
