@@ -60,7 +60,7 @@ def settled_log(service: RunningService, state: SheetsState) -> list[Any]:
     return entries
 
 
-def test_google_sync_is_one_write_structural_with_its_cells_or_values_raw(
+def test_google_sync_is_one_guarded_batch_whose_cells_are_literal(
     sandbox: tuple[RunningService, SheetsState],
 ) -> None:
     harness = google(sandbox)
@@ -72,16 +72,15 @@ def test_google_sync_is_one_write_structural_with_its_cells_or_values_raw(
     key = harness.key
     assert routes.count(f"GET {key}") == 3 and len(routes) == 6  # one read (spreadsheets.get) per sync
     assert routes.count("GET values:batchGet") == 0  # the values come with the metadata
-    assert routes.count(f"POST {key}:batchUpdate") == 2 and routes.count("POST values:batchUpdate") == 1
-    assert len([r for r in routes if r.startswith("POST")]) == 3  # one write per sync
-    structural = [e.body for e in entries if e.path.endswith(f"{key}:batchUpdate")]
-    for body in structural:
-        cells = [r["updateCells"] for r in body["requests"] if "updateCells" in r]
+    assert routes.count(f"POST {key}:batchUpdate") == 3  # one write per sync, all or nothing
+    batches = [e.body["requests"] for e in entries if e.path.endswith(f"{key}:batchUpdate")]
+    for sent in batches:
+        cells = [r["updateCells"] for r in sent if "updateCells" in r]
         assert cells and {c["fields"] for c in cells} == {"userEnteredValue"}
         entered = [v.get("userEnteredValue", {}) for c in cells for row in c["rows"] for v in row["values"]]
         assert not any("formulaValue" in v for v in entered)
-    value_writes = [e.body for e in entries if e.path.endswith("values:batchUpdate")]
-    assert {body["valueInputOption"] for body in value_writes} == {"RAW"}
+    values_only = {next(iter(r)) for r in batches[2]}
+    assert values_only == {"deleteDeveloperMetadata", "createDeveloperMetadata", "updateCells"}  # guards
     assert [r[0] for r in harness.grid("Budget")] == ["Key", "b", "c", "d"]  # d appended
     assert harness.grid("_opsheets")[1][0] == "Budget"
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from connectors.sheets.charts import FoundChart
+from connectors.sheets.google_anchor import Anchors
 from connectors.sheets.google_charts import found_charts
 from connectors.sheets.google_formats import is_ours
 from connectors.sheets.layout import AMBER, GREEN, RED, SCALE_RED_AT, WHITE, RuleLayout, TabLayout
@@ -36,6 +37,7 @@ class SheetInfo:
     conditional_formats: list[dict[str, Any]]
     protected_ranges: list[dict[str, Any]]
     charts: list[FoundChart] = field(default_factory=list)
+    anchors: Anchors = field(default_factory=Anchors)  # opsheets' developer metadata on rows and columns
 
     @classmethod
     def from_metadata(cls, sheet: dict[str, Any]) -> SheetInfo:

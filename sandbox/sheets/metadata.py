@@ -58,6 +58,37 @@ def entries(book: Spreadsheet) -> Iterator[tuple[dict[str, Any], list[dict[str, 
                     yield entry, held, Place(kind, sheet.sheet_id, index)
 
 
+def _locate(book: Spreadsheet, metadata_id: int) -> tuple[dict[str, Any], list[dict[str, Any]], Place] | None:
+    """The entry with this id, through the spreadsheet's index of where each id was last seen: rows
+    move under it (inserts, deletes, sorts), so a miss at the remembered place rebuilds it once."""
+    if metadata_id not in book.metadata_index:
+        return None  # the index holds every id there is (and some that went with their row)
+    found = _at(book, metadata_id, Place(*book.metadata_index[metadata_id]))
+    if found is None:
+        book.metadata_index.clear()
+        book.metadata_index.update(
+            {e["metadataId"]: (p.kind, p.sheet_id, p.index) for e, _, p in entries(book)}
+        )
+        if metadata_id in book.metadata_index:
+            found = _at(book, metadata_id, Place(*book.metadata_index[metadata_id]))
+    return found
+
+
+def _at(
+    book: Spreadsheet, metadata_id: int, place: Place
+) -> tuple[dict[str, Any], list[dict[str, Any]], Place] | None:
+    if place.sheet_id is not None and book.by_id(place.sheet_id) is None:
+        return None
+    if place.index is not None:
+        sheet = book.require_sheet(place.sheet_id)
+        meta = sheet.row_meta if place.kind == "ROW" else sheet.column_meta
+        holder = (meta.get(place.index) or {}).get("developerMetadata") or []
+    else:
+        holder = _holder(book, place)
+    entry = next((e for e in holder if e["metadataId"] == metadata_id), None)
+    return (entry, holder, place) if entry is not None else None
+
+
 def shown(entry: dict[str, Any], place: Place) -> dict[str, Any]:
     """A DeveloperMetadata resource as the API returns it."""
     return {**copy.deepcopy(entry), "location": place.location()}
@@ -77,8 +108,13 @@ def create_developer_metadata(book: Spreadsheet, body: dict[str, Any]) -> Reply:
         entry["metadataValue"] = str(source["metadataValue"])
     entry["visibility"] = visibility
     place = _place(book, source.get("location") or {})
-    _holder(book, place).append(entry)
+    _store(book, entry, place)
     return {"developerMetadata": shown(entry, place)}
+
+
+def _store(book: Spreadsheet, entry: dict[str, Any], place: Place) -> None:
+    _holder(book, place).append(entry)
+    book.metadata_index[entry["metadataId"]] = (place.kind, place.sheet_id, place.index)
 
 
 def update_developer_metadata(book: Spreadsheet, body: dict[str, Any]) -> Reply:
@@ -100,7 +136,7 @@ def update_developer_metadata(book: Spreadsheet, body: dict[str, Any]) -> Reply:
             raise invalid("Developer metadata must keep a metadataKey and a visibility.")
         new_place = _place(book, changed.pop("location") or {})
         holder.remove(entry)
-        _holder(book, new_place).append(changed)
+        _store(book, changed, new_place)
         updated.append(shown(changed, new_place))
     return {"developerMetadata": updated}
 
@@ -112,6 +148,7 @@ def delete_developer_metadata(book: Spreadsheet, body: dict[str, Any]) -> Reply:
     deleted = []
     for entry, holder, place in _matching(book, [data_filter]):
         holder.remove(entry)
+        book.metadata_index.pop(entry["metadataId"], None)
         deleted.append(shown(entry, place))
     return {"deletedDeveloperMetadata": deleted}
 
@@ -138,7 +175,13 @@ def search(book: Spreadsheet, filters: list[dict[str, Any]]) -> dict[str, Any]:
 def _matching(
     book: Spreadsheet, filters: list[dict[str, Any]]
 ) -> list[tuple[dict[str, Any], list[dict[str, Any]], Place]]:
-    return [(e, h, p) for e, h, p in list(entries(book)) if any(_matches(book, f, e, p) for f in filters)]
+    ids = [(f.get("developerMetadataLookup") or {}).get("metadataId") for f in filters]
+    if all(i is not None for i in ids):  # by id: no need to look at every entry
+        found = [_locate(book, int(i)) for i in ids]
+        candidates = list({id(c[0]): c for c in found if c}.values())
+    else:
+        candidates = list(entries(book))
+    return [(e, h, p) for e, h, p in candidates if any(_matches(book, f, e, p) for f in filters)]
 
 
 def _matches(book: Spreadsheet, data_filter: dict[str, Any], entry: dict[str, Any], place: Place) -> bool:
@@ -255,15 +298,14 @@ def _holder(book: Spreadsheet, place: Place) -> list[dict[str, Any]]:
 
 
 def _new_id(book: Spreadsheet, requested: Any) -> int:
-    taken = {entry["metadataId"] for entry, _, _ in entries(book)}
     if requested is not None:
         wanted = int(requested)
         if not 0 < wanted <= MAX_ID:
             raise invalid(f"Developer metadata IDs must be positive: {wanted}")
-        if wanted in taken:
+        if _locate(book, wanted) is not None:
             raise invalid(f"Developer metadata with ID {wanted} already exists.")
         return wanted
     candidate = book.new_object_id()
-    while candidate in taken:
+    while _locate(book, candidate) is not None:
         candidate = book.new_object_id()
     return candidate

@@ -116,6 +116,8 @@ class Spreadsheet:
     sheets: list[Sheet] = field(default_factory=list)
     next_object_id: int = 1_000_001
     developer_metadata: list[dict[str, Any]] = field(default_factory=list)  # SPREADSHEET-located
+    # metadataId → (location type, sheetId, index) where it was last seen: a hint (metadata.py)
+    metadata_index: dict[int, tuple[str, int | None, int | None]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -145,6 +147,7 @@ class Spreadsheet:
             [copy_sheet(s) for s in self.sheets],
             self.next_object_id,
             json_copy(self.developer_metadata),
+            dict(self.metadata_index),
         )
 
     def by_title(self, title: str) -> Sheet | None:

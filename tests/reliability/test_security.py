@@ -83,16 +83,16 @@ def test_workbook_cells_are_typed_string(tmp_path: Path) -> None:
 
 
 def test_google_writes_are_raw(sandbox: tuple[RunningService, SheetsState]) -> None:
-    """A structural sync carries its cells as stringValues (literal, like RAW); a values sync is RAW."""
+    """Every write carries its cells as stringValues (literal, like RAW) in a batch; a values write,
+    where one is sent, is RAW."""
     service, state = sandbox
     sheet = GoogleHarness(service, state, "Injection").sheet
     sheet.sync([injection_table()], today=TODAY)  # a new tab: one structural batch with its cells
     edited = injection_table()
     for row in edited.rows:
         row["Note"] = f"y{row['Key']}"
-    sheet.sync([edited], today=TODAY)  # values only
+    sheet.sync([edited], today=TODAY)  # values only: a guarded batch of updateCells
     writes = [e for e in service.log.entries if e.method in ("PUT", "POST") and "values" in e.path]
-    assert writes, "no value write seen"
     for entry in writes:
         body = entry.body if isinstance(entry.body, dict) else json.loads(entry.body or "{}")
         options = [*parse_qs(entry.query).get("valueInputOption", []), body.get("valueInputOption")]
@@ -106,6 +106,7 @@ def test_google_writes_are_raw(sandbox: tuple[RunningService, SheetsState]) -> N
         for cell in row.get("values", [])
     ]
     assert set(FORMULA_CORPUS) <= {v.get("stringValue") for v in entered}  # the corpus went in as text
+    assert {f"y{row['Key']}" for row in edited.rows} <= {v.get("stringValue") for v in entered}
     assert not any("formulaValue" in v for v in entered)
 
 
