@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import psutil
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
@@ -23,6 +24,7 @@ from connectors.sheets.spreadsheet import Snapshot, Spreadsheet
 from connectors.sheets.table import MEMORY_TAB
 from connectors.sheets.values import column_letter
 from connectors.sheets.workbook_charts import apply_chart_change, found_charts
+from connectors.sheets.writer_lock import workbook_lock
 
 MAX_ROW = 1048576  # Excel's last row: our conditional formats run to it, which is how we recognise them
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -86,9 +88,9 @@ class WorkbookBackend:
 
     def _save(self, wb: Workbook) -> None:
         # A temp file in the same directory, os.replace'd: a crash leaves the old file or the new one.
-        # Owner-only, as every file opsheets writes (local_files).
+        # Owner-only, as every file opsheets writes (local_files). Called under the writer lock.
         self._remove_stale_temp_files()
-        save_private(self.path, wb.save, prefix=self._temp_prefix)
+        save_private(self.path, wb.save, prefix=f"{self._temp_prefix}{os.getpid()}.")
         self.saves += 1
 
     @property
@@ -96,15 +98,23 @@ class WorkbookBackend:
         return f".{self.path.name}."
 
     def _remove_stale_temp_files(self) -> None:
-        """Temp files of this workbook that a killed save left behind. Two saves of one workbook at
-        once would already lose one's update, so any such file is an interrupted save's."""
+        """Temp files of this workbook that a killed save left behind. The writer lock keeps every
+        other opsheets save out meanwhile; a temp file named after a process that still runs is
+        left alone all the same (a writer that does not take the lock must not lose its save)."""
         pattern = glob.escape(str(self.path.parent / self._temp_prefix)) + "*.tmp"
         for stale in glob.glob(pattern, include_hidden=True):
-            Path(stale).unlink(missing_ok=True)
+            if not _writer_alive(Path(stale).name[len(self._temp_prefix) :]):
+                Path(stale).unlink(missing_ok=True)
+
+
+def _writer_alive(temp_suffix: str) -> bool:
+    """Whether the process a temp file is named after ("<pid>.<random>.tmp") still runs."""
+    pid = temp_suffix.split(".", 1)[0]
+    return pid.isdigit() and int(pid) != os.getpid() and psutil.pid_exists(int(pid))
 
 
 def open_workbook(path: str | os.PathLike[str]) -> Spreadsheet:
-    return Spreadsheet(WorkbookBackend(Path(path)))
+    return Spreadsheet(WorkbookBackend(Path(path)), lock=workbook_lock(Path(path)))
 
 
 def _grid(ws: Worksheet) -> list[list[Any]]:
