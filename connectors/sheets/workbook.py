@@ -25,6 +25,7 @@ from connectors.sheets.table import MEMORY_TAB
 from connectors.sheets.values import column_letter
 from connectors.sheets.workbook_charts import apply_chart_change, found_charts
 from connectors.sheets.writer_lock import workbook_lock
+from connectors.sheets.xlsx_moves import delete_cols, delete_rows, insert_cols
 
 MAX_ROW = 1048576  # Excel's last row: our conditional formats run to it, which is how we recognise them
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -141,12 +142,13 @@ def _create_sheet(wb: Workbook, tab: str) -> Worksheet:
 
 
 def _apply_plan(ws: Worksheet, plan: TabPlan) -> None:
+    # xlsx_moves, not openpyxl's own: every reference a human attached to cells follows them
     for col in plan.delete_cols:
-        ws.delete_cols(col + 1)
+        delete_cols(ws, col + 1)
     for col in plan.insert_cols:
-        ws.insert_cols(col + 1)
+        insert_cols(ws, col + 1)
     for row in plan.delete_rows:
-        ws.delete_rows(row + 1)
+        delete_rows(ws, row + 1)
     layout = tab_layout(plan)
     formats = {c.index: c.number_format for c in layout.columns}
     for w in plan.writes:
