@@ -10,10 +10,13 @@ from typing import Any
 
 import psutil
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import MergedCell
+from openpyxl.cell.rich_text import CellRichText
 from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from connectors.local_files import save_private
@@ -21,13 +24,16 @@ from connectors.sheets.layout import AMBER, GREEN, RED, SCALE_RED_AT, WHITE, Tab
 from connectors.sheets.memory import memory_writes
 from connectors.sheets.merge import CellWrite, Grid, TabPlan
 from connectors.sheets.spreadsheet import Snapshot, Spreadsheet
-from connectors.sheets.table import MEMORY_TAB
+from connectors.sheets.table import MEMORY_TAB, SheetLayoutError
 from connectors.sheets.values import column_letter
 from connectors.sheets.workbook_charts import apply_chart_change, found_charts
 from connectors.sheets.writer_lock import workbook_lock
+from connectors.sheets.xlsx_fidelity import load_keeping
 from connectors.sheets.xlsx_moves import delete_cols, delete_rows, insert_cols
+from connectors.sheets.xlsx_rules import own_rules, remember_rules, signature
 
-MAX_ROW = 1048576  # Excel's last row: our conditional formats run to it, which is how we recognise them
+MAX_ROW = 1048576  # Excel's last row: our conditional formats run to it
+RULE_KINDS = ("negative", "budget", "scale")
 FORMULA_STARTS = ("=", "+", "-", "@")
 PX_PER_CHAR = 7
 # XML turns a stored CR into LF and cannot hold most other control characters (openpyxl refuses
@@ -44,8 +50,9 @@ class WorkbookBackend:
         self.saves = 0  # counted as write requests so "unchanged data → zero writes" holds for both backends
 
     def load(self, tabs: list[str]) -> Snapshot:
+        self.losses: list[str] = []  # what saving this read through openpyxl would drop
         if self.path.exists():
-            wb = load_workbook(self.path)
+            wb, self.losses = load_keeping(self.path)
             self.reads += 1
         else:
             wb = Workbook()
@@ -75,10 +82,20 @@ class WorkbookBackend:
         return _grid(ws), formats
 
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
+        if self.losses:
+            raise SheetLayoutError(
+                f"Workbook '{self.path}': saving it would lose what openpyxl cannot keep: "
+                f"{'; '.join(self.losses)}. Nothing was written. Fix: remove those from the workbook "
+                f"(or move them to a workbook opsheets does not write), or point opsheets at another file"
+            )
         wb: Workbook = snapshot.handle
         for plan in plans:
             ws = wb[plan.tab] if plan.tab in wb.sheetnames else _create_sheet(wb, plan.tab)
-            _apply_plan(ws, plan)
+            ours = own_rules(ws, legacy=_legacy_own_rule)  # before any row or column moves
+            try:
+                _apply_plan(ws, plan, ours)
+            except MergedCellWrite as refused:
+                raise SheetLayoutError(f"Workbook '{self.path}', {refused}") from None
             if plan.chart_change:
                 apply_chart_change(ws, plan.chart_change)
         mem = wb[MEMORY_TAB] if MEMORY_TAB in wb.sheetnames else wb.create_sheet(MEMORY_TAB)
@@ -119,7 +136,12 @@ def open_workbook(path: str | os.PathLike[str]) -> Spreadsheet:
 
 
 def _grid(ws: Worksheet) -> list[list[Any]]:
-    return [[_from_ooxml(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    return [[_from_ooxml(_plain(v)) for v in row] for row in ws.iter_rows(values_only=True)]
+
+
+def _plain(value: Any) -> Any:
+    """Text with formatted runs (kept in the file as it is) compares as its plain text."""
+    return str(value) if isinstance(value, CellRichText) else value
 
 
 def _number_format(cell: Any) -> str:
@@ -141,7 +163,7 @@ def _create_sheet(wb: Workbook, tab: str) -> Worksheet:
     return wb.create_sheet(tab, index)
 
 
-def _apply_plan(ws: Worksheet, plan: TabPlan) -> None:
+def _apply_plan(ws: Worksheet, plan: TabPlan, ours: list[Any]) -> None:
     # xlsx_moves, not openpyxl's own: every reference a human attached to cells follows them
     for col in plan.delete_cols:
         delete_cols(ws, col + 1)
@@ -154,11 +176,22 @@ def _apply_plan(ws: Worksheet, plan: TabPlan) -> None:
     for w in plan.writes:
         _write(ws, w, formats.get(w.col) if w.row > plan.header_row else None)
     if plan.relayout:
-        _apply_layout(ws, layout)
+        _apply_layout(ws, layout, ours)
+
+
+class MergedCellWrite(Exception):
+    """A cell opsheets must write lies inside a range a human merged (it cannot hold a value)."""
 
 
 def _write(ws: Worksheet, w: CellWrite, number_format: str | None) -> None:
     cell = ws.cell(row=w.row + 1, column=w.col + 1)
+    if isinstance(cell, MergedCell):
+        merged = next(str(r) for r in ws.merged_cells.ranges if cell.coordinate in r)
+        raise MergedCellWrite(
+            f"tab '{ws.title}', cell {cell.coordinate}: opsheets must write {w.value!r} there, but it is "
+            f"inside the merged range {merged}. Nothing was written. Fix: unmerge {merged}, or merge only "
+            f"cells outside opsheets' columns"
+        )
     value = _to_ooxml(w.value) if isinstance(w.value, str) else w.value
     cell.value = None if value == "" else value
     if isinstance(value, str) and value:
@@ -169,29 +202,44 @@ def _write(ws: Worksheet, w: CellWrite, number_format: str | None) -> None:
         cell.number_format = number_format
 
 
-def _apply_layout(ws: Worksheet, layout: TabLayout) -> None:
+def _apply_layout(ws: Worksheet, layout: TabLayout, ours: list[Any]) -> None:
     header = layout.header_row + 1
-    ws.freeze_panes = f"A{header + 1}"
+    if ws.freeze_panes is None:  # a human's own frozen rows and columns stay
+        ws.freeze_panes = f"A{header + 1}"
     for col in layout.columns:
         cell = ws.cell(row=header, column=col.index + 1)
         cell.font = Font(bold=True)
         cell.comment = Comment(layout.note, "opsheets")
-        ws.column_dimensions[column_letter(col.index)].width = round(col.width / PX_PER_CHAR, 1)
-    _replace_rules(ws, layout)
+        dimension = ws.column_dimensions[column_letter(col.index)]
+        if not dimension.customWidth:  # a width someone chose stays
+            dimension.width = round(col.width / PX_PER_CHAR, 1)
+    _replace_rules(ws, layout, ours)
 
 
-def _replace_rules(ws: Worksheet, layout: TabLayout) -> None:
+def _replace_rules(ws: Worksheet, layout: TabLayout, ours: list[Any]) -> None:
+    """opsheets' own rules (`ours`, known by the record in xlsx_rules) are replaced; others stay."""
     kept = ConditionalFormattingList()
     for cf in ws.conditional_formatting:
-        if not all(r.max_row == MAX_ROW for r in cf.sqref.ranges):
-            for rule in cf.rules:
+        for rule in cf.rules:
+            if not any(rule is own for own in ours):
                 kept.add(str(cf.sqref), rule)
     ws.conditional_formatting = kept
     first = layout.header_row + 2
+    added = []
     for rule in layout.rules:  # one range over all the rule's columns: one scale, not one per column
         cells = " ".join(f"{column_letter(c)}{first}:{column_letter(c)}{MAX_ROW}" for c in rule.columns)
         for xl_rule in _rules(rule.kind):
             ws.conditional_formatting.add(cells, xl_rule)
+            added.append((cells, xl_rule))
+    remember_rules(ws, added)
+
+
+def _legacy_own_rule(sqref: str, rule: Any) -> bool:
+    """For a workbook from before opsheets recorded its rules: exactly a rule opsheets writes, over
+    ranges from below the header to the last row."""
+    ranges = [range_boundaries(part) for part in sqref.split()]
+    shaped = all(r[1] is not None and r[1] > 1 and r[3] == MAX_ROW for r in ranges)
+    return shaped and signature(rule) in {signature(r) for kind in RULE_KINDS for r in _rules(kind)}
 
 
 def _fill(rgb: tuple[float, float, float]) -> PatternFill:
