@@ -222,3 +222,23 @@ def test_a_merge_over_cells_opsheets_writes_is_refused_by_name_not_crashed_on(tm
     message = str(refused.value)
     assert str(path) in message and "tab 'Budget', cell B4" in message and "merged range B3:B4" in message
     assert path.read_bytes() == before
+
+
+def test_a_merged_note_row_never_swallows_a_data_row(tmp_path: Path) -> None:
+    """Whatever becomes of the note row itself, its merge never covers a row opsheets writes, and
+    later syncs of the file work."""
+    path = tmp_path / "book.xlsx"
+    open_workbook(path).sync([budget("abc")], today=TODAY)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Budget"]
+    ws.insert_rows(3)  # between a and b, as a person inserts a row in Excel
+    ws["A3"] = "Note: b moves to the Web team in January"
+    ws.merge_cells("A3:C3")
+    wb.save(path)
+    for value in (0, 10, 20):
+        open_workbook(path).sync([budget("abc", value=value)], today=TODAY)
+    ws = openpyxl.load_workbook(path)["Budget"]
+    rows = {r[0].value: r[0].row for r in ws.iter_rows(min_row=2) if r[0].value in ("a", "b", "c")}
+    assert [ws.cell(rows[k], 2).value for k in "abc"] == [21, 22, 23]
+    for merged in ws.merged_cells.ranges:
+        assert not any(merged.min_row <= row <= merged.max_row for row in rows.values()), str(merged)
