@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import Image as PILImage
 
 from connectors.sheets import Column, ConditionalRule, SheetLayoutError, Table, open_workbook
+from connectors.sheets.xlsx_fidelity import package_losses
 
 TODAY = date(2026, 11, 26)
 BLUE = PatternFill(start_color="0000FF", end_color="0000FF", fill_type="solid")
@@ -242,3 +243,30 @@ def test_a_merged_note_row_never_swallows_a_data_row(tmp_path: Path) -> None:
     assert [ws.cell(rows[k], 2).value for k in "abc"] == [21, 22, 23]
     for merged in ws.merged_cells.ranges:
         assert not any(merged.min_row <= row <= merged.max_row for row in rows.values()), str(merged)
+
+
+@pytest.mark.parametrize(
+    ("element", "named"),
+    [
+        ('<ignoredErrors><ignoredError sqref="A1" numberStoredAsText="1"/></ignoredErrors>', "error checks"),
+        ('<protectedRanges><protectedRange name="open" sqref="E2:E9"/></protectedRanges>', "may edit"),
+        (
+            '<customSheetViews><customSheetView guid="{00000000-0000-0000-0000-000000000001}">'
+            "<pane/></customSheetView></customSheetViews>",
+            "custom views",
+        ),
+    ],
+)
+def test_what_is_named_as_lost_is_what_openpyxl_really_drops(
+    tmp_path: Path, element: str, named: str
+) -> None:
+    """The refusal list is not a guess: each such element is gone after an openpyxl round trip."""
+    path = tmp_path / "book.xlsx"
+    open_workbook(path).sync([budget("abc")], today=TODAY)
+    rewrite(path, {sheet_part(path): ("</worksheet>", element + "</worksheet>")})
+    tag = re.match(r"<(\w+)", element)[1]  # type: ignore[index]
+    assert any(named in loss for loss in package_losses(path))
+    openpyxl.load_workbook(path).save(path)
+    with zipfile.ZipFile(path) as package:
+        assert f"<{tag}" not in package.read(sheet_part(path)).decode()
+    assert package_losses(path) == []

@@ -43,7 +43,7 @@ KEPT_TYPES = {
 } | {
     "application/vnd.openxmlformats-package.core-properties+xml",
     "application/vnd.openxmlformats-package.relationships+xml",
-    "application/xml",  # the [Content_Types] default for .xml; each such part is judged by its own type
+    "application/xml",  # the default for .xml: custom XML items are named by their itemProps part
     "image/png", "image/jpeg", "image/gif", "image/bmp", "image/tiff", "image/x-emf", "image/x-wmf",
 }  # fmt: skip
 HARMLESS_TYPES = {
@@ -69,6 +69,7 @@ LOST_TYPES = {
     f"{_OOXML}oleObject": "embedded objects",
     "application/vnd.ms-excel.rdrichvalue+xml": "pictures placed in cells",
     "image/svg+xml": "the SVG form of a picture",
+    f"{_OOXML}customXmlProperties+xml": "custom XML data (such as SharePoint document properties)",
 }
 KEPT_SHEET = {
     "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetProtection",
