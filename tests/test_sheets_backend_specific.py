@@ -27,6 +27,7 @@ from connectors.sheets.google import SHEETS_URL
 from connectors.sheets.google_requests import cell_updates
 from connectors.sheets.merge import CellWrite
 from connectors.sheets.spreadsheet import MAX_REPLANS
+from connectors.sheets.writer_lock import workbook_lock_path
 from sandbox.core import RunningService
 from sandbox.sheets import SheetsState, start_sheets_sandbox
 from tests.sheets_fixtures import (
@@ -275,7 +276,7 @@ def test_workbook_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     with pytest.raises(OSError, match="disk full"):
         sheet.sync([table(["a", "b"])], today=TODAY)
     assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
+    assert files_beside(path) == ["book.xlsx"]
 
 
 def test_workbook_save_removes_its_own_stale_temp_files_only(tmp_path: Path) -> None:
@@ -285,7 +286,13 @@ def test_workbook_save_removes_its_own_stale_temp_files_only(tmp_path: Path) -> 
     for leftover in [*killed, *others]:
         leftover.write_bytes(b"half a zip")
     open_workbook(path).sync([table(["a"])], today=TODAY)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, *(p.name for p in others)])
+    assert files_beside(path) == sorted([path.name, *(p.name for p in others)])
+
+
+def files_beside(path: Path) -> list[str]:
+    """The files in the workbook's folder but its writer lock (which stays for the next writer)."""
+    lock = workbook_lock_path(path).name
+    return sorted(p.name for p in path.parent.iterdir() if p.name != lock)
 
 
 def test_workbook_chart_sits_beside_the_table_with_visible_axes(tmp_path: Path) -> None:

@@ -2,8 +2,9 @@
 (layout.format_id: the rule, its first row, its columns) opsheets recorded when it wrote them.
 
 A person's rule — on an open-ended `E2:E`, a whole column, anything — is never taken for one of
-ours by its shape. A tab with no record (written by an older version) falls back, once, to the
-shape that version wrote: open-ended, one column wide, starting under the header.
+ours by its shape. A tab with no record (written by an older version) falls back, once, to what
+that version wrote: exactly one of opsheets' rules (condition and colour), open-ended, one column
+wide, starting under the header.
 """
 
 from __future__ import annotations
@@ -52,9 +53,5 @@ def _rgb(colour: dict[str, float] | None) -> str:
 def is_ours(rule: dict[str, Any], recorded: tuple[str, ...] | None, header_row: int) -> bool:
     if recorded is not None:
         return rule_id(rule) in recorded
-    return all(  # no record: the shape an older version wrote
-        "endRowIndex" not in r
-        and r.get("startRowIndex") == header_row + 1
-        and r.get("endColumnIndex", 0) - r.get("startColumnIndex", 0) == 1
-        for r in rule.get("ranges", [])
-    )
+    # No record (an older version's tab): exactly one of opsheets' rules, open-ended from under the header.
+    return rule_id(rule) is not None and all(r.get("startRowIndex") == header_row + 1 for r in rule["ranges"])

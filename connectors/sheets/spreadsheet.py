@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -15,6 +16,7 @@ from connectors.sheets.ownership import TabMemory
 from connectors.sheets.results import CellChange, SyncResult, TabResult, sync_result
 from connectors.sheets.table import MEMORY_TAB, SheetError, SheetLayoutError, Table
 from connectors.sheets.values import header_name, is_blank, normalise
+from connectors.sheets.writer_lock import WriterLock
 
 
 @dataclass
@@ -69,8 +71,9 @@ class Backend(Protocol):
 
 
 class Spreadsheet:
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, lock: WriterLock | None = None) -> None:
         self.backend = backend
+        self.lock: WriterLock = lock or nullcontext  # held from a sync's read to its write
 
     @property
     def title(self) -> str:
@@ -79,7 +82,17 @@ class Spreadsheet:
     def sync(
         self, tables: list[Table], *, today: date, dry_run: bool = False, on_change: OnChange | None = None
     ) -> SyncResult:
-        """Keyed merge of every table into its tab, in one write; raises SheetLayoutError before any write."""
+        """Keyed merge of every table into its tab, in one write; raises SheetLayoutError before any write.
+
+        A sync that may write holds the spreadsheet's writer lock from its read to its write, so a
+        second opsheets process on the same spreadsheet waits instead of planning on a stale read.
+        """
+        with nullcontext() if dry_run else self.lock():
+            return self._sync(tables, today=today, dry_run=dry_run, on_change=on_change)
+
+    def _sync(
+        self, tables: list[Table], *, today: date, dry_run: bool, on_change: OnChange | None
+    ) -> SyncResult:
         extra_tabs = on_change.tabs if on_change else ()
         _check_unique_tabs([t.tab for t in tables], extra_tabs)
         refused_plans: list[TabPlan] | None = None

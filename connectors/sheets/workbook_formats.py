@@ -3,7 +3,8 @@
 
 A person's rule — a whole column (`D:D`, stored as D1:D1048576), an open-ended range, anything — is
 never taken for one of ours by its shape. A tab with no record (written by an older version) falls
-back, once, to the shape that version wrote: ranges that run to the sheet's last row.
+back, once, to what that version wrote: exactly one of opsheets' rules (condition and colour), over
+single columns from below the first row to the sheet's last row.
 """
 
 from __future__ import annotations
@@ -61,4 +62,5 @@ def remove_ours(ws: Worksheet, recorded: tuple[str, ...] | None) -> None:
 def _is_ours(sqref: Any, rule: Any, recorded: tuple[str, ...] | None) -> bool:
     if recorded is not None:
         return rule_id(sqref, rule) in recorded
-    return all(r.max_row == MAX_ROW for r in sqref.ranges)  # no record: the shape an older version wrote
+    # No record (an older version's tab): exactly a rule opsheets writes, from below row 1 to the last row.
+    return rule_id(sqref, rule) is not None and all(r.min_row > 1 for r in sqref.ranges)
