@@ -193,6 +193,9 @@ def test_a_column_opsheets_must_insert_inside_an_excel_table_is_refused(tmp_path
     wb["Budget"].add_table(ExcelTable(displayName="Budget_table", ref="A1:C4"))
     wb.save(path)
     before = path.read_bytes()
-    with pytest.raises(SheetLayoutError, match=r"Budget_table.*A1:C4.*Convert to Range"):
+    with pytest.raises(
+        SheetLayoutError, match=r"tab 'Budget'.*Budget_table.*A1:C4.*Convert to Range"
+    ) as refused:
         open_workbook(path).sync([budget("abc", extra=True)], today=TODAY)
+    assert str(refused.value).startswith(f"Workbook '{path}'")
     assert path.read_bytes() == before

@@ -24,7 +24,6 @@ from openpyxl.worksheet.dimensions import DimensionHolder
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from connectors.sheets.table import SheetLayoutError
 from connectors.sheets.xlsx_references import (
     REF_ERROR,
     Shift,
@@ -36,6 +35,11 @@ from connectors.sheets.xlsx_references import (
 
 _SERIES_REFS = ("tx", "val", "cat", "xVal", "yVal", "bubbleSize")
 _REF_KINDS = ("strRef", "numRef", "multiLvlStrRef")
+
+
+class RefusedEdit(Exception):
+    """A change opsheets must make would break something a human made (the message names the tab
+    and says how to fix it); raised before anything is saved."""
 
 
 def insert_rows(ws: Worksheet, at: int, amount: int = 1) -> None:
@@ -251,8 +255,8 @@ def _refuse_cutting_tables(ws: Worksheet, shift: Shift) -> None:
         min_col, _, max_col, _ = range_boundaries(table.ref)
         inside = min_col < shift.at <= max_col if shift.delta > 0 else min_col <= shift.at <= max_col
         if inside:
-            raise SheetLayoutError(
-                f"Tab '{ws.title}': opsheets must {'insert' if shift.delta > 0 else 'delete'} column "
+            raise RefusedEdit(
+                f"tab '{ws.title}': opsheets must {'insert' if shift.delta > 0 else 'delete'} column "
                 f"{get_column_letter(shift.at)}, inside the Excel table '{table.displayName}' ({table.ref}); "
                 f"nothing was written. Fix: convert the table to a range (Table Design → Convert to Range) "
                 f"or move it off opsheets' columns"
