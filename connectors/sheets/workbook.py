@@ -88,11 +88,21 @@ class WorkbookBackend:
                 f"{'; '.join(self.losses)}. Nothing was written. Fix: remove those from the workbook "
                 f"(or move them to a workbook opsheets does not write), or point opsheets at another file"
             )
-        try:
-            _apply_all(snapshot, plans, memory)
-        except RefusedEdit as refused:  # raised before the save: the file is as it was
-            raise SheetLayoutError(f"Workbook '{self.path}', {refused}") from None
-        self._save(snapshot.handle)
+        wb: Workbook = snapshot.handle
+        for plan in plans:
+            ws = wb[plan.tab] if plan.tab in wb.sheetnames else _create_sheet(wb, plan.tab)
+            ours = own_rules(ws, legacy=_legacy_own_rule)  # before any row or column moves
+            try:
+                _apply_plan(ws, plan, ours)
+            except MergedCellWrite as refused:
+                raise SheetLayoutError(f"Workbook '{self.path}', {refused}") from None
+            if plan.chart_change:
+                apply_chart_change(ws, plan.chart_change)
+        mem = wb[MEMORY_TAB] if MEMORY_TAB in wb.sheetnames else wb.create_sheet(MEMORY_TAB)
+        mem.sheet_state = "hidden"
+        for w in memory_writes(snapshot.memory_grid, memory):
+            _write(mem, w, None)
+        self._save(wb)
 
     def _save(self, wb: Workbook) -> None:
         # A temp file in the same directory, os.replace'd: a crash leaves the old file or the new one.
@@ -153,20 +163,6 @@ def _create_sheet(wb: Workbook, tab: str) -> Worksheet:
     return wb.create_sheet(tab, index)
 
 
-def _apply_all(snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
-    wb: Workbook = snapshot.handle
-    for plan in plans:
-        ws = wb[plan.tab] if plan.tab in wb.sheetnames else _create_sheet(wb, plan.tab)
-        ours = own_rules(ws, legacy=_legacy_own_rule)  # before any row or column moves
-        _apply_plan(ws, plan, ours)
-        if plan.chart_change:
-            apply_chart_change(ws, plan.chart_change)
-    mem = wb[MEMORY_TAB] if MEMORY_TAB in wb.sheetnames else wb.create_sheet(MEMORY_TAB)
-    mem.sheet_state = "hidden"
-    for w in memory_writes(snapshot.memory_grid, memory):
-        _write(mem, w, None)
-
-
 def _apply_plan(ws: Worksheet, plan: TabPlan, ours: list[Any]) -> None:
     # xlsx_moves, not openpyxl's own: every reference a human attached to cells follows them
     for col in plan.delete_cols:
@@ -183,11 +179,15 @@ def _apply_plan(ws: Worksheet, plan: TabPlan, ours: list[Any]) -> None:
         _apply_layout(ws, layout, ours)
 
 
+# A cell to write inside a human's merge refuses the save, as a column through an Excel table does.
+MergedCellWrite = RefusedEdit
+
+
 def _write(ws: Worksheet, w: CellWrite, number_format: str | None) -> None:
     cell = ws.cell(row=w.row + 1, column=w.col + 1)
     if isinstance(cell, MergedCell):
         merged = next(str(r) for r in ws.merged_cells.ranges if cell.coordinate in r)
-        raise RefusedEdit(
+        raise MergedCellWrite(
             f"tab '{ws.title}', cell {cell.coordinate}: opsheets must write {w.value!r} there, but it is "
             f"inside the merged range {merged}. Nothing was written. Fix: unmerge {merged}, or merge only "
             f"cells outside opsheets' columns"
