@@ -23,7 +23,8 @@ from prefect.logging import get_run_logger
 from connectors.sheets.writer_lock import DEFAULT_WAIT_S, WriterBusy, WriterLock
 
 LIMIT_PREFIX = "opsheets-sheet-"
-HTTP_LOCKED = 423
+# Taking a free slot is a round trip to the Prefect API: allowed on top of the wait for another writer.
+ACQUIRE_GRACE_S = 30.0
 
 
 def limit_name(key: str) -> str:
@@ -36,38 +37,40 @@ def spreadsheet_lock(key: str, wait_s: float = DEFAULT_WAIT_S) -> WriterLock:
     @contextmanager
     def held() -> Iterator[None]:
         name = limit_name(key)
-        ensure_limit(name)
-        with ExitStack() as stack:
-            if not _try_acquire(stack, name):
-                _log().warning(
-                    "Spreadsheet '%s': another opsheets run is writing it; waiting up to %d s for it to "
-                    "finish (Prefect concurrency limit '%s')",
-                    key,
-                    wait_s,
-                    name,
-                )
-                try:
-                    stack.enter_context(concurrency(name, timeout_seconds=wait_s, strict=True))
-                except TimeoutError:
-                    raise WriterBusy(
-                        f"Spreadsheet '{key}': another opsheets run has been writing it for over "
-                        f"{wait_s:.0f} s (Prefect concurrency limit '{name}'); nothing was written. Fix: "
-                        f"let that run finish, or cancel it in the Prefect UI if it is stuck, then run again"
-                    ) from None
+        busy = ensure_limit(name) > 0
+        if busy:
+            _log().warning(
+                "Spreadsheet '%s': another opsheets run is writing it; waiting up to %d s for it to "
+                "finish (Prefect concurrency limit '%s')",
+                key,
+                wait_s,
+                name,
+            )
+        with ExitStack() as stack:  # the slot is given back however the write ends
+            try:
+                stack.enter_context(concurrency(name, timeout_seconds=wait_s + ACQUIRE_GRACE_S, strict=True))
+            except TimeoutError:
+                raise WriterBusy(
+                    f"Spreadsheet '{key}': another opsheets run has been writing it for over "
+                    f"{wait_s:.0f} s (Prefect concurrency limit '{name}'); nothing was written. Fix: "
+                    f"let that run finish, or cancel it in the Prefect UI if it is stuck, then run again"
+                ) from None
+            if busy:
                 _log().warning("Spreadsheet '%s': the other writer finished; writing now", key)
             yield
 
     return held
 
 
-def ensure_limit(name: str) -> None:
+def ensure_limit(name: str) -> int:
+    """Create the limit if missing (or set it back to active, 1); returns the slots taken now."""
     with get_client(sync_client=True) as client:
         try:
             found = client.read_global_concurrency_limit_by_name(name)
         except ObjectNotFound:
             with suppress(ObjectAlreadyExists):  # another writer created it meanwhile
                 client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
-            return
+            return 0
         if found.limit != 1 or not found.active:
             _log().warning(
                 "Prefect concurrency limit '%s' was %s with limit %d; set back to active with limit 1 "
@@ -77,27 +80,7 @@ def ensure_limit(name: str) -> None:
                 found.limit,
             )
             client.update_global_concurrency_limit(name, GlobalConcurrencyLimitUpdate(limit=1, active=True))
-
-
-def _try_acquire(stack: ExitStack, name: str) -> bool:
-    """Take the slot if it is free now; False when another holder has it."""
-    try:
-        stack.enter_context(concurrency(name, max_retries=0, strict=True))
-    except Exception as exc:  # prefect wraps the 423 it gets when the slot is taken
-        if _status(exc) != HTTP_LOCKED:
-            raise
-        return False
-    return True
-
-
-def _status(exc: BaseException) -> int | None:
-    cause: BaseException | None = exc
-    while cause is not None:
-        response = getattr(cause, "response", None)
-        if response is not None and hasattr(response, "status_code"):
-            return int(response.status_code)
-        cause = cause.__cause__
-    return None
+        return int(found.active_slots)
 
 
 def _log() -> logging.Logger | logging.LoggerAdapter:

@@ -12,6 +12,7 @@ from prefect import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitUpdate
 
 from connectors.sheets.writer_lock import WriterBusy
+from flows import sheet_lock
 from flows.sheet_lock import ensure_limit, limit_name, spreadsheet_lock
 
 pytestmark = pytest.mark.prefect
@@ -64,12 +65,16 @@ def test_a_second_writer_waits_with_a_log_line_then_writes(prefect_harness: None
     assert any("the other writer finished" in m for m in waiting.messages)
 
 
-def test_a_writer_that_cannot_get_the_lock_refuses_clearly(prefect_harness: None, waiting: Waiting) -> None:
+def test_a_writer_that_cannot_get_the_lock_refuses_clearly(
+    prefect_harness: None, waiting: Waiting, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sheet = key()
+    monkeypatch.setattr(sheet_lock, "ACQUIRE_GRACE_S", 0.0)  # the slot stays taken: refusing is certain
     with spreadsheet_lock(sheet)(), pytest.raises(WriterBusy) as refused, spreadsheet_lock(sheet, wait_s=0)():
         pytest.fail("two writers held one spreadsheet's lock")
     message = str(refused.value)
     assert sheet in message and limit_name(sheet) in message and "nothing was written" in message
+    monkeypatch.undo()
     with spreadsheet_lock(sheet, wait_s=0)():  # given back when the first writer ended
         pass
 
@@ -83,3 +88,31 @@ def test_a_limit_switched_off_or_widened_is_set_back(prefect_harness: None, wait
         found = client.read_global_concurrency_limit_by_name(name)
     assert (found.limit, found.active) == (1, True)
     assert any(name in m and "set back" in m for m in waiting.messages)
+
+
+def test_a_google_sync_waits_for_the_writer_before_it_and_then_writes(
+    prefect_harness: None, waiting: Waiting
+) -> None:
+    from datetime import date
+
+    from connectors.sheets import Column, Table
+    from tests.sheets_fixtures import GoogleHarness, running_sandbox
+
+    sandbox = running_sandbox()
+    service, state = next(sandbox)
+    try:
+        harness = GoogleHarness(service, state)
+        harness.sheet.lock = spreadsheet_lock(harness.key)
+        table = Table("Budget", [Column("Key"), Column("Value", "int")], ("Key",), [{"Key": "a", "Value": 1}])
+        results = []
+        with spreadsheet_lock(harness.key)():  # another process's run, between its read and its write
+            thread = threading.Thread(
+                target=lambda: results.append(harness.sheet.sync([table], today=date(2026, 11, 26)))
+            )
+            thread.start()
+            assert waiting.said.wait(timeout=300), "the second writer never said it waits"
+            assert state.write_requests == harness.base_writes  # nothing written while it waits
+        thread.join(timeout=300)
+        assert [r.cells_written for r in results] == [5]  # headers Key, Value, Sync status + a's row
+    finally:
+        next(sandbox, None)

@@ -270,3 +270,20 @@ def test_what_is_named_as_lost_is_what_openpyxl_really_drops(
     with zipfile.ZipFile(path) as package:
         assert f"<{tag}" not in package.read(sheet_part(path)).decode()
     assert package_losses(path) == []
+
+
+@pytest.mark.filterwarnings("ignore:Cell F2 is marked as a date")  # the test's own reads
+def test_text_that_looks_like_an_escape_and_a_number_in_a_date_format_survive(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    open_workbook(path).sync([budget("abc")], today=TODAY)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Budget"]
+    ws["E1"], ws["E2"] = "Human", "_x005F_x0041_ is not an A"  # stored as Excel stores "_x0041_ …"
+    ws["F2"], ws["F2"].number_format = 4500012345, "yyyy-mm-dd"  # no date: openpyxl reads #VALUE!
+    wb.save(path)
+    open_workbook(path).sync([budget("abcd")], today=TODAY)
+    ws = openpyxl.load_workbook(path)["Budget"]
+    assert ws["E2"].value == "_x005F_x0041_ is not an A"
+    assert openpyxl.load_workbook(path, read_only=False)["Budget"]["A5"].value == "d"
+    with zipfile.ZipFile(path) as package:
+        assert "<v>4500012345</v>" in package.read(sheet_part(path)).decode()

@@ -105,6 +105,7 @@ def test_everything_attached_to_cells_follows_a_deleted_row(tmp_path: Path) -> N
     ws.row_dimensions[6].hidden = True
     ws.column_dimensions["E"].width = 31
     ws.auto_filter.ref = "A1:C6"
+    ws.print_area, ws.print_title_rows = "A1:C6", "1:1"
     wb.save(path)
 
     result = open_workbook(path).sync([budget("acde")], today=TODAY)  # b left: its row 3 goes
@@ -128,6 +129,7 @@ def test_everything_attached_to_cells_follows_a_deleted_row(tmp_path: Path) -> N
     assert ws.row_dimensions[5].hidden and not ws.row_dimensions[6].hidden
     assert ws.column_dimensions["E"].width == 31
     assert ws.auto_filter.ref == "A1:C5"
+    assert (ws.print_area, ws.print_title_rows) == ("'Budget'!$A$1:$C$5", "$1:$1")
     # and the next sync of that file works (no stale merge in the way), and writes nothing
     assert open_workbook(path).sync([budget("acde")], today=TODAY).cells_written == 0
 
@@ -191,6 +193,9 @@ def test_a_column_opsheets_must_insert_inside_an_excel_table_is_refused(tmp_path
     wb["Budget"].add_table(ExcelTable(displayName="Budget_table", ref="A1:C4"))
     wb.save(path)
     before = path.read_bytes()
-    with pytest.raises(SheetLayoutError, match=r"Budget_table.*A1:C4.*Convert to Range"):
+    with pytest.raises(
+        SheetLayoutError, match=r"tab 'Budget'.*Budget_table.*A1:C4.*Convert to Range"
+    ) as refused:
         open_workbook(path).sync([budget("abc", extra=True)], today=TODAY)
+    assert str(refused.value).startswith(f"Workbook '{path}'")
     assert path.read_bytes() == before

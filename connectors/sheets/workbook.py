@@ -29,7 +29,7 @@ from connectors.sheets.workbook_formats import MAX_ROW, remove_ours
 from connectors.sheets.workbook_memory import read_backup, write_backup
 from connectors.sheets.writer_lock import workbook_lock
 from connectors.sheets.xlsx_fidelity import load_keeping
-from connectors.sheets.xlsx_moves import delete_cols, delete_rows, insert_cols
+from connectors.sheets.xlsx_moves import RefusedEdit, delete_cols, delete_rows, insert_cols
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 PX_PER_CHAR = 7
@@ -178,8 +178,8 @@ def _apply_plan(ws: Worksheet, plan: TabPlan) -> None:
         _apply_layout(ws, layout)
 
 
-class MergedCellWrite(Exception):
-    """A cell opsheets must write lies inside a range a human merged (it cannot hold a value)."""
+# A cell to write inside a human's merge refuses the save, as a column through an Excel table does.
+MergedCellWrite = RefusedEdit
 
 
 def _write(ws: Worksheet, w: CellWrite, number_format: str | None) -> None:

@@ -19,6 +19,7 @@ The lists are checked by tests that round-trip a workbook through openpyxl.
 from __future__ import annotations
 
 import posixpath
+import re
 import warnings
 from collections import Counter
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from pathlib import Path
 from zipfile import BadZipFile, ZipFile
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.xml.functions import fromstring
 
@@ -113,6 +115,7 @@ DRAWING_CONTENT = {
 }
 CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 # openpyxl load warnings that lose nothing, or whose loss the package scan already names
+_DATE_OUT_OF_RANGE = re.compile(r"Cell (\w+) is marked as a date but the serial value (\S+) is outside")
 QUIET_WARNINGS = ("no default style", "no stylesheet", "extension is not supported", "DrawingML support")
 
 
@@ -122,7 +125,48 @@ def load_keeping(path: Path) -> tuple[Workbook, list[str]]:
         warnings.simplefilter("always")
         wb = load_workbook(path, rich_text=True)
     said = [str(w.message) for w in caught if not any(q in str(w.message) for q in QUIET_WARNINGS)]
+    said = [message for message in said if not _restored_date_serial(wb, message)]
+    _keep_escaped_text(wb, path)
     return wb, [*package_losses(path), *said]
+
+
+def _restored_date_serial(wb: Workbook, message: str) -> bool:
+    """openpyxl reads a number in a date format that is no date (a person typed 4500012345 into a
+    date column) as the error #VALUE!, and would save that. The warning names the cell and the
+    number, not the tab: the number is put back where exactly one tab has that error there."""
+    said = _DATE_OUT_OF_RANGE.match(message)
+    if not said:
+        return False
+    coordinate, serial = said[1], said[2]
+    at = coordinate_to_tuple(coordinate)
+    cells = [ws._cells[at] for ws in wb.worksheets if at in ws._cells]
+    errors = [c for c in cells if c.data_type == "e" and c.value == "#VALUE!"]
+    if len(errors) != 1:
+        return False
+    number = float(serial)
+    errors[0]._value = int(number) if number.is_integer() else number
+    errors[0].data_type = "n"
+    return True
+
+
+def _keep_escaped_text(wb: Workbook, path: Path) -> None:
+    """openpyxl's rich-text reader decodes `_x005F_` (a literal "_" before "xHHHH_") but no other
+    `_xHHHH_`, so "_x0041_" typed as text would be saved as an escape of "A". Plain text that
+    looks like an escape is therefore taken from a plain read, which keeps the file's text as it is
+    (rare: only then is the file read twice)."""
+    suspects = [
+        (ws.title, cell.coordinate)
+        for ws in wb.worksheets
+        for cell in ws._cells.values()
+        if isinstance(cell.value, str) and cell.data_type == "s" and "_x" in cell.value
+    ]
+    if not suspects:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # said once already
+        plain = load_workbook(path)
+    for title, coordinate in suspects:
+        wb[title][coordinate]._value = plain[title][coordinate].value  # still text, even from "="
 
 
 def package_losses(path: Path) -> list[str]:

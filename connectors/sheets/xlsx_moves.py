@@ -6,8 +6,8 @@ pictures and charts stay on the old row or column letter, which then holds other
 one of them follows its cells (the arithmetic is in `xlsx_references`): formulas on every tab,
 defined names, conditional formats and their formulas, data validation and its lists, merged
 ranges, hyperlinks (and links to a cell), comments (they travel with their cell), the auto filter,
-row heights / column widths / hidden rows and columns, Excel tables, and the anchors and series of
-pictures and charts.
+row heights / column widths / hidden rows and columns, the print area and titles, Excel tables, and
+the anchors and series of pictures and charts.
 """
 
 from __future__ import annotations
@@ -24,11 +24,22 @@ from openpyxl.worksheet.dimensions import DimensionHolder
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from connectors.sheets.table import SheetLayoutError
-from connectors.sheets.xlsx_references import Shift, shift_box, shift_expression, shift_formula
+from connectors.sheets.xlsx_references import (
+    REF_ERROR,
+    Shift,
+    shift_box,
+    shift_expression,
+    shift_formula,
+    shift_reference,
+)
 
 _SERIES_REFS = ("tx", "val", "cat", "xVal", "yVal", "bubbleSize")
 _REF_KINDS = ("strRef", "numRef", "multiLvlStrRef")
+
+
+class RefusedEdit(Exception):
+    """A change opsheets must make would break something a human made (the message names the tab
+    and says how to fix it); raised before anything is saved."""
 
 
 def insert_rows(ws: Worksheet, at: int, amount: int = 1) -> None:
@@ -67,6 +78,7 @@ def _move(ws: Worksheet, shift: Shift) -> None:
         if name.attr_text:
             name.attr_text = shift_expression(name.attr_text, name.home, shift)
     _shift_dimensions(ws, shift)
+    _shift_print_ranges(ws, shift)
     _shift_filter(ws, shift)
     _shift_tables(ws, shift)
     _shift_anchors(ws, shift)
@@ -195,6 +207,19 @@ def _shift_dimensions(ws: Worksheet, shift: Shift) -> None:
     ws.column_dimensions = columns
 
 
+def _shift_print_ranges(ws: Worksheet, shift: Shift) -> None:
+    """The print area and the rows/columns repeated on each printed page."""
+    if ws.print_area:
+        areas = [shift_reference(a, ws.title, shift) for a in str(ws.print_area).split(",")]
+        kept = [a.rpartition("!")[2] for a in areas if not a.endswith(REF_ERROR)]
+        ws.print_area = kept or None
+    for attr in ("print_title_rows", "print_title_cols"):
+        titles = getattr(ws, attr)
+        if titles:
+            moved = shift_reference(titles, ws.title, shift)
+            setattr(ws, attr, None if moved.endswith(REF_ERROR) else moved.replace("$", ""))
+
+
 def _shift_filter(ws: Worksheet, shift: Shift) -> None:
     ref = ws.auto_filter.ref
     if not ref:
@@ -230,8 +255,8 @@ def _refuse_cutting_tables(ws: Worksheet, shift: Shift) -> None:
         min_col, _, max_col, _ = range_boundaries(table.ref)
         inside = min_col < shift.at <= max_col if shift.delta > 0 else min_col <= shift.at <= max_col
         if inside:
-            raise SheetLayoutError(
-                f"Tab '{ws.title}': opsheets must {'insert' if shift.delta > 0 else 'delete'} column "
+            raise RefusedEdit(
+                f"tab '{ws.title}': opsheets must {'insert' if shift.delta > 0 else 'delete'} column "
                 f"{get_column_letter(shift.at)}, inside the Excel table '{table.displayName}' ({table.ref}); "
                 f"nothing was written. Fix: convert the table to a range (Table Design → Convert to Range) "
                 f"or move it off opsheets' columns"
