@@ -11,10 +11,11 @@ type instead. Cell formats are in `domain.ledger_values`.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypeVar
 
+from domain.ledger_ids import LedgerIds, ledger_id_column
 from domain.ledger_values import CellError, is_blank, parse_amount, parse_currency, parse_date
 from domain.records import LedgerRow, Spend
 from domain.teams import team_key
@@ -35,11 +36,16 @@ class Rejection:
 
 
 def parse_ledger(
-    rows: list[LedgerRow], known_teams: Collection[str], currency: str
+    rows: list[LedgerRow], known_teams: Collection[str], currency: str, id_column: str | None = None
 ) -> tuple[list[Spend], list[Rejection]]:
-    """Accepted spend (team spelled as in `known_teams`, amount in cents) and rejected rows, in row order."""
+    """Accepted spend (team spelled as in `known_teams`, amount in cents) and rejected rows, in row order.
+
+    When the ledger has a column headed `id_column` (any case), each entry carries its ID: the team
+    Spend tabs are keyed by it. An entry without an ID, or with one an earlier row already has, is
+    rejected: a key that is not unique cannot keep a note beside its expense."""
     teams = {team_key(t): t for t in known_teams}
     budget_currency = currency.strip().upper()
+    ids = LedgerIds(ledger_id_column(rows, id_column))
     spends: list[Spend] = []
     rejections: list[Rejection] = []
     for row in rows:
@@ -49,10 +55,11 @@ def parse_ledger(
             continue
         problems: list[str] = []
         spend = _read_row(row.row_number, values, amount_format, absent, teams, budget_currency, problems)
-        if spend is None:
+        entry_id = ids.read(row, problems)
+        if spend is None or problems:
             rejections.append(Rejection(row.row_number, "; ".join(problems), dict(row.cells)))
         else:
-            spends.append(spend)
+            spends.append(replace(spend, entry_id=entry_id))
     return spends, rejections
 
 

@@ -129,6 +129,7 @@ class Spend:
     amount: Decimal
     currency: str
     description: str
+    entry_id: str = ""  # the ledger's own ID for the entry; "" when the ledger has no ID column
 
 
 # ---- Jira ↔ Intercom comment bridge --------------------------------------------------------------

@@ -208,6 +208,7 @@ def sync_resource_availability(
     result = write_sheet(sheet, tables, day, dry_run, sync_log(model, run_at, report))
     # A real run's per-cell changes (144,569 at M) would only be walked by Prefect and carried along.
     report.sheets[settings.spreadsheet] = result if dry_run else replace(result, writes={})
+    report.warnings += result.warnings
     report.links[settings.spreadsheet] = sheet_url(config, settings.spreadsheet)
     _log_warnings(report)
     publish_run_artifacts(FLOW_NAME, summary_md=report.markdown(), table=report.table, links=report.links)

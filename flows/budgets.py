@@ -96,9 +96,9 @@ def read_ledger(config: Config, settings: BudgetSettings) -> list[LedgerRow]:
 
 @task(cache_policy=NO_CACHE)
 def parse_spend(
-    rows: list[LedgerRow], teams: list[str], currency: str
+    rows: list[LedgerRow], teams: list[str], currency: str, id_column: str | None = None
 ) -> tuple[list[Spend], list[Rejection]]:
-    spends, rejections = parse_ledger(rows, teams, currency)
+    spends, rejections = parse_ledger(rows, teams, currency, id_column)
     get_run_logger().info("Ledger: %d rows accepted, %d rejected", len(spends), len(rejections))
     return spends, rejections
 
@@ -120,7 +120,10 @@ def write_spreadsheet(
     """Keyed merge of the tables; refuses (nothing written) on a broken layout."""
     result = open_sheet(config, key).sync(tables, today=today, dry_run=dry_run)
     verb = "would change" if dry_run else "wrote"
-    get_run_logger().info("Spreadsheet '%s': %s %d cells", result.title, verb, result.cells_written)
+    logger = get_run_logger()
+    logger.info("Spreadsheet '%s': %s %d cells", result.title, verb, result.cells_written)
+    for warning in result.warnings:
+        logger.warning(warning)
     return result
 
 
@@ -173,7 +176,9 @@ def _targets(
     targets: list[Target] = []
     for team, key in sorted(keys.items()):
         members = roster.get(team, []) if settings.roster else None
-        tables = bt.team_tables(team, lines, spends, periods, members, currency, carry)
+        tables = bt.team_tables(
+            team, lines, spends, periods, members, currency, carry, settings.ledger.id_column
+        )
         line = next(x for x in lines if x.team == team and x.period_label == current.label)
         tables.append(
             explanation_table(team, line, current, roster, employees, currency=currency, carry_over=carry,
@@ -199,6 +204,7 @@ def _write_all(config: Config, targets: list[Target], today: date, dry_run: bool
         else:
             # Only a dry run shows cell changes; a real run's (thousands) would just weigh on the report.
             report.sheets[name] = outcome if dry_run else replace(outcome, writes={})
+            report.warnings += outcome.warnings
         report.links[name] = sheet_url(config, key)
 
 
@@ -234,7 +240,8 @@ def _compute_and_write(
     people = canonical(fetch_people(config), settings)
     teams = bt.canonical_teams(people.employees, people.job_history, settings.teams)
     # quote(): Prefect would otherwise walk every record of these arguments looking for futures.
-    spends, rejections = parse_spend(quote(read_ledger(config, settings)), teams, settings.currency)
+    ledger = quote(read_ledger(config, settings))
+    spends, rejections = parse_spend(ledger, teams, settings.currency, settings.ledger.id_column)
     keys = bt.spreadsheet_keys(teams, settings.teams)
     lines = compute_team_budgets(quote(people), quote(spends), budget_rules(settings), periods, sorted(keys))
     report.warnings += bt.mapping_warnings(lines, keys)

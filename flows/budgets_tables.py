@@ -25,8 +25,9 @@ from domain.ledger import LEDGER_COLUMNS, Rejection
 from domain.periods import Period, overlap_days
 from domain.records import Employee, JobInfoEntry, Spend, StatusEntry
 from domain.teams import TeamNames, team_key
+from flows.budgets_spend import DEFAULT_ID_COLUMN, period_label, spend_table
 
-BUDGET_TAB, SPEND_TAB, ROSTER_TAB = "Budget", "Spend", "Roster"
+BUDGET_TAB, ROSTER_TAB = "Budget", "Roster"
 OVERVIEW_TAB, REJECTED_TAB, CURRENT_TAB = "Overview", "Rejected", "Current period"
 PCT_USED = "% used"
 CARRIED = "Carried over"
@@ -148,33 +149,6 @@ def budget_table(team: str, lines: Iterable[BudgetLine], currency: str, carry_ov
     return Table(BUDGET_TAB, columns + _money_columns(carry_over), ("Period",), rows, currency, _BUDGET_RULES)
 
 
-def spend_table(team: str, spends: Iterable[Spend], periods: Sequence[Period], currency: str) -> Table:
-    """The team's `Spend` tab: its accepted ledger rows, keyed by ledger row number."""
-    columns = [
-        Column("Ledger row", "int", 80),
-        Column("Date", "date"),
-        Column("Period", "text", 90),
-        Column("Amount", "money", 110),
-        Column("Description", "text", 280),
-    ]
-    rows = [
-        {
-            "Ledger row": s.row_number,
-            "Date": s.day,
-            "Period": _period_label(s.day, periods),
-            "Amount": s.amount,
-            "Description": s.description,
-        }
-        for s in sorted(spends, key=lambda s: s.row_number)
-        if s.team == team
-    ]
-    return Table(SPEND_TAB, columns, ("Ledger row",), rows, currency)
-
-
-def _period_label(day: date, periods: Sequence[Period]) -> str:
-    return next((p.label for p in periods if p.start <= day <= p.end), "")
-
-
 def roster_table(team: str, entries: Iterable[RosterEntry], period: Period) -> Table:
     """The team's `Roster` tab: who counts in the current period and for how many days.
 
@@ -211,9 +185,11 @@ def team_tables(
     roster_entries: Iterable[RosterEntry] | None,
     currency: str,
     carry_over: bool,
+    id_column: str = DEFAULT_ID_COLUMN,
 ) -> list[Table]:
     """Everything in one team's spreadsheet; `roster_entries` None leaves the Roster tab out."""
-    tables = [budget_table(team, lines, currency, carry_over), spend_table(team, spends, periods, currency)]
+    spend = spend_table(team, spends, periods, currency, id_column)
+    tables = [budget_table(team, lines, currency, carry_over), spend]
     if roster_entries is not None:
         tables.append(roster_table(team, roster_entries, periods[-1]))
     return tables
@@ -361,7 +337,7 @@ def _did_you_mean(team: str, known: Collection[str]) -> str:
 
 def uncounted_spend_warnings(spends: Iterable[Spend], periods: Sequence[Period]) -> list[str]:
     """Accepted ledger rows dated outside the periods computed (another year, or a future period)."""
-    outside = sorted(s.row_number for s in spends if not _period_label(s.day, periods))
+    outside = sorted(s.row_number for s in spends if not period_label(s.day, periods))
     if not outside:
         return []
     shown = ", ".join(str(n) for n in outside[:10]) + (" …" if len(outside) > 10 else "")

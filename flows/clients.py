@@ -18,6 +18,7 @@ from connectors.http import RetryPolicy, register_secret
 from connectors.jira import JiraConnector
 from connectors.sheets import Spreadsheet, open_google, open_workbook
 from flows.config import BambooSettings, Config, ConfigError, JiraSettings, SecretRef
+from flows.sheet_lock import spreadsheet_lock
 
 T = TypeVar("T")
 
@@ -108,7 +109,9 @@ def open_sheet(config: Config, key: str) -> Spreadsheet:
         return open_workbook(Path(config.sheets.workbook_dir) / f"{key}.xlsx")
     rewrite = {GOOGLE_SHEETS_HOST: config.sheets.api_base} if config.sheets.api_base else None
     credentials = google_credentials(config)
-    return open_google(key, credentials=credentials, policy=retry_policy(config), rewrite=rewrite)
+    sheet = open_google(key, credentials=credentials, policy=retry_policy(config), rewrite=rewrite)
+    sheet.lock = spreadsheet_lock(key)  # one writer per spreadsheet, across every process
+    return sheet
 
 
 def google_credentials(config: Config) -> object:

@@ -187,6 +187,9 @@ class AvailabilitySettings(Strict):
 class LedgerSettings(Strict):
     spreadsheet: str
     tab: str = "Ledger"
+    # The ledger's column of entry IDs (any case); with it, each team's Spend tab is keyed by ID, so a
+    # note stays beside its expense whatever happens to the ledger. Without it: by the entry's content.
+    id_column: str = Field("ID", min_length=1)
 
 
 class BudgetSettings(Strict):

@@ -224,6 +224,8 @@ def _seen_xlsx(chart: Any) -> ChartSeen:
         return range_boundaries(formula.split("!")[-1].replace("$", ""))
 
     def a1(name_ref: str, values_ref: str) -> str:
+        if "#REF!" in values_ref:  # its rows were deleted, as Excel does
+            return "#REF!"
         name, values = box(name_ref), box(values_ref)
         assert name[0] == name[2] == values[0] == values[2] and name[1] + 1 == values[1]
         return _a1_column(values[0] - 1, name[1], values[3])

@@ -1,5 +1,6 @@
 """Budget tables for the team spreadsheets and the overview, built without Prefect or any sheet."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -72,13 +73,24 @@ def test_carried_over_column_only_when_carry_over_is_configured() -> None:
     assert table.rows[1][bt.CARRIED] == table.rows[0]["Remaining"]
 
 
-def test_spend_tab_holds_only_the_teams_accepted_rows_keyed_by_ledger_row() -> None:
-    table = bt.spend_table("Data", SPENDS, QUARTERS, "EUR")
-    assert table.key == ("Ledger row",)
-    assert [(r["Ledger row"], r["Period"], r["Amount"]) for r in table.rows] == [
-        (2, "2026-Q1", Decimal("80.00")),
-        (3, "2026-Q4", Decimal("40.00")),
+def test_spend_tab_holds_only_the_teams_accepted_rows_keyed_by_content_and_occurrence() -> None:
+    twice = Spend(
+        7, date(2026, 10, 9), "Data", Decimal("40.00"), "EUR", " data ESCAPE room"
+    )  # the same again
+    table = bt.spend_table("Data", [*SPENDS, twice], QUARTERS, "EUR")
+    assert table.key == ("Date", "Amount", "Description", "Occurrence")
+    assert [(r["Period"], r["Amount"], r["Occurrence"]) for r in table.rows] == [
+        ("2026-Q1", Decimal("80.00"), None),
+        ("2026-Q4", Decimal("40.00"), None),
+        ("2026-Q4", Decimal("40.00"), 2),
     ]
+
+
+def test_spend_tab_is_keyed_by_the_ledgers_id_when_it_has_one() -> None:
+    spends = [replace(s, entry_id=f"INV-{s.row_number}") for s in SPENDS]
+    table = bt.spend_table("Data", spends, QUARTERS, "EUR", id_column="Ref")
+    assert table.key == ("Ref",) and table.columns[0].name == "Ref"
+    assert [r["Ref"] for r in table.rows] == ["INV-2", "INV-3"]
 
 
 def test_roster_splits_a_transfer_and_leaves_out_excluded_statuses() -> None:

@@ -40,7 +40,9 @@ def test_a_workbook_is_written_owner_only_in_new_folders(tmp_path: Path) -> None
     table = Table("Budget", [Column("Key"), Column("Value")], key=("Key",), rows=[{"Key": "a", "Value": 1}])
     open_workbook(path).sync([table], today=date(2026, 11, 26))
     assert (mode(path), mode(path.parent), mode(path.parent.parent)) == (0o600, 0o700, 0o700)
-    assert [p.name for p in path.parent.iterdir()] == ["team.xlsx"]  # no temp file left behind
+    # no temp file left behind; the writer lock stays for the next writer, owner-only too
+    assert sorted(p.name for p in path.parent.iterdir()) == [".team.xlsx.lock", "team.xlsx"]
+    assert mode(path.parent / ".team.xlsx.lock") == 0o600
 
 
 def test_a_file_a_person_made_readable_becomes_owner_only_when_rewritten(tmp_path: Path) -> None:

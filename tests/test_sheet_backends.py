@@ -173,11 +173,16 @@ def test_deleted_owned_column_stops_the_sync_and_changes_nothing(harness: Harnes
     _assert_refused(harness, [table(["a", "c"])], "Cost")
 
 
-def test_duplicated_key_in_sheet_or_source_stops_the_sync(harness: Harness) -> None:
+def test_duplicated_key_in_the_source_stops_the_sync_a_copied_one_in_the_sheet_is_left_alone(
+    harness: Harness,
+) -> None:
     harness.sheet.sync([table(["a", "b"])], today=TODAY)
     _assert_refused(harness, [table(["a", "b", "a"])], "Key")
-    harness.set_cells("Budget", "A3", [["a"]])  # a human copied a key
-    _assert_refused(harness, [table(["a"])], "Key")
+    harness.set_cells("Budget", "A3", [["a"]])  # a human copied a key over b's
+    copied = harness.grid("Budget")[2]
+    result = harness.sheet.sync([table(["a"])], today=TODAY)
+    assert harness.grid("Budget")[2] == copied and len(harness.grid("Budget")) == 3
+    assert any("row 3: " in w for w in result.warnings)
 
 
 FORMULA_LOOKALIKES = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", '=HYPERLINK("http://x","y")']

@@ -27,6 +27,7 @@ from connectors.sheets.google import SHEETS_URL
 from connectors.sheets.google_requests import cell_updates
 from connectors.sheets.merge import CellWrite
 from connectors.sheets.spreadsheet import MAX_REPLANS
+from connectors.sheets.writer_lock import workbook_lock_path
 from sandbox.core import RunningService
 from sandbox.sheets import SheetsState, start_sheets_sandbox
 from tests.sheets_fixtures import (
@@ -60,7 +61,7 @@ def settled_log(service: RunningService, state: SheetsState) -> list[Any]:
     return entries
 
 
-def test_google_sync_is_one_write_structural_with_its_cells_or_values_raw(
+def test_google_sync_is_one_guarded_batch_whose_cells_are_literal(
     sandbox: tuple[RunningService, SheetsState],
 ) -> None:
     harness = google(sandbox)
@@ -72,16 +73,15 @@ def test_google_sync_is_one_write_structural_with_its_cells_or_values_raw(
     key = harness.key
     assert routes.count(f"GET {key}") == 3 and len(routes) == 6  # one read (spreadsheets.get) per sync
     assert routes.count("GET values:batchGet") == 0  # the values come with the metadata
-    assert routes.count(f"POST {key}:batchUpdate") == 2 and routes.count("POST values:batchUpdate") == 1
-    assert len([r for r in routes if r.startswith("POST")]) == 3  # one write per sync
-    structural = [e.body for e in entries if e.path.endswith(f"{key}:batchUpdate")]
-    for body in structural:
-        cells = [r["updateCells"] for r in body["requests"] if "updateCells" in r]
+    assert routes.count(f"POST {key}:batchUpdate") == 3  # one write per sync, all or nothing
+    batches = [e.body["requests"] for e in entries if e.path.endswith(f"{key}:batchUpdate")]
+    for sent in batches:
+        cells = [r["updateCells"] for r in sent if "updateCells" in r]
         assert cells and {c["fields"] for c in cells} == {"userEnteredValue"}
         entered = [v.get("userEnteredValue", {}) for c in cells for row in c["rows"] for v in row["values"]]
         assert not any("formulaValue" in v for v in entered)
-    value_writes = [e.body for e in entries if e.path.endswith("values:batchUpdate")]
-    assert {body["valueInputOption"] for body in value_writes} == {"RAW"}
+    values_only = {next(iter(r)) for r in batches[2]}
+    assert values_only == {"deleteDeveloperMetadata", "createDeveloperMetadata", "updateCells"}  # guards
     assert [r[0] for r in harness.grid("Budget")] == ["Key", "b", "c", "d"]  # d appended
     assert harness.grid("_opsheets")[1][0] == "Budget"
 
@@ -276,7 +276,7 @@ def test_workbook_save_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     with pytest.raises(OSError, match="disk full"):
         sheet.sync([table(["a", "b"])], today=TODAY)
     assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
+    assert files_beside(path) == ["book.xlsx"]
 
 
 def test_workbook_save_removes_its_own_stale_temp_files_only(tmp_path: Path) -> None:
@@ -286,7 +286,13 @@ def test_workbook_save_removes_its_own_stale_temp_files_only(tmp_path: Path) -> 
     for leftover in [*killed, *others]:
         leftover.write_bytes(b"half a zip")
     open_workbook(path).sync([table(["a"])], today=TODAY)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, *(p.name for p in others)])
+    assert files_beside(path) == sorted([path.name, *(p.name for p in others)])
+
+
+def files_beside(path: Path) -> list[str]:
+    """The files in the workbook's folder but its writer lock (which stays for the next writer)."""
+    lock = workbook_lock_path(path).name
+    return sorted(p.name for p in path.parent.iterdir() if p.name != lock)
 
 
 def test_workbook_chart_sits_beside_the_table_with_visible_axes(tmp_path: Path) -> None:

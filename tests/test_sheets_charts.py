@@ -10,6 +10,7 @@ import pytest
 from connectors.sheets.charts import ChartRanges, FoundChart, chart_change
 from connectors.sheets.google_charts import found_charts
 from connectors.sheets.merge import plan_tab
+from connectors.sheets.ownership import TabMemory
 from connectors.sheets.table import SYNC_STATUS, ChartSpec, Column, Table
 
 TODAY = date(2026, 11, 26)
@@ -40,7 +41,7 @@ def test_a_fresh_tab_gets_the_chart_over_header_and_rows_beside_the_table() -> N
 
 def test_the_same_chart_found_means_no_change_a_moved_one_is_replaced() -> None:
     grid = [["Note", *OWNED], ["", "A", 100, 0], ["", "B", 100, 10]]  # a human column in front
-    plan = plan_tab("Book", teams(["A", "B"]), grid, OWNED, TODAY)
+    plan = plan_tab("Book", teams(["A", "B"]), grid, TabMemory(tuple(OWNED)), TODAY)
     current = FoundChart("Budget vs spent", ChartRanges("column", 0, 3, 1, (2, 3)), ref=7)
     assert chart_change(plan, [current]) is None
     moved = FoundChart("Budget vs spent", ChartRanges("column", 0, 3, 0, (1, 2)), ref=7)

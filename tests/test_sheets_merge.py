@@ -10,8 +10,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connectors.sheets.memory import memory_writes, read_memory
+from connectors.sheets.memory import memory_from_text, memory_text, memory_writes, read_memory
 from connectors.sheets.merge import Grid, TabPlan, plan_tab
+from connectors.sheets.ownership import TabMemory, canonical, row_id
 from connectors.sheets.table import SYNC_STATUS, Column, Table
 from connectors.sheets.values import normalise, to_serial
 
@@ -23,6 +24,11 @@ OWNED = ["Key", "Name", "Hours", SYNC_STATUS]
 def table(rows: list[tuple[str, str, float]], mode: str = "managed", cols: list[Column] = COLS) -> Table:
     names = [c.name for c in cols]
     return Table("T", cols, key=("Key",), rows=[dict(zip(names, r, strict=False)) for r in rows], mode=mode)
+
+
+def ours(keys: list[Any], columns: list[str] = OWNED) -> TabMemory:
+    """Memory saying opsheets wrote these columns and the rows of these keys."""
+    return TabMemory(tuple(columns), ("Key",), frozenset(row_id((canonical(k),)) for k in keys))
 
 
 def apply(plan: TabPlan, grid: Grid | None) -> Grid:
@@ -67,7 +73,7 @@ def test_human_column_between_owned_columns_stays_with_its_row_after_reorder_add
         ["c", "Cid", "on leave", 2, None],
     ]
     source = table([("c", "Cid", 3.0), ("d", "Dee", 1.0), ("a", "Ann", 8.0)])  # b removed, d added
-    plan = plan_tab("Book", source, sheet, OWNED, TODAY)
+    plan = plan_tab("Book", source, sheet, ours("abc"), TODAY)
     grid = apply(plan, sheet)
     rows = by_key(grid)
     assert rows["a"][:4] == ["a", "Ann", "lead", 8]
@@ -80,11 +86,11 @@ def test_human_column_between_owned_columns_stays_with_its_row_after_reorder_add
 
 def test_removed_row_with_human_content_is_kept_and_marked_once() -> None:
     sheet = [["Key", "Name", "Hours", SYNC_STATUS, "Note"], ["a", "Ann", 8, None, "keep me"], ["b", "Bob", 4]]
-    plan = plan_tab("Book", table([]), sheet, OWNED, TODAY)
+    plan = plan_tab("Book", table([]), sheet, ours("ab"), TODAY)
     grid = apply(plan, sheet)
     assert by_key(grid)["a"][3] == "removed from source 2026-11-26"
     assert "b" not in by_key(grid)
-    later = plan_tab("Book", table([]), grid, OWNED, date(2026, 12, 3))
+    later = plan_tab("Book", table([]), grid, ours("a"), date(2026, 12, 3))
     assert later.writes == [] and later.kept == 1  # the first removal date is not rewritten
 
 
@@ -93,7 +99,7 @@ def test_a_returning_key_clears_its_mark() -> None:
         ["Key", "Name", "Hours", SYNC_STATUS, "Note"],
         ["a", "Ann", 8, "removed from source 2026-11-01", "x"],
     ]
-    grid = apply(plan_tab("Book", table([("a", "Ann", 8.0)]), sheet, OWNED, TODAY), sheet)
+    grid = apply(plan_tab("Book", table([("a", "Ann", 8.0)]), sheet, ours("a"), TODAY), sheet)
     assert grid[1][3] in (None, "")
 
 
@@ -111,13 +117,15 @@ def test_unchanged_data_plans_nothing_across_value_representations() -> None:
         ["Key", "Cost", "Day", "Ok", "Empty", SYNC_STATUS],
         ["a", 10.1, to_serial(date(2026, 1, 5)), True, ""],
     ]
-    plan = plan_tab("Book", source, sheet, ["Key", "Cost", "Day", "Ok", "Empty", SYNC_STATUS], TODAY)
+    plan = plan_tab(
+        "Book", source, sheet, ours("a", ["Key", "Cost", "Day", "Ok", "Empty", SYNC_STATUS]), TODAY
+    )
     assert plan.writes == [] and not plan.changes_structure
 
 
 def test_renamed_owned_header_is_refused_naming_spreadsheet_tab_and_column() -> None:
     sheet = [["Key", "Full name", "Hours", SYNC_STATUS], ["a", "Ann", 8]]
-    plan = plan_tab("Budget 2026", table([("a", "Ann", 8.0)]), sheet, OWNED, TODAY)
+    plan = plan_tab("Budget 2026", table([("a", "Ann", 8.0)]), sheet, ours("a"), TODAY)
     assert len(plan.problems) == 1
     assert "'Budget 2026'" in plan.problems[0] and "'T'" in plan.problems[0] and "'Name'" in plan.problems[0]
     assert "Fix:" in plan.problems[0]
@@ -130,12 +138,20 @@ def test_missing_column_without_memory_is_added_not_refused() -> None:
     assert plan.problems == [] and grid[0] == OWNED and grid[1][:3] == ["a", "Ann", 8]
 
 
-def test_duplicate_keys_in_source_or_sheet_are_refused() -> None:
+def test_duplicate_keys_in_the_source_are_refused_as_people_type_them() -> None:
     dup_source = plan_tab("Book", table([("a", "A", 1.0), ("a", "B", 2.0)]), None, None, TODAY)
     assert any("'Key'" in p and "more than once" in p for p in dup_source.problems)
-    sheet = [OWNED, ["a", "A", 1], ["a", "B", 2]]
-    dup_sheet = plan_tab("Book", table([("a", "A", 1.0)]), sheet, OWNED, TODAY)
-    assert any("rows 2 and 3" in p for p in dup_sheet.problems)
+    retyped = plan_tab("Book", table([("101", "A", 1.0), (" 101 ", "B", 2.0)]), None, None, TODAY)
+    assert any("more than once" in p for p in retyped.problems)
+
+
+def test_a_copy_of_one_of_our_rows_is_a_persons_row_left_alone_with_a_warning() -> None:
+    sheet = [OWNED, ["a", "A", 1], ["b", "B", 2], ["a", "A", 1, None, "copied to annotate"]]
+    plan = plan_tab("Book", table([("a", "A!", 1.0)]), sheet, ours("ab"), TODAY)
+    grid = apply(plan, sheet)
+    assert plan.problems == [] and plan.delete_rows == [2]  # b left the source
+    assert grid[1][:3] == ["a", "A!", 1] and grid[2] == ["a", "A", 1, None, "copied to annotate"]
+    assert any("row 4: " in w and "a person's copy" in w for w in plan.warnings)
 
 
 def test_week_columns_roll_keeping_human_columns_to_the_right() -> None:
@@ -144,7 +160,7 @@ def test_week_columns_roll_keeping_human_columns_to_the_right() -> None:
     sheet = [["Key", "W47", "W48", SYNC_STATUS, "Comment"], ["a", 1, 2, None, "hi"]]
     remembered = ["Key", "W47", "W48", SYNC_STATUS]
     assert [c.name for c in old] + [SYNC_STATUS] == remembered
-    plan = plan_tab("Book", table([("a", 2.0, 3.0)], cols=new), sheet, remembered, TODAY)
+    plan = plan_tab("Book", table([("a", 2.0, 3.0)], cols=new), sheet, ours("a", remembered), TODAY)
     grid = apply(plan, sheet)
     assert grid[0] == ["Key", "W48", "W49", SYNC_STATUS, "Comment"]
     assert grid[1] == ["a", 2, 3.0, None, "hi"]
@@ -154,7 +170,7 @@ def test_week_columns_roll_keeping_human_columns_to_the_right() -> None:
 def test_fill_mode_fills_empty_cells_only_and_never_deletes() -> None:
     sheet = [["Key", "Name", "Hours"], ["a", "Annie (edited)", None], ["x", "Gone", 1]]
     source = table([("a", "Ann", 8.0), ("b", "Bob", 4.0)], mode="fill")
-    grid = apply(plan_tab("Book", source, sheet, ["Key", "Name", "Hours"], TODAY), sheet)
+    grid = apply(plan_tab("Book", source, sheet, ours("ax", ["Key", "Name", "Hours"]), TODAY), sheet)
     assert grid[1] == ["a", "Annie (edited)", 8.0]
     assert grid[2] == ["x", "Gone", 1]
     assert grid[3] == ["b", "Bob", 4.0]
@@ -172,7 +188,7 @@ def test_header_below_title_rows_and_blank_human_rows_are_respected() -> None:
         ["b", "Bob", 4],
     ]
     plan = plan_tab(
-        "Book", table([("a", "Ann", 8.0), ("b", "Bob", 4.0), ("c", "Cid", 1.0)]), sheet, OWNED, TODAY
+        "Book", table([("a", "Ann", 8.0), ("b", "Bob", 4.0), ("c", "Cid", 1.0)]), sheet, ours("ab"), TODAY
     )
     grid = apply(plan, sheet)
     assert plan.header_row == 2 and plan.delete_rows == []
@@ -180,17 +196,23 @@ def test_header_below_title_rows_and_blank_human_rows_are_respected() -> None:
 
 
 def test_missing_header_row_is_refused() -> None:
-    plan = plan_tab("Book", table([]), [["something else"], ["x"]], OWNED, TODAY)
+    plan = plan_tab("Book", table([]), [["something else"], ["x"]], ours(""), TODAY)
     assert plan.problems and "Key" in plan.problems[0]
 
 
 def test_memory_round_trips_and_only_changed_lines_are_written() -> None:
-    writes = memory_writes(None, {"T": OWNED})
+    writes = memory_writes(None, {"T": ours("ab")})
     grid = apply(TabPlan(table=table([]), writes=writes), None)
-    assert read_memory(grid) == {"T": OWNED}
-    assert memory_writes(grid, {"T": OWNED}) == []
-    more = memory_writes(grid, {"T": OWNED, "U": ["Key"]})
+    assert read_memory(grid) == {"T": ours("ab")}
+    assert memory_writes(grid, {"T": ours("ab")}) == []
+    more = memory_writes(grid, {"T": ours("ab"), "U": TabMemory(("Key",))})
     assert [(w.row, w.value) for w in more] == [(2, "U"), (2, json.dumps(["Key"]))]
+    fewer = memory_writes(grid, {"T": ours("a")})
+    assert [(w.col, w.value) for w in fewer] == [(4, ours("a").cells()[3])]
+    assert memory_from_text(memory_text({"T": ours("ab"), "U": TabMemory(("Key",))})) == {
+        "T": ours("ab"),
+        "U": TabMemory(("Key",)),
+    }
 
 
 def test_normalise_treats_equal_values_alike() -> None:
@@ -220,7 +242,7 @@ def test_any_merge_keeps_human_notes_on_their_rows_and_converges(before, after, 
     shuffle.shuffle(body)  # humans sorted the sheet
     sheet = [first[0], *body]
     source = table([(k, k.upper() + "!", 2.0) for k in after])
-    grid = apply(plan_tab("B", source, sheet, OWNED, TODAY), sheet)
+    grid = apply(plan_tab("B", source, sheet, ours(before), TODAY), sheet)
     rows = by_key(grid)
     for key in after:
         assert rows[key][1:3] == [key.upper() + "!", 2]
@@ -229,5 +251,5 @@ def test_any_merge_keeps_human_notes_on_their_rows_and_converges(before, after, 
             assert rows[key][4] == notes[key]
         elif key not in after:
             assert key not in rows
-    again = plan_tab("B", source, grid, OWNED, TODAY)
+    again = plan_tab("B", source, grid, ours(after + [k for k in before if k in notes]), TODAY)
     assert again.writes == [] and not again.changes_structure

@@ -12,8 +12,9 @@ import requests
 from connectors.sheets import Column, Table
 from connectors.sheets import google as google_backend
 from connectors.sheets.google import GoogleBackend
-from connectors.sheets.google_payload import TabCells, plan_structural_write, value_chunks
-from connectors.sheets.merge import CellWrite
+from connectors.sheets.google_guarded import TabWrite, guarded_write
+from connectors.sheets.google_payload import TabCells, value_chunks
+from connectors.sheets.merge import CellWrite, TabPlan
 from sandbox.core import RunningService
 from sandbox.sheets import SheetsState
 from tests.sheets_fixtures import GoogleHarness, running_sandbox
@@ -30,31 +31,69 @@ def grid_writes(rows: int, cols: int, header_row: int = 0) -> list[CellWrite]:
     return writes
 
 
-def test_a_sync_that_fits_is_one_structural_batch() -> None:
-    plan = plan_structural_write([TabCells(7, "Issues", 0, grid_writes(50, 5))], budget=100_000)
-    assert plan.value_chunks == []
-    [update] = plan.structural_cells
-    rows = update["updateCells"]["rows"]
+def fresh_tab(writes: list[CellWrite], cols: int, header_row: int = 0) -> TabWrite:
+    """A tab the write creates, keyed by its first column."""
+    names = [f"Week {c}" for c in range(cols)]
+    table = Table("Issues", [Column(n) for n in names], key=(names[0],), rows=[])
+    plan = TabPlan(
+        table,
+        create=True,
+        writes=writes,
+        header_row=header_row,
+        positions={n: i for i, n in enumerate(names)},
+    )
+    return TabWrite(7, (3_000, 26), (3_000, 26), None, None, plan)
+
+
+def kinds(batch: list[dict]) -> set[str]:
+    return {next(iter(request)) for request in batch}
+
+
+def test_a_sync_that_fits_is_one_batch_with_its_tags() -> None:
+    write = guarded_write([fresh_tab(grid_writes(50, 5), 5)], [], None, set(), budget=100_000)
+    assert write.raw_chunks == []
+    [batch] = write.batches
+    [update] = [r["updateCells"] for r in batch if "updateCells" in r]
+    rows = update["rows"]
     assert len(rows) == 50 and rows[3]["values"][0] == {"userEnteredValue": {"stringValue": "KEY-3"}}
+    tags = [
+        r["createDeveloperMetadata"]["developerMetadata"] for r in batch if "createDeveloperMetadata" in r
+    ]
+    assert sorted(t["metadataValue"] for t in tags if t["metadataKey"] == "opsheets.row") == sorted(
+        json.dumps([f"KEY-{r}"]) for r in range(1, 50)
+    )
 
 
-def test_a_large_sync_sends_headers_with_the_structure_and_rows_as_bounded_value_chunks() -> None:
+def test_a_large_sync_sends_headers_with_the_structure_and_rows_as_bounded_requests() -> None:
     writes = [*grid_writes(2_000, 12, header_row=1), CellWrite(0, 0, "Resource availability")]
-    memory = [CellWrite(0, 0, "Tab"), CellWrite(1, 0, "Issues"), CellWrite(1, 1, '["Key"]')]
-    tabs = [TabCells(7, "Issues", 1, writes), TabCells(9, "_opsheets", 1, memory)]
-    plan = plan_structural_write(tabs, budget=20_000)
+    memory = TabCells(
+        9, "_opsheets", 1, [CellWrite(0, 0, "Tab"), CellWrite(1, 0, "Issues"), CellWrite(1, 1, "[]")]
+    )
+    write = guarded_write([fresh_tab(writes, 12, header_row=1)], [], memory, set(), budget=20_000)
 
+    first, *more = write.batches
     structural_rows = {
         (u["updateCells"]["range"]["sheetId"], u["updateCells"]["range"]["startRowIndex"] + i)
-        for u in plan.structural_cells
+        for u in (r for r in first if "updateCells" in r)
         for i in range(len(u["updateCells"]["rows"]))
     }
     assert structural_rows == {(7, 0), (7, 1), (9, 0), (9, 1)}  # title + header; all of the memory
-    assert len(plan.value_chunks) > 5
-    for chunk in plan.value_chunks:
+    assert more and all(kinds(batch) == {"createDeveloperMetadata"} for batch in more)  # the rows' tags
+    for batch in write.batches:
+        assert len(json.dumps({"requests": batch})) <= 20_000 * 1.05
+    tagged = [
+        r["createDeveloperMetadata"]["developerMetadata"] for batch in write.batches for r in batch
+        if "createDeveloperMetadata" in r
+    ]  # fmt: skip
+    rows = sorted(
+        t["location"]["dimensionRange"]["startIndex"] for t in tagged if t["metadataKey"] == "opsheets.row"
+    )
+    assert rows == list(range(2, 2_000))
+    assert len(write.raw_chunks) > 5
+    for chunk in write.raw_chunks:
         assert len(json.dumps({"valueInputOption": "RAW", "data": chunk})) <= 20_000 * 1.05
     written = {}
-    for chunk in plan.value_chunks:
+    for chunk in write.raw_chunks:
         for vr in chunk:
             first_row = int("".join(ch for ch in vr["range"].split("!")[1].split(":")[0] if ch.isdigit()))
             for i, values in enumerate(vr["values"]):
@@ -76,6 +115,7 @@ def test_value_chunks_keep_every_write_once_and_a_huge_row_alone() -> None:
 # ---- against the Google Sheets stand-in ---------------------------------------------------------
 
 ROWS = 200
+SMALL = 10_000  # bytes per request, so a 200-row sync takes several
 WIDE = [Column("Key"), Column("Person"), Column("Hours", "hours"), Column("Week", "date"), Column("Note")]
 
 
@@ -112,8 +152,8 @@ def whole(sandbox: tuple[RunningService, SheetsState]) -> GoogleHarness:
 
 @pytest.fixture
 def split(sandbox: tuple[RunningService, SheetsState], monkeypatch: pytest.MonkeyPatch) -> GoogleHarness:
-    """An empty spreadsheet synced under a 2 kB budget, so the reference's cells take many requests."""
-    monkeypatch.setattr(google_backend, "PAYLOAD_BUDGET", 2_000)
+    """An empty spreadsheet synced under a 10 kB budget, so the reference's cells take many requests."""
+    monkeypatch.setattr(google_backend, "PAYLOAD_BUDGET", SMALL)
     return GoogleHarness(*sandbox, "split")
 
 
@@ -124,15 +164,16 @@ def test_a_large_first_sync_is_split_into_bounded_requests_with_the_same_result(
     split.sheet.sync([wide_table()], today=TODAY)
     writes = writes_of(service, split.key)
     assert writes[0][0] == f"{split.key}:batchUpdate" and len(writes) > 5
-    assert {path for path, _ in writes[1:]} == {"values:batchUpdate"}
-    assert all(size <= 2_000 * 1.1 for _, size in writes[1:])
+    assert {path for path, _ in writes[1:]} == {f"{split.key}:batchUpdate", "values:batchUpdate"}
+    assert all(size <= SMALL * 1.1 for _, size in writes[1:])  # the first: structure, headers, memory
     assert split.grid("Issues") == whole.grid("Issues") and split.grid("_opsheets") == whole.grid("_opsheets")
     assert split.grid("Issues")[8][WIDE.index(Column("Note"))] == "=not a formula"
 
-    split.sheet.sync([wide_table(version=2)], today=TODAY)  # every Hours cell changes: values only, split too
+    split.sheet.sync([wide_table(version=2)], today=TODAY)  # every Hours cell changes: split too, guarded
     whole.sheet.sync([wide_table(version=2)], today=TODAY)
     again = writes_of(service, split.key)[len(writes) :]
-    assert len(again) > 1 and {path for path, _ in again} == {"values:batchUpdate"}
+    assert len(again) > 1 and {path for path, _ in again} == {f"{split.key}:batchUpdate"}
+    assert all(size <= SMALL * 1.1 for _, size in again)
     assert split.grid("Issues") == whole.grid("Issues")
 
 
@@ -140,14 +181,16 @@ def test_a_run_killed_between_split_requests_leaves_whole_rows_and_the_next_run_
     whole: GoogleHarness, split: GoogleHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     harness = split
+    monkeypatch.setattr(google_backend, "PAYLOAD_BUDGET", 7_000)  # the new rows take two RAW chunks
     send_chunks = GoogleBackend._write_values
 
-    def die_after_two_chunks(self: GoogleBackend, chunks: list) -> None:
-        send_chunks(self, chunks[:2])
+    def die_after_one_chunk(self: GoogleBackend, chunks: list) -> None:
+        assert len(chunks) > 1
+        send_chunks(self, chunks[:1])
         raise KeyboardInterrupt("killed")
 
     with monkeypatch.context() as killed:
-        killed.setattr(GoogleBackend, "_write_values", die_after_two_chunks)
+        killed.setattr(GoogleBackend, "_write_values", die_after_one_chunk)
         with pytest.raises(KeyboardInterrupt):
             harness.sheet.sync([wide_table()], today=TODAY)
     header, *rows = harness.grid("Issues")

@@ -67,17 +67,42 @@ def chart_layout(plan: TabPlan) -> ChartLayout | None:
     return ChartLayout(spec.title, ranges, anchor_col=plan.cols + 1)
 
 
+CHART_PREFIX = "chart:"
+
+
+def chart_id(title: str, ranges: ChartRanges | None) -> str:
+    """The identity opsheets records for a chart it placed: its title and exactly where it reads."""
+    if ranges is None:
+        return f"{CHART_PREFIX}{title}"
+    series = ",".join(map(str, ranges.series))
+    where = (ranges.kind, ranges.header_row, ranges.end_row, ranges.category, series)
+    return CHART_PREFIX + "|".join(map(str, (title, *where)))
+
+
+def chart_ids(plan: TabPlan) -> tuple[str, ...]:
+    """The identities of the charts opsheets leaves on the tab once the plan is applied."""
+    wanted = chart_layout(plan)
+    return (chart_id(wanted.title, wanted.ranges),) if wanted else ()
+
+
 def chart_change(plan: TabPlan, found: list[FoundChart]) -> ChartChange | None:
     """What to do about charts on the planned tab; None when it already shows exactly the wish.
 
-    A chart titled like ours is ours: re-laid out when its ranges differ (rows added or removed,
-    columns moved), removed when the table has no rows, and extra copies removed. A human who
-    retitles it has taken it over, and it is left alone.
+    Ours are the charts whose identity (title and ranges) opsheets recorded when it placed them:
+    re-laid out when its ranges differ (rows added or removed, columns moved), removed when the
+    table has no rows, and extra copies removed. A person's chart is never taken for ours, whatever
+    its title; one who retitles ours has taken it over. A tab with no record (an older version's)
+    takes a chart titled like the wish as ours, once.
     """
     spec = plan.table.chart
     if spec is None:
         return None
-    ours = [f for f in found if f.title == spec.title]
+    recorded = plan.recorded_formats
+    ours = [
+        f
+        for f in found
+        if (chart_id(f.title, f.ranges) in recorded if recorded is not None else f.title == spec.title)
+    ]
     wanted = chart_layout(plan)
     if [f.ranges for f in ours] == ([wanted.ranges] if wanted else []):
         return None

@@ -25,16 +25,17 @@ from google.auth.credentials import Credentials
 from google.auth.exceptions import RefreshError
 
 from connectors.http import RetryPolicy, mount_policy
+from connectors.sheets.google_anchor import READ_FIELDS as ANCHOR_FIELDS
+from connectors.sheets.google_anchor import Anchors, IdSource, first_tags
 from connectors.sheets.google_auth import authorized_session
 from connectors.sheets.google_charts import chart_addition, chart_removals
+from connectors.sheets.google_formats import FIELDS as CONDITIONAL_FORMAT_FIELDS
 from connectors.sheets.google_grid import formats_of, grid_of
-from connectors.sheets.google_payload import (
-    PAYLOAD_BUDGET,
-    TabCells,
-    ValueRange,
-    plan_structural_write,
-    value_chunks,
-)
+from connectors.sheets.google_guarded import TabWrite, guarded_write, pieces
+from connectors.sheets.google_memory import FIELDS as MEMORY_COPY_FIELDS
+from connectors.sheets.google_memory import LIMIT as MEMORY_COPY_LIMIT
+from connectors.sheets.google_memory import backup_requests, read_backups
+from connectors.sheets.google_payload import PAYLOAD_BUDGET, TabCells, ValueRange
 from connectors.sheets.google_requests import (
     NEW_TAB_MIN,
     ROW_HEADROOM,
@@ -48,7 +49,7 @@ from connectors.sheets.google_requests import (
     removals,
 )
 from connectors.sheets.layout import tab_layout
-from connectors.sheets.memory import memory_writes
+from connectors.sheets.memory import MEMORY_HEADER, Memory, memory_writes
 from connectors.sheets.merge import Grid, TabPlan
 from connectors.sheets.spreadsheet import ReplanNeeded, Snapshot, Spreadsheet
 from connectors.sheets.table import MEMORY_TAB, SheetAccessDenied, SpreadsheetNotFound
@@ -61,9 +62,10 @@ READ_OPTIONS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption"
 READ_FIELDS = (
     "properties.title,"
     "sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
-    "conditionalFormats.ranges,protectedRanges(protectedRangeId,description),"
+    f"{CONDITIONAL_FORMAT_FIELDS},protectedRanges(protectedRangeId,description),"
     "charts(chartId,spec(title,basicChart)),"
-    "data(startRow,startColumn,rowData.values.effectiveValue))"
+    f"{MEMORY_COPY_FIELDS},"
+    f"data(startRow,startColumn,rowData.values.effectiveValue,{ANCHOR_FIELDS}))"
 )
 FORMATTED_FIELDS = (
     "sheets.data(startRow,startColumn,rowData.values(effectiveValue,userEnteredFormat.numberFormat))"
@@ -77,6 +79,7 @@ class GoogleBackend:
         self.key = key
         self.account = account
         self.title = key  # replaced by the real title at the first read
+        self.copy_ids: dict[str, list[int]] = {}  # metadataIds of each tab's memory copy, as last read
 
     def load(self, tabs: list[str]) -> Snapshot:
         params = {"fields": READ_FIELDS, "prettyPrint": "false"}  # Google indents by default
@@ -84,10 +87,13 @@ class GoogleBackend:
         self.title = book.get("properties", {}).get("title", self.key)
         found = {s["properties"]["title"]: s for s in book.get("sheets", [])}
         sheets = {title: SheetInfo.from_metadata(s) for title, s in found.items()}
+        for title, info in sheets.items():
+            info.anchors = Anchors.from_data(found[title].get("data", []))
         grids = {t: grid_of(found[t].get("data", [])) if t in found else None for t in [*tabs, MEMORY_TAB]}
         charts = {t: sheets[t].charts for t in tabs if t in sheets}
         memory = grids.pop(MEMORY_TAB)
-        return Snapshot(self.title, grids, memory, handle=sheets, charts=charts)
+        backup, self.copy_ids = read_backups(list(found.values()))
+        return Snapshot(self.title, grids, memory, sheets, charts, backup, MEMORY_COPY_LIMIT)
 
     def read_values(self, tab: str) -> Grid | None:
         """One `values:batchGet`, no metadata: Sheets answers 400 for a range on a tab that is not there."""
@@ -113,21 +119,46 @@ class GoogleBackend:
         data = next(iter(book.get("sheets") or []), {}).get("data", [])
         return grid_of(data), formats_of(data)
 
-    def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None:
+    def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: Memory) -> None:
         sheets: dict[str, SheetInfo] = snapshot.handle
-        requests, ids = self._structure(sheets, plans)
-        if requests:
-            memory_cells = memory_writes(None, memory)  # the memory tab is new; all of it rides along
-            last_memory_row = max((w.row for w in memory_cells), default=0)
-            tabs = [TabCells(ids[p.tab], p.tab, p.header_row, p.writes) for p in plans]
-            tabs.append(TabCells(ids[MEMORY_TAB], MEMORY_TAB, last_memory_row, memory_cells))
-            write = plan_structural_write(tabs, PAYLOAD_BUDGET)
-            self._structural([*requests, *write.structural_cells])
-            self._write_values(write.value_chunks)
-            return
-        writes = [(p.tab, p.writes) for p in plans]
-        writes.append((MEMORY_TAB, memory_writes(snapshot.memory_grid, memory)))
-        self._write_values(value_chunks(writes, PAYLOAD_BUDGET))
+        structure, infos = self._structure(sheets, plans, _memory_cols(memory))
+        ids = {tab: info.sheet_id for tab, info in infos.items()}
+        copies = self._memory_copies(snapshot, plans, memory, ids)  # ride in the first batch
+        tabs = [
+            _tab_write(infos[p.tab], sheets.get(p.tab), snapshot.grids.get(p.tab), p)
+            for p in plans
+            if p.writes or p.changes_structure or p.tab not in sheets
+        ]
+        if structure:  # the memory tab is new; all of it rides along
+            memory_cells = memory_writes(None, memory)
+        else:
+            memory_cells = memory_writes(snapshot.memory_grid, memory)
+        last_memory_row = max((w.row for w in memory_cells), default=0)
+        memory_tab = TabCells(infos[MEMORY_TAB].sheet_id, MEMORY_TAB, last_memory_row, memory_cells)
+        taken = {i for info in sheets.values() for i in info.anchors.ids()}
+        self._tag_first(tabs, IdSource(taken))
+        changes = [*structure, *copies]
+        write = guarded_write(tabs, changes, memory_tab if memory_cells else None, taken, PAYLOAD_BUDGET)
+        for batch in write.batches:
+            self._structural(batch)
+        self._write_values(write.raw_chunks)
+
+    def _tag_first(self, tabs: list[TabWrite], new_id: IdSource) -> None:
+        """A tab with content and no tags yet (written before anchoring) is tagged on its own first;
+        the sync then re-reads, and its write is guarded like any other (google_anchor.py)."""
+        untagged = [t for t in tabs if t.grid and t.anchors is not None and not t.anchors.anchored()]
+        if untagged:
+            tags = [r for t in untagged for r in first_tags(t.sheet_id, t.size, t.grid, t.plan, new_id)]
+            for piece in pieces(tags, PAYLOAD_BUDGET):
+                self._structural(piece)
+            raise ReplanNeeded(f"{SYSTEM}: tagged {', '.join(t.plan.tab for t in untagged)}; re-reading")
+
+    def _memory_copies(
+        self, snapshot: Snapshot, plans: list[TabPlan], memory: Memory, ids: dict[str, int]
+    ) -> list[Request]:
+        """Requests that bring each planned tab's memory copy (google_memory) up to date."""
+        tabs = {p.tab: ids.get(p.tab, 0) for p in plans}
+        return backup_requests(tabs, memory, snapshot.backup or {}, self.copy_ids)
 
     def _write_values(self, chunks: list[list[ValueRange]]) -> None:
         for data in chunks:
@@ -139,13 +170,16 @@ class GoogleBackend:
             self._call(lambda: self.http.batch_update(self.key, {"requests": requests}))
         except gspread.exceptions.APIError as refused:
             if refused.code == 400:
-                raise ReplanNeeded(f"{SYSTEM}: structural update refused: {refused}") from refused
+                raise ReplanNeeded(
+                    f"{SYSTEM}: write refused (a row or column it relies on moved since the read, or a "
+                    f"retried write had landed already): {refused}"
+                ) from refused
             raise
 
     def _structure(
-        self, sheets: dict[str, SheetInfo], plans: list[TabPlan]
-    ) -> tuple[list[Request], dict[str, int]]:
-        """The batch's structural requests (none: a values write will do) and every tab's sheetId."""
+        self, sheets: dict[str, SheetInfo], plans: list[TabPlan], memory_cols: int
+    ) -> tuple[list[Request], dict[str, SheetInfo]]:
+        """The batch's structural requests (none: only cells change) and every tab's SheetInfo."""
         new_ids = _id_source(sheets)
         created: dict[str, SheetInfo] = {}
         adds: list[Request] = []
@@ -160,7 +194,7 @@ class GoogleBackend:
         for plan in plans:
             info = infos[plan.tab]
             if plan.relayout and plan.tab in sheets:
-                body += removals(info, plan.header_row)
+                body += removals(info, plan.header_row, plan.recorded_formats)
             if plan.chart_change:
                 body += chart_removals(plan.chart_change)
         for plan in plans:
@@ -172,11 +206,11 @@ class GoogleBackend:
                 body += chart_addition(
                     infos[plan.tab].sheet_id, plan.chart_change, _final_cols(infos[plan.tab], plan)
                 )
-        ids = {tab: info.sheet_id for tab, info in infos.items()}
-        if not (adds or body or MEMORY_TAB not in sheets):
-            return [], ids
-        ids[MEMORY_TAB] = next(new_ids)
-        return [*_recreate_memory(sheets, ids[MEMORY_TAB]), *adds, *body], ids
+        memory_tab = sheets.get(MEMORY_TAB)
+        if not (adds or body or memory_tab is None or memory_tab.cols < memory_cols):
+            return [], infos
+        infos[MEMORY_TAB] = SheetInfo(next(new_ids), 1000, memory_cols, [], [])
+        return [*_recreate_memory(sheets, infos[MEMORY_TAB].sheet_id, memory_cols), *adds, *body], infos
 
     def _call(self, fn: Callable[[], T]) -> T:
         try:
@@ -218,15 +252,31 @@ def _id_source(sheets: dict[str, SheetInfo]) -> Any:
         next_id += 1
 
 
+def _tab_write(info: SheetInfo, read: SheetInfo | None, grid: Grid | None, plan: TabPlan) -> TabWrite:
+    """One tab's part of the write, with its grid's size before and after the write's own changes."""
+    grown = {"ROWS": 0, "COLUMNS": 0}
+    for request in growth(info, plan):
+        grown[request["appendDimension"]["dimension"]] += request["appendDimension"]["length"]
+    rows = info.rows - len(plan.delete_rows) + grown["ROWS"]
+    size = (info.rows, info.cols)
+    final = (rows, info.cols - len(plan.delete_cols) + len(plan.insert_cols) + grown["COLUMNS"])
+    return TabWrite(info.sheet_id, size, final, grid if read else None, read.anchors if read else None, plan)
+
+
 def _final_cols(info: SheetInfo, plan: TabPlan) -> int:
     """Columns of the grid once this plan's deletes, inserts and growth are applied."""
     return max(info.cols - len(plan.delete_cols) + len(plan.insert_cols), plan.cols)
 
 
-def _recreate_memory(sheets: dict[str, SheetInfo], new_id: int) -> list[Request]:
+def _memory_cols(memory: Memory) -> int:
+    """Columns the memory tab needs: the tab's name and its longest line."""
+    return 1 + max([len(line.cells()) for line in memory.values()] + [len(MEMORY_HEADER) - 1])
+
+
+def _recreate_memory(sheets: dict[str, SheetInfo], new_id: int, cols: int) -> list[Request]:
     old = sheets.get(MEMORY_TAB)
     delete = [{"deleteSheet": {"sheetId": old.sheet_id}}] if old else []
-    return [*delete, add_sheet(new_id, MEMORY_TAB, 1000, 2, hidden=True)]
+    return [*delete, add_sheet(new_id, MEMORY_TAB, 1000, cols, hidden=True)]
 
 
 def open_google(

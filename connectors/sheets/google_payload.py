@@ -7,11 +7,12 @@ at 500 people: ~9.7 MB as CellData, ~1.9 MB as values) must not ride in the stru
 budget is 4 MB: the byte counts below are estimates (a non-ASCII character is escaped to six bytes)
 and must stay well clear of the hard limit, while a 500-person site still needs one values request.
 
-Rule: when everything fits the budget, the cells ride in the structural batch (one atomic write).
-Otherwise the structural batch carries the structure, every tab's header rows and the ownership
-memory, and the data rows follow as RAW `values:batchUpdate` chunks in row order, never splitting
-a row. A run killed between two of them leaves whole rows under correct headers; the next run's
-keyed merge writes the rest.
+Rule (google_guarded.py): when everything fits the budget, the cells ride in one guarded batch (one
+atomic write). Otherwise the first batch carries the structure, every tab's header rows and the
+ownership memory, and the data rows follow in row order, never splitting a row: as guarded batches
+in a tab that existed, as RAW `values:batchUpdate` chunks in a tab this write creates. A run killed
+between two of them leaves whole rows under correct headers; the next run's keyed merge writes the
+rest.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.sheets.google_requests import Request, cell_updates, value_ranges
+from connectors.sheets.google_requests import value_ranges
 from connectors.sheets.merge import CellWrite
 
 PAYLOAD_BUDGET = 4_000_000  # bytes of JSON per write request
@@ -39,22 +40,6 @@ class TabCells:
     tab: str
     header_row: int  # rows up to this one (titles, header) go with the structure
     writes: list[CellWrite]
-
-
-@dataclass(frozen=True)
-class WritePlan:
-    structural_cells: list[Request]  # updateCells for the structural batch
-    value_chunks: list[list[ValueRange]]  # one values:batchUpdate each, after the structural batch
-
-
-def plan_structural_write(tabs: list[TabCells], budget: int = PAYLOAD_BUDGET) -> WritePlan:
-    if sum(_cell_data_bytes(t.writes) for t in tabs) <= budget:
-        return WritePlan([r for t in tabs for r in cell_updates(t.sheet_id, t.writes)], [])
-    heads = [
-        r for t in tabs for r in cell_updates(t.sheet_id, [w for w in t.writes if w.row <= t.header_row])
-    ]
-    bodies = [(t.tab, [w for w in t.writes if w.row > t.header_row]) for t in tabs]
-    return WritePlan(heads, value_chunks(bodies, budget))
 
 
 def value_chunks(
@@ -99,5 +84,5 @@ def _ranges(writes_by_tab: dict[str, list[CellWrite]]) -> list[ValueRange]:
     return [r for tab, writes in writes_by_tab.items() for r in value_ranges(tab, writes)]
 
 
-def _cell_data_bytes(writes: list[CellWrite]) -> int:
+def cell_data_bytes(writes: list[CellWrite]) -> int:
     return sum(len(str(w.value)) + _CELL_DATA_BYTES for w in writes)

@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from connectors.sheets.charts import FoundChart
+from connectors.sheets.google_anchor import Anchors
 from connectors.sheets.google_charts import found_charts
+from connectors.sheets.google_formats import is_ours
 from connectors.sheets.layout import AMBER, GREEN, RED, SCALE_RED_AT, WHITE, RuleLayout, TabLayout
 from connectors.sheets.merge import CellWrite, TabPlan
 from connectors.sheets.values import a1, to_serial
@@ -35,6 +37,7 @@ class SheetInfo:
     conditional_formats: list[dict[str, Any]]
     protected_ranges: list[dict[str, Any]]
     charts: list[FoundChart] = field(default_factory=list)
+    anchors: Anchors = field(default_factory=Anchors)  # opsheets' developer metadata on rows and columns
 
     @classmethod
     def from_metadata(cls, sheet: dict[str, Any]) -> SheetInfo:
@@ -59,9 +62,10 @@ def add_sheet(sheet_id: int, title: str, rows: int, cols: int, hidden: bool = Fa
     return {"addSheet": {"properties": props}}
 
 
-def removals(info: SheetInfo, header_row: int) -> list[Request]:
-    """Our conditional formats and protected ranges from the last layout, to be replaced."""
-    ours = [i for i, rule in enumerate(info.conditional_formats) if _is_ours(rule, header_row)]
+def removals(info: SheetInfo, header_row: int, recorded: tuple[str, ...] | None = None) -> list[Request]:
+    """Our conditional formats (recorded identities, google_formats) and protected ranges from the
+    last layout, to be replaced."""
+    ours = [i for i, rule in enumerate(info.conditional_formats) if is_ours(rule, recorded, header_row)]
     out: list[Request] = [
         {"deleteConditionalFormatRule": {"sheetId": info.sheet_id, "index": i}}
         for i in sorted(ours, reverse=True)
@@ -72,16 +76,6 @@ def removals(info: SheetInfo, header_row: int) -> list[Request]:
         if p.get("description") == PROTECTION_TAG
     ]
     return out
-
-
-def _is_ours(rule: dict[str, Any], header_row: int) -> bool:
-    """Ours run from below the header to the bottom of one column; a human's rarely look like that."""
-    return all(
-        "endRowIndex" not in r
-        and r.get("startRowIndex") == header_row + 1
-        and r.get("endColumnIndex", 0) - r.get("startColumnIndex", 0) == 1
-        for r in rule.get("ranges", [])
-    )
 
 
 def dimension_ops(sheet_id: int, plan: TabPlan) -> list[Request]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from connectors.sheets.merge import TabPlan
@@ -16,6 +17,19 @@ WHITE = (1.0, 1.0, 1.0)
 # clamp), so every negative hour figure (shown to 0.01) is solid red, whichever rule an app lets win.
 SCALE_RED_AT = -0.01
 _DEFAULT_WIDTH = {"text": 160, "date": 100}
+
+
+def hex_colour(rgb: tuple[float, float, float]) -> str:
+    return "".join(f"{round(c * 255):02X}" for c in rgb)
+
+
+# The concrete rules each wish becomes, in order, on both backends: a code names each in a format id
+# by its condition and its colour (a scale by its lowest colour).
+RULE_CODES = {
+    "negative": (f"lt0/{hex_colour(RED)}",),
+    "budget": (f"gt1/{hex_colour(RED)}", f"ge0.9/{hex_colour(AMBER)}"),
+    "scale": (f"scale/{hex_colour(RED)}",),
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,20 @@ class TabLayout:
     rules: tuple[RuleLayout, ...]
     note: str
     protect: bool  # warning-only protection over owned columns
+
+
+def format_id(code: str, first_row: int, columns: Iterable[int]) -> str:
+    """The identity opsheets records for one of its conditional formats: which rule (code), from which
+    0-based row down to the sheet's end, over which columns — a person's rule is not one of these
+    unless it is the very same rule over the very same cells."""
+    return f"{code}@{first_row}:{','.join(str(c) for c in sorted(columns))}"
+
+
+def format_ids(layout: TabLayout) -> tuple[str, ...]:
+    first = layout.header_row + 1
+    return tuple(
+        format_id(code, first, rule.columns) for rule in layout.rules for code in RULE_CODES[rule.kind]
+    )
 
 
 def number_format(kind: str, currency: str) -> str | None:

@@ -13,12 +13,13 @@ from datetime import date
 from typing import Any
 
 from connectors.sheets.charts import ChartChange
-from connectors.sheets.table import SYNC_STATUS, Column, Table
-from connectors.sheets.values import header_name, is_blank, normalise
+from connectors.sheets.merge_rows import REMOVED_MARK, RowPlanning
+from connectors.sheets.ownership import Key, TabMemory, row_id
+from connectors.sheets.table import Column, Table
+from connectors.sheets.values import header_name, is_blank
 
 Grid = list[list[Any]]
 HEADER_SCAN_ROWS = 20
-REMOVED_MARK = "removed from source"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class TabPlan:
     added: int = 0
     kept: int = 0
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what was left alone, and why
+    owned_rows: frozenset[str] = frozenset()  # ids of the rows opsheets owns once the plan is applied
+    recorded_formats: tuple[str, ...] | None = None  # ids of its conditional formats as last written
     chart_change: ChartChange | None = None  # set once the backend has said which charts the tab has
 
     @property
@@ -61,8 +65,8 @@ class TabPlan:
         return bool(moved or self.relayout or self.chart_change)
 
 
-class _Planner:
-    def __init__(self, title: str, table: Table, grid: Grid | None, remembered: list[str] | None) -> None:
+class _Planner(RowPlanning):
+    def __init__(self, title: str, table: Table, grid: Grid | None, remembered: TabMemory | None) -> None:
         self.title = title
         self.table = table
         self.grid: Grid = [list(r) for r in grid] if grid else []
@@ -70,11 +74,15 @@ class _Planner:
         self.owned: list[Column] = table.owned_columns()
         self.names = [c.name for c in self.owned]
         self.plan = TabPlan(table=table, create=grid is None)
+        self.plan.recorded_formats = remembered.formats if remembered else None
 
     def problem(self, column: str, what: str, fix: str) -> None:
         self.plan.problems.append(
             f"Spreadsheet '{self.title}', tab '{self.table.tab}', column '{column}': {what}. Fix: {fix}"
         )
+
+    def warn(self, what: str) -> None:
+        self.plan.warnings.append(f"Spreadsheet '{self.title}', tab '{self.table.tab}': {what}")
 
     def run(self, today: date) -> TabPlan:
         self.check_source_keys()
@@ -88,19 +96,17 @@ class _Planner:
         return plan
 
     # -- source ---------------------------------------------------------------------------------
-    def source_key(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(normalise(row.get(k), self.table.kind_of(k)) for k in self.table.key)
-
     def check_source_keys(self) -> None:
-        seen: set[tuple[Any, ...]] = set()
+        seen: set[Key] = set()
         for row in self.table.rows:
             key = self.source_key(row)
             if all(k == "" for k in key):
                 self.problem(self.key_label(), "a source row has an empty key", "give every source row a key")
             elif key in seen:
+                as_given = tuple(row.get(k) for k in self.table.key)
                 self.problem(
                     self.key_label(),
-                    f"key {self.show_key(key)} appears more than once in the source",
+                    f"key {self.show_key(as_given)} appears more than once in the source",
                     "make the source keys unique (the sheet was not touched)",
                 )
             seen.add(key)
@@ -122,6 +128,8 @@ class _Planner:
         for row in self.table.rows:
             self.write_row(len(self.grid), row)
             plan.added += 1
+        if self.table.mode == "managed":  # as in plan_rows: a filled tab's rows need no record
+            plan.owned_rows = frozenset(row_id(self.source_key(r)) for r in self.table.rows)
 
     # -- a tab with content ---------------------------------------------------------------------
     def plan_existing_tab(self, today: date) -> None:
@@ -140,21 +148,34 @@ class _Planner:
         self.plan_rows(today)
 
     def find_header(self) -> int | None:
+        """The first row with the key headers and the most owned ones: a person's row above the table
+        that happens to hold a key header's text (a title, a copied header cell) is not taken for it."""
+        known = {*self.names, *self.remembered_columns}
+        # A key column opsheets has not written yet (the key changed) is added to the header, not looked for.
+        required = [k for k in self.table.key if self.remembered is None or k in self.remembered_columns]
+        best: tuple[int, int] | None = None  # (owned headers, -row)
         for i, row in enumerate(self.grid[:HEADER_SCAN_ROWS]):
             names = {header_name(v) for v in row}
-            if all(k in names for k in self.table.key):
-                return i
-        return None
+            if all(k in names for k in required) and names & known:
+                score = (len(names & known), -i)
+                best = max(best, score) if best else score
+        return -best[1] if best else None
+
+    @property
+    def remembered_columns(self) -> tuple[str, ...]:
+        return self.remembered.columns if self.remembered else ()
 
     def read_positions(self, header_row: int) -> dict[str, int]:
         positions: dict[str, int] = {}
         for col, cell in enumerate(self.grid[header_row]):
             name = header_name(cell)
-            if name in positions and (name in self.names or name in (self.remembered or [])):
+            if name in positions and (name in self.names or name in self.remembered_columns):
                 self.problem(name, "the header appears twice", "rename or delete one of the two columns")
             positions.setdefault(name, col)
         for name in self.names:
-            if name not in positions and name in (self.remembered or []):
+            if name in positions and self.remembered is not None and name not in self.remembered_columns:
+                self.refuse_human_column(name)
+            if name not in positions and name in self.remembered_columns:
                 self.problem(
                     name,
                     f"the owned header is missing from row {header_row + 1} (renamed or deleted)",
@@ -163,9 +184,20 @@ class _Planner:
                 )
         return positions
 
+    def refuse_human_column(self, name: str) -> None:
+        """A column opsheets is about to own exists already and opsheets never wrote it: a person's."""
+        self.problem(
+            name,
+            "opsheets is to maintain a column of this name, and the column there is a person's "
+            "(opsheets did not write it): its values would be overwritten, so the tab was not touched",
+            f"rename the person's column (for example '{name} (notes)'); or, if opsheets may replace its "
+            f"values, add '{name}' to the owned columns on this tab's line in the hidden '_opsheets' tab "
+            "(unhide it from the tab list)",
+        )
+
     def plan_columns(self, positions: dict[str, int]) -> None:
         plan = self.plan
-        stale = [n for n in (self.remembered or []) if n not in self.names and n in positions]
+        stale = [n for n in self.remembered_columns if n not in self.names and n in positions]
         if self.table.mode == "managed":
             for col in sorted((positions[n] for n in stale), reverse=True):
                 plan.delete_cols.append(col)
@@ -194,82 +226,6 @@ class _Planner:
         header = self.grid[self.plan.header_row]
         return [header_name(v) if header_name(v) in self.names else None for v in header]
 
-    def plan_rows(self, today: date) -> None:
-        source = {self.source_key(r): r for r in self.table.rows}
-        sheet = self.sheet_rows()
-        if self.plan.problems:
-            return
-        human_cols = [c for c in range(max(map(len, self.grid))) if c not in self.plan.positions.values()]
-        for key, row in sorted(sheet.items(), key=lambda kv: -kv[1]):
-            if key in source or self.table.mode == "fill":
-                continue
-            if any(not is_blank(self.cell(row, c)) for c in human_cols):
-                continue
-            self.plan.delete_rows.append(row)
-            del self.grid[row]
-        sheet = self.sheet_rows()
-        for key, row in sheet.items():
-            if key in source:
-                self.update_row(row, source[key])
-            elif self.table.mode == "managed":
-                self.mark_kept(row, today)
-        next_row = self.last_used_row() + 1
-        for key, values in source.items():
-            if key not in sheet:
-                self.write_row(next_row, values)
-                self.plan.added += 1
-                next_row += 1
-
-    def sheet_rows(self) -> dict[tuple[Any, ...], int]:
-        found: dict[tuple[Any, ...], int] = {}
-        key_cols = [(self.plan.positions[k], self.table.kind_of(k)) for k in self.table.key]
-        for r in range(self.plan.header_row + 1, len(self.grid)):
-            key = tuple(normalise(self.cell(r, c), kind) for c, kind in key_cols)
-            if all(k == "" for k in key):
-                continue  # a human's row (blank, a subtotal, a note): left alone
-            if key in found:
-                self.problem(
-                    self.key_label(),
-                    f"key {self.show_key(key)} is on rows {found[key] + 1} and {r + 1}",
-                    "delete or change one of the two rows",
-                )
-            found.setdefault(key, r)
-        return found
-
-    def cell(self, row: int, col: int) -> Any:
-        cells = self.grid[row] if row < len(self.grid) else []
-        return cells[col] if col < len(cells) else None
-
-    def last_used_row(self) -> int:
-        for r in range(len(self.grid) - 1, -1, -1):
-            if any(not is_blank(v) for v in self.grid[r]):
-                return max(r, self.plan.header_row)
-        return self.plan.header_row
-
-    def update_row(self, row: int, values: dict[str, Any]) -> None:
-        wanted = {**values, SYNC_STATUS: ""} if self.table.mode == "managed" else values
-        for column in self.owned:
-            col = self.plan.positions[column.name]
-            old = normalise(self.cell(row, col), column.kind)
-            new = normalise(wanted.get(column.name), column.kind)
-            if self.table.mode == "fill" and old != "":
-                continue
-            if old != new:
-                self.put(row, col, new, old)
-
-    def mark_kept(self, row: int, today: date) -> None:
-        self.plan.kept += 1
-        col = self.plan.positions[SYNC_STATUS]
-        old = normalise(self.cell(row, col))
-        if not (isinstance(old, str) and old.startswith(REMOVED_MARK)):
-            self.put(row, col, f"{REMOVED_MARK} {today.isoformat()}", old)
-
-    def write_row(self, row: int, values: dict[str, Any], header: bool = False) -> None:
-        for column in self.owned:
-            new = values.get(column.name) if header else normalise(values.get(column.name), column.kind)
-            if not is_blank(new):
-                self.put(row, self.plan.positions[column.name], new, "")
-
     def put(self, row: int, col: int, value: Any, old: Any) -> None:
         self.plan.writes.append(CellWrite(row, col, value, old))
         while len(self.grid) <= row:
@@ -280,7 +236,10 @@ class _Planner:
 
 
 def plan_tab(
-    title: str, table: Table, grid: Grid | None, remembered: list[str] | None, today: date
+    title: str, table: Table, grid: Grid | None, remembered: TabMemory | None, today: date
 ) -> TabPlan:
-    """Plan one tab. `grid` None means the tab does not exist; `remembered` None: never synced."""
+    """Plan one tab. `grid` None means the tab does not exist; `remembered` None: no record of it."""
     return _Planner(title, table, grid, remembered).run(today)
+
+
+__all__ = ["HEADER_SCAN_ROWS", "REMOVED_MARK", "CellWrite", "Grid", "TabPlan", "plan_tab"]

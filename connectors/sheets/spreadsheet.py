@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from connectors.sheets.charts import FoundChart, chart_change
-from connectors.sheets.memory import read_memory
-from connectors.sheets.merge import HEADER_SCAN_ROWS, CellWrite, Grid, TabPlan, plan_tab
+from connectors.sheets.charts import CHART_PREFIX, FoundChart, chart_change, chart_ids
+from connectors.sheets.layout import format_ids, tab_layout
+from connectors.sheets.memory import Memory, fitting, read_memory
+from connectors.sheets.merge import HEADER_SCAN_ROWS, Grid, TabPlan, plan_tab
+from connectors.sheets.ownership import TabMemory
+from connectors.sheets.results import CellChange, SyncResult, TabResult, sync_result
 from connectors.sheets.table import MEMORY_TAB, SheetError, SheetLayoutError, Table
-from connectors.sheets.values import a1, header_name, is_blank, normalise
+from connectors.sheets.values import header_name, is_blank, normalise
+from connectors.sheets.writer_lock import WriterLock
 
 
 @dataclass
@@ -23,6 +28,13 @@ class Snapshot:
     memory_grid: Grid | None
     handle: Any = None
     charts: dict[str, list[FoundChart]] = field(default_factory=dict)  # per requested tab that exists
+    # The memory's copy where deleting the `_opsheets` tab cannot reach it; None: the backend keeps none.
+    backup: Memory | None = None
+    backup_limit: int | None = None  # characters the copy holds per tab (None: no limit)
+
+    def remembered(self) -> Memory:
+        """What opsheets recorded: the tab's lines, and the copy's for any tab the tab has no line for."""
+        return {**(self.backup or {}), **read_memory(self.memory_grid)}
 
 
 class ReplanNeeded(Exception):
@@ -55,53 +67,13 @@ class Backend(Protocol):
 
     def read_formatted(self, tab: str) -> tuple[Grid, Grid] | None: ...
 
-    def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> None: ...
-
-
-@dataclass(frozen=True)
-class CellChange:
-    tab: str
-    cell: str  # A1
-    old: Any
-    new: Any
-
-
-@dataclass(frozen=True)
-class TabResult:
-    tab: str
-    cells_written: int
-    rows_added: int
-    rows_removed: int
-    rows_kept: int
-    columns_added: int
-    columns_removed: int
-    created: bool
-    chart_replaced: bool = False
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    title: str
-    dry_run: bool
-    tabs: list[TabResult]
-    writes: dict[str, list[CellWrite]] = field(default_factory=dict, repr=False)
-
-    @property
-    def cells_written(self) -> int:
-        return sum(t.cells_written for t in self.tabs)
-
-    @property
-    def changes(self) -> list[CellChange]:
-        """Every cell written, in A1 terms; built on demand: a first sync writes ~10⁵ cells and only a
-        dry run or a report looks at them one by one."""
-        return [
-            CellChange(tab, a1(w.row, w.col), w.old, w.value) for tab, ws in self.writes.items() for w in ws
-        ]
+    def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: Memory) -> None: ...
 
 
 class Spreadsheet:
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, lock: WriterLock | None = None) -> None:
         self.backend = backend
+        self.lock: WriterLock = lock or nullcontext  # held from a sync's read to its write
 
     @property
     def title(self) -> str:
@@ -110,7 +82,17 @@ class Spreadsheet:
     def sync(
         self, tables: list[Table], *, today: date, dry_run: bool = False, on_change: OnChange | None = None
     ) -> SyncResult:
-        """Keyed merge of every table into its tab, in one write; raises SheetLayoutError before any write."""
+        """Keyed merge of every table into its tab, in one write; raises SheetLayoutError before any write.
+
+        A sync that may write holds the spreadsheet's writer lock from its read to its write, so a
+        second opsheets process on the same spreadsheet waits instead of planning on a stale read.
+        """
+        with nullcontext() if dry_run else self.lock():
+            return self._sync(tables, today=today, dry_run=dry_run, on_change=on_change)
+
+    def _sync(
+        self, tables: list[Table], *, today: date, dry_run: bool, on_change: OnChange | None
+    ) -> SyncResult:
         extra_tabs = on_change.tabs if on_change else ()
         _check_unique_tabs([t.tab for t in tables], extra_tabs)
         refused_plans: list[TabPlan] | None = None
@@ -133,7 +115,7 @@ class Spreadsheet:
                     raise SheetError(
                         f"Spreadsheet '{snapshot.title}': {refused} (after re-reading {MAX_REPLANS} times)"
                     ) from refused
-        return _result(snapshot.title, plans, dry_run)
+        return sync_result(snapshot.title, plans, dry_run)
 
     def check_layout(self, tables: list[Table]) -> list[str]:
         """Problems a sync would refuse on, without writing anything."""
@@ -233,8 +215,8 @@ def _check_unique_tabs(tabs: list[str], extra_tabs: tuple[str, ...]) -> None:
 
 def _plan_all(
     snapshot: Snapshot, tables: list[Table], today: date, on_change: OnChange | None = None
-) -> tuple[list[TabPlan], dict]:
-    remembered = read_memory(snapshot.memory_grid)
+) -> tuple[list[TabPlan], Memory]:
+    remembered = snapshot.remembered()
 
     def plan(table: Table) -> TabPlan:
         planned = plan_tab(
@@ -253,14 +235,30 @@ def _plan_all(
                 f"each must be one of the declared tabs {list(on_change.tabs)}, once"
             )
         plans += [plan(t) for t in added]
-    memory = {**remembered, **{p.tab: list(p.positions) for p in plans}}
+    memory = {**remembered, **{p.tab: _memory_line(p) for p in plans}}
     return plans, memory
 
 
-def _needs_write(snapshot: Snapshot, plans: list[TabPlan], memory: dict[str, list[str]]) -> bool:
+def _memory_line(plan: TabPlan) -> TabMemory:
+    """What opsheets will have written in the tab once the plan is applied."""
+    recorded = plan.recorded_formats
+    rules = format_ids(tab_layout(plan)) if plan.relayout or recorded is None else _rule_ids(recorded)
+    return TabMemory(tuple(plan.positions), plan.table.key, plan.owned_rows, (*rules, *chart_ids(plan)))
+
+
+def _rule_ids(recorded: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f for f in recorded if not f.startswith(CHART_PREFIX))
+
+
+def _needs_write(snapshot: Snapshot, plans: list[TabPlan], memory: Memory) -> bool:
     if any(p.writes or p.changes_structure for p in plans):
         return True
-    return snapshot.memory_grid is None or read_memory(snapshot.memory_grid) != memory
+    if snapshot.memory_grid is None or read_memory(snapshot.memory_grid) != memory:
+        return True
+    backup = snapshot.backup
+    if backup is None:
+        return False
+    return any(backup.get(p.tab) != fitting(p.tab, memory[p.tab], snapshot.backup_limit) for p in plans)
 
 
 def _find_header(grid: Grid, required: tuple[str, ...]) -> int | None:
@@ -270,24 +268,6 @@ def _find_header(grid: Grid, required: tuple[str, ...]) -> int | None:
         if (wanted and wanted <= names) or (not wanted and names - {""}):
             return i
     return None
-
-
-def _result(title: str, plans: list[TabPlan], dry_run: bool) -> SyncResult:
-    tabs = [
-        TabResult(
-            tab=p.tab,
-            cells_written=len(p.writes),
-            rows_added=p.added,
-            rows_removed=p.removed,
-            rows_kept=p.kept,
-            columns_added=len(p.insert_cols),
-            columns_removed=len(p.delete_cols),
-            created=p.create,
-            chart_replaced=p.chart_change is not None,
-        )
-        for p in plans
-    ]
-    return SyncResult(title, dry_run, tabs, {p.tab: p.writes for p in plans})
 
 
 __all__ = ["MEMORY_TAB", "CellChange", "OnChange", "Spreadsheet", "SyncResult", "TabResult"]

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sandbox.sheets import values
+from sandbox.sheets import metadata, values
 from sandbox.sheets.errors import NOT_FOUND_MESSAGE, UNAUTHENTICATED_MESSAGE, SheetsError, invalid
 from sandbox.sheets.griddata import spreadsheet_view
 from sandbox.sheets.model import Spreadsheet
@@ -28,6 +28,7 @@ def create_app(state: SheetsState) -> FastAPI:
     _install_error_handlers(app)
     _add_spreadsheet_routes(app, state)
     _add_values_routes(app, state)
+    _add_metadata_routes(app, state)
     return app
 
 
@@ -93,6 +94,25 @@ def _add_spreadsheet_routes(app: FastAPI, state: SheetsState) -> None:
             if body.get("includeSpreadsheetInResponse"):
                 out["updatedSpreadsheet"] = updated.metadata()
             return out
+
+
+def _add_metadata_routes(app: FastAPI, state: SheetsState) -> None:
+    """spreadsheets.developerMetadata.get and .search (reads, under the read quota)."""
+
+    @app.get(PREFIX + "/{spreadsheet_id}/developerMetadata/{metadata_id}")
+    async def get_metadata(spreadsheet_id: str, metadata_id: int, request: Request) -> dict[str, Any]:
+        user = _user(request)
+        with state.lock:
+            state.admit(user, write=False)
+            return metadata.get_one(state.book(spreadsheet_id), metadata_id)
+
+    @app.post(PREFIX + "/{spreadsheet_id}/developerMetadata:search")
+    async def search_metadata(spreadsheet_id: str, request: Request) -> dict[str, Any]:
+        user = _user(request)
+        body = await _body(request)
+        with state.lock:
+            state.admit(user, write=False)
+            return metadata.search(state.book(spreadsheet_id), body.get("dataFilters") or [])
 
 
 def _add_values_routes(app: FastAPI, state: SheetsState) -> None:

@@ -81,7 +81,10 @@ def update_dimension_properties(book: Spreadsheet, body: dict[str, Any]) -> Repl
     meta = _meta(span.sheet, span.dimension)
     for index in range(span.start, span.end):
         props = meta.get(index, {})
+        tags = props.pop("developerMetadata", None)  # read-only here: only metadata requests change it
         apply_mask(props, body.get("properties") or {}, body.get("fields"))
+        if tags:
+            props["developerMetadata"] = tags
         meta[index] = props
     return None
 

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.sheets.a1 import WHOLE_SHEET, Bounds
-from sandbox.sheets.model import Cell, Sheet, Spreadsheet
+from sandbox.sheets.metadata import Place
+from sandbox.sheets.model import Cell, Sheet, Spreadsheet, json_copy
 from sandbox.sheets.partial import Tree, child, descend, select
 from sandbox.sheets.values import FORMULA_PLACEHOLDER, format_value
 
@@ -47,10 +48,27 @@ def _grid_data(sheet: Sheet, bounds: Bounds, mask: Tree) -> dict[str, Any]:
         rows = _row_data(sheet, box, child(rows_mask, "values"))
         if rows:
             data["rowData"] = rows
+    for name, meta, first, last in (
+        ("rowMetadata", sheet.row_meta, box[0], box[2]),
+        ("columnMetadata", sheet.column_meta, box[1], box[3]),
+    ):
+        meta_mask = child(mask, name)
+        if meta_mask is not None:
+            data[name] = [_dimension(sheet, meta, i, meta_mask) for i in range(first, last)]
     for name, start in (("startRow", box[0]), ("startColumn", box[1])):
         if start and child(mask, name) is not None:
             data[name] = start
     return data
+
+
+def _dimension(sheet: Sheet, meta: dict[int, dict[str, Any]], index: int, mask: Tree) -> dict[str, Any]:
+    """DimensionProperties of one row or column, developer metadata with its location."""
+    props = json_copy(meta.get(index, {}))
+    kind = "ROW" if meta is sheet.row_meta else "COLUMN"
+    if props.get("developerMetadata"):
+        where = Place(kind, sheet.sheet_id, index).location()
+        props["developerMetadata"] = [{**m, "location": where} for m in props["developerMetadata"]]
+    return select(props, mask)  # type: ignore[no-any-return]
 
 
 def _row_data(sheet: Sheet, box: Box, cell_mask: Tree | None) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ class Sheet:
     conditional_formats: list[dict[str, Any]] = field(default_factory=list)
     protected_ranges: list[dict[str, Any]] = field(default_factory=list)
     charts: list[dict[str, Any]] = field(default_factory=list)
+    developer_metadata: list[dict[str, Any]] = field(default_factory=list)  # SHEET-located (metadata.py)
 
     @property
     def sheet_id(self) -> int:
@@ -78,6 +79,9 @@ class Sheet:
         ):
             if items:
                 out[key] = copy.deepcopy(items)
+        if self.developer_metadata:
+            where = {"locationType": "SHEET", "sheetId": self.sheet_id}
+            out["developerMetadata"] = [{**json_copy(m), "location": where} for m in self.developer_metadata]
         return out
 
 
@@ -101,6 +105,7 @@ def copy_sheet(sheet: Sheet) -> Sheet:
         conditional_formats=json_copy(sheet.conditional_formats),
         protected_ranges=json_copy(sheet.protected_ranges),
         charts=json_copy(sheet.charts),
+        developer_metadata=json_copy(sheet.developer_metadata),
     )
 
 
@@ -110,6 +115,9 @@ class Spreadsheet:
     properties: dict[str, Any]
     sheets: list[Sheet] = field(default_factory=list)
     next_object_id: int = 1_000_001
+    developer_metadata: list[dict[str, Any]] = field(default_factory=list)  # SPREADSHEET-located
+    # metadataId → (location type, sheetId, index) where it was last seen: a hint (metadata.py)
+    metadata_index: dict[int, tuple[str, int | None, int | None]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -121,12 +129,16 @@ class Spreadsheet:
         return str(self.properties.get("locale") or "en_US")
 
     def metadata(self) -> dict[str, Any]:
-        return {
+        out = {
             "spreadsheetId": self.spreadsheet_id,
             "properties": copy.deepcopy(self.properties),
             "sheets": [sheet.metadata(i) for i, sheet in enumerate(self.sheets)],
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit",
         }
+        if self.developer_metadata:
+            where = {"locationType": "SPREADSHEET", "spreadsheet": True}
+            out["developerMetadata"] = [{**json_copy(m), "location": where} for m in self.developer_metadata]
+        return out
 
     def copy(self) -> Spreadsheet:
         return Spreadsheet(
@@ -134,6 +146,8 @@ class Spreadsheet:
             json_copy(self.properties),
             [copy_sheet(s) for s in self.sheets],
             self.next_object_id,
+            json_copy(self.developer_metadata),
+            dict(self.metadata_index),
         )
 
     def by_title(self, title: str) -> Sheet | None:

@@ -6,7 +6,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from sandbox.sheets import dimensions, objects
+from sandbox.sheets import dimensions, metadata, objects, sorting
 from sandbox.sheets.errors import SheetsError, invalid
 from sandbox.sheets.model import (
     DEFAULT_COLUMNS,
@@ -242,4 +242,8 @@ HANDLERS: dict[str, Handler] = {
     "deleteProtectedRange": objects.delete_protected_range,
     "addChart": objects.add_chart,
     "deleteEmbeddedObject": objects.delete_embedded_object,
+    "createDeveloperMetadata": metadata.create_developer_metadata,
+    "updateDeveloperMetadata": metadata.update_developer_metadata,
+    "deleteDeveloperMetadata": metadata.delete_developer_metadata,
+    "sortRange": sorting.sort_range,
 }

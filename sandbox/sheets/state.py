@@ -23,6 +23,7 @@ from sandbox.sheets.model import (
     is_formula_cell,
     new_sheet,
 )
+from sandbox.sheets.requests import apply_batch
 
 WRITE_QUOTA_MESSAGE = (
     "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user' of "
@@ -69,6 +70,7 @@ class SheetsState:
         self.read_quota = SlidingWindowQuota(read_limit, window_s, clock)
         self.write_requests = 0  # write requests admitted by the quota (answered, successfully or not)
         self.read_requests = 0
+        self.before_write: list[Callable[[SheetsState], None]] = []  # see interleave()
 
     # --- set-up -------------------------------------------------------------------------------
     def create_spreadsheet(
@@ -110,6 +112,19 @@ class SheetsState:
             option = "USER_ENTERED" if user_entered else "RAW"
             values.write(sheet, bounds, rows, option, "ROWS", book.locale)
 
+    def human_batch(self, spreadsheet_id: str, requests: list[dict[str, Any]]) -> None:
+        """A person sorting, inserting, deleting or moving rows and columns in the Sheets UI: the same
+        requests as spreadsheets:batchUpdate, applied all or nothing (no quota, no request log)."""
+        with self.lock:
+            updated, _ = apply_batch(self.book(spreadsheet_id), requests)
+            self.spreadsheets[spreadsheet_id] = updated
+
+    def interleave(self, edit: Callable[[SheetsState], None]) -> None:
+        """Run `edit` just before the next write request is applied: a human edit landing between a
+        client's read and its write. Each edit runs once, in the order given."""
+        with self.lock:
+            self.before_write.append(edit)
+
     # --- access used by the app ---------------------------------------------------------------
     def book(self, spreadsheet_id: str) -> Spreadsheet:
         if spreadsheet_id in self.denied:
@@ -125,6 +140,8 @@ class SheetsState:
             raise SheetsError(429, WRITE_QUOTA_MESSAGE if write else READ_QUOTA_MESSAGE)
         if write:
             self.write_requests += 1
+            if self.before_write:
+                self.before_write.pop(0)(self)
         else:
             self.read_requests += 1
 

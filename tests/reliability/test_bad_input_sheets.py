@@ -159,19 +159,22 @@ def test_duplicate_source_keys_refuse_to_write(tmp_path: Path) -> None:
     assert not path.exists()
 
 
-def test_duplicate_sheet_keys_refuse_to_write(tmp_path: Path) -> None:
+def test_a_copied_key_in_the_sheet_is_a_persons_row_left_alone_with_a_warning(tmp_path: Path) -> None:
     import openpyxl
 
     path = tmp_path / "b.xlsx"
     sheet = open_workbook(path)
     sheet.sync([budget(ROWS)], today=TODAY)
     book = openpyxl.load_workbook(path)
-    book["Budget"]["A4"] = "Platform"  # a human copied a row
+    book["Budget"]["A4"] = "Platform"  # a human copied a key over another row's
     book.save(path)
-    assert layout_error(sheet, budget(ROWS)) == (
-        "Spreadsheet 'b.xlsx', tab 'Budget', column 'Team': key 'Platform' is on rows 2 and 4. "
-        "Fix: delete or change one of the two rows"
-    )
+    copied = [c.value for c in book["Budget"][4]]
+    result = sheet.sync([budget(ROWS)], today=TODAY)
+    assert result.warnings == [
+        "Spreadsheet 'b.xlsx', tab 'Budget': row 4: holds the key of an earlier row of opsheets': "
+        "left alone as a person's copy"
+    ]
+    assert [c.value for c in openpyxl.load_workbook(path)["Budget"][4]] == copied
 
 
 # --- ledger garbage ------------------------------------------------------------------------------

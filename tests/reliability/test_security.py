@@ -52,18 +52,20 @@ def harness(request: pytest.FixtureRequest, tmp_path: Path) -> Harness:
 
 # --- formula injection ----------------------------------------------------------------------------
 def injection_table() -> Table:
-    rows = [{"Key": p, "Summary": p, "Note": f"x{p}"} for p in FORMULA_CORPUS]
-    return Table("Issues", [Column("Key"), Column("Summary"), Column("Note")], key=("Key",), rows=rows)
+    # Keyed by Id: payloads that differ only by surrounding whitespace are one key as people type keys.
+    rows = [{"Id": i, "Key": p, "Summary": p, "Note": f"x{p}"} for i, p in enumerate(FORMULA_CORPUS)]
+    columns = [Column("Id", "int"), Column("Key"), Column("Summary"), Column("Note")]
+    return Table("Issues", columns, key=("Id",), rows=rows)
 
 
 def test_formula_corpus_stays_literal_text(harness: Harness) -> None:
     harness.sheet.sync([injection_table()], today=TODAY)
-    rows = harness.sheet.read_rows("Issues", required=("Key",))  # as the backend reads them back
+    rows = harness.sheet.read_rows("Issues", required=("Id", "Key"))  # as the backend reads them back
     assert [r for r, _ in rows] == list(range(2, len(FORMULA_CORPUS) + 2))
     for (_, values), payload in zip(rows, FORMULA_CORPUS, strict=True):
         assert [values["Key"], values["Summary"], values["Note"]] == [payload, payload, f"x{payload}"]
     for r, payload in enumerate(FORMULA_CORPUS, start=1):
-        for c in range(2):
+        for c in (1, 2):
             assert not harness.is_formula("Issues", r, c), f"{payload!r} became a formula"
     assert harness.sheet.sync([injection_table()], today=TODAY).cells_written == 0  # read back equal
 
@@ -73,7 +75,7 @@ def test_workbook_cells_are_typed_string(tmp_path: Path) -> None:
     harness.sheet.sync([injection_table()], today=TODAY)
     ws = openpyxl.load_workbook(tmp_path / "Injection.xlsx")["Issues"]
     for r in range(2, len(FORMULA_CORPUS) + 2):
-        for c in (1, 2):
+        for c in (2, 3):
             cell = ws.cell(row=r, column=c)
             assert cell.data_type == "s", (cell.coordinate, cell.value)
             # Excel shows a quote-prefixed cell as text even if a user re-enters it.
@@ -81,16 +83,16 @@ def test_workbook_cells_are_typed_string(tmp_path: Path) -> None:
 
 
 def test_google_writes_are_raw(sandbox: tuple[RunningService, SheetsState]) -> None:
-    """A structural sync carries its cells as stringValues (literal, like RAW); a values sync is RAW."""
+    """Every write carries its cells as stringValues (literal, like RAW) in a batch; a values write,
+    where one is sent, is RAW."""
     service, state = sandbox
     sheet = GoogleHarness(service, state, "Injection").sheet
     sheet.sync([injection_table()], today=TODAY)  # a new tab: one structural batch with its cells
     edited = injection_table()
     for row in edited.rows:
         row["Note"] = f"y{row['Key']}"
-    sheet.sync([edited], today=TODAY)  # values only
+    sheet.sync([edited], today=TODAY)  # values only: a guarded batch of updateCells
     writes = [e for e in service.log.entries if e.method in ("PUT", "POST") and "values" in e.path]
-    assert writes, "no value write seen"
     for entry in writes:
         body = entry.body if isinstance(entry.body, dict) else json.loads(entry.body or "{}")
         options = [*parse_qs(entry.query).get("valueInputOption", []), body.get("valueInputOption")]
@@ -104,6 +106,7 @@ def test_google_writes_are_raw(sandbox: tuple[RunningService, SheetsState]) -> N
         for cell in row.get("values", [])
     ]
     assert set(FORMULA_CORPUS) <= {v.get("stringValue") for v in entered}  # the corpus went in as text
+    assert {f"y{row['Key']}" for row in edited.rows} <= {v.get("stringValue") for v in entered}
     assert not any("formulaValue" in v for v in entered)
 
 
