@@ -29,14 +29,13 @@ each new tag ~290; a tab written before anchoring is tagged once on its own (one
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.sheets.merge import Grid, TabPlan
-from connectors.sheets.values import is_blank, normalise
+from connectors.sheets.plan_moves import cols_after, final_keys, rows_after
 
 ROW_TAG = "opsheets.row"
 HEADER_TAG = "opsheets.header"
@@ -152,8 +151,8 @@ def anchor_tab(
     """Guards and upkeep for one tab. `size` is the grid as read (rows, columns), `final_size` once the
     batch's own deletes, inserts and appends are done; `grid`/`anchors` None: the batch creates the tab."""
     anchors = anchors or Anchors()
-    row_to_final, deleted = _rows_after(size[0], plan.delete_rows)
-    col_to_final = _cols_after(size[1], plan.delete_cols, plan.insert_cols)
+    row_to_final, deleted = rows_after(size[0], plan.delete_rows)
+    col_to_final = cols_after(size[1], plan.delete_cols, plan.insert_cols)
     read_of_final = {f: r for r, f in row_to_final.items()}
     touched = {read_of_final[w.row] for w in plan.writes if w.row in read_of_final}
     touched |= deleted | {plan.header_row}
@@ -178,7 +177,7 @@ def first_tags(
 ) -> list[Request]:
     """Tags for a tab that has content but none yet (written before anchoring), where they are at the
     read. Sent alone, then the sync re-reads: its write is then guarded like any other."""
-    col_to_final = _cols_after(size[1], plan.delete_cols, plan.insert_cols)
+    col_to_final = cols_after(size[1], plan.delete_cols, plan.insert_cols)
     read_of = {final: read for read, final in col_to_final.items()}
     as_read = TabPlan(
         plan.table,
@@ -221,54 +220,6 @@ def delete_tag(tag: Tag) -> Request:
 
 def _span(sheet_id: int, dimension: Dimension, index: int) -> dict[str, Any]:
     return {"sheetId": sheet_id, "dimension": dimension, "startIndex": index, "endIndex": index + 1}
-
-
-# --- where rows and columns go: the plan's own changes -------------------------------------------
-def _rows_after(count: int, delete_rows: list[int]) -> tuple[dict[int, int], set[int]]:
-    """Read row → final row for the rows the plan keeps, and the read rows it deletes (its deletes
-    apply one by one, each at an index of the grid left by the ones before)."""
-    order = list(range(count))
-    deleted = set()
-    for row in delete_rows:
-        deleted.add(order.pop(row))
-    return {read: final for final, read in enumerate(order)}, deleted
-
-
-def _cols_after(count: int, delete_cols: list[int], insert_cols: list[int]) -> dict[int, int]:
-    order: list[int | None] = list(range(count))
-    for col in delete_cols:
-        del order[col]
-    for col in insert_cols:
-        order.insert(col, None)
-    return {read: final for final, read in enumerate(order) if read is not None}
-
-
-def final_keys(grid: Grid | None, plan: TabPlan) -> dict[int, str]:
-    """Final row → its key as a tag value, for every row under the header with a key."""
-    rows = [list(r) for r in grid or []]
-    for col in plan.delete_cols:
-        for row in rows:
-            if col < len(row):
-                del row[col]
-    for col in plan.insert_cols:
-        for row in rows:
-            if col <= len(row):
-                row.insert(col, "")
-    for row in plan.delete_rows:
-        del rows[row]
-    for w in plan.writes:
-        while len(rows) <= w.row:
-            rows.append([])
-        cells = rows[w.row]
-        cells.extend([""] * (w.col + 1 - len(cells)))
-        cells[w.col] = w.value
-    table, keys = plan.table, {}
-    key_cols = [(plan.positions[k], table.kind_of(k)) for k in table.key if k in plan.positions]
-    for r in range(plan.header_row + 1, len(rows)):
-        key = [normalise(rows[r][c] if c < len(rows[r]) else "", kind) for c, kind in key_cols]
-        if key_cols and not all(is_blank(k) for k in key):
-            keys[r] = json.dumps(key, default=str, ensure_ascii=False)
-    return keys
 
 
 def _upkeep(

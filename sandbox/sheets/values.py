@@ -20,6 +20,7 @@ DIMENSIONS = ("ROWS", "COLUMNS")
 FORMULA_PLACEHOLDER = "#SANDBOX_FORMULA!"
 
 
+
 @dataclass(frozen=True)
 class WriteResult:
     updated_range: str
