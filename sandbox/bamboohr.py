@@ -387,4 +387,4 @@ def start_bamboohr_sandbox(
 ) -> tuple[RunningService, BambooState]:
     """Serve the dataset's BambooHR part on 127.0.0.1; the caller stops the service."""
     state = BambooState.from_dataset(dataset, api_key=api_key)
-    return RunningService(create_app(state), knobs), state
+    return RunningService(create_app(state), knobs, contract="bamboohr"), state
