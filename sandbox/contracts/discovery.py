@@ -26,37 +26,26 @@ SPECS = Path(__file__).parent / "specs"
 _PLACEHOLDER = re.compile(r"\{[+]?(\w+)\}")
 
 
-def _property(schema: dict[str, Any], nullable: bool) -> dict[str, Any]:
-    converted = to_json_schema(schema, nullable)
-    return {"anyOf": [converted, {"type": "null"}]} if nullable else converted
-
-
 def to_json_schema(schema: dict[str, Any], nullable: bool = False) -> dict[str, Any]:
     """One discovery schema as JSON Schema; `$ref`s point into `#/definitions`. `nullable`: every
-    property and item may also be null (the schemas of a request)."""
+    value may also be null (the schemas of a request). Said by widening each `type` and `enum`, not
+    with `anyOf`, so an error is still reported at the deepest path it occurs."""
     if "$ref" in schema:
         return {"$ref": f"#/definitions/{schema['$ref']}"}
     kind = schema.get("type")
     out: dict[str, Any] = {}
+    if kind in ("object", "array", "integer", "number", "string", "boolean"):
+        out["type"] = [kind, "null"] if nullable else kind
     if kind == "object":
-        out["type"] = "object"
         if "properties" in schema:
-            out["properties"] = {k: _property(v, nullable) for k, v in schema["properties"].items()}
+            out["properties"] = {k: to_json_schema(v, nullable) for k, v in schema["properties"].items()}
             out["additionalProperties"] = False
         if "additionalProperties" in schema:
-            out["additionalProperties"] = _property(schema["additionalProperties"], nullable)
-    elif kind == "array":
-        out["type"] = "array"
-        if "items" in schema:
-            out["items"] = _property(schema["items"], nullable)
-    elif kind == "integer":
-        out["type"] = "integer"
-    elif kind == "number":
-        out["type"] = "number"
-    elif kind in ("string", "boolean"):
-        out["type"] = kind
+            out["additionalProperties"] = to_json_schema(schema["additionalProperties"], nullable)
+    elif kind == "array" and "items" in schema:
+        out["items"] = to_json_schema(schema["items"], nullable)
     if "enum" in schema:
-        out["enum"] = schema["enum"]
+        out["enum"] = [*schema["enum"], None] if nullable else schema["enum"]
     return out
 
 
@@ -147,11 +136,11 @@ class DiscoveryContract:
     def _request_problems(self, method: _Method, exchange: Exchange) -> list[tuple[str, str]]:
         problems = _query_problems(method.parameters, exchange.query_pairs)
         if method.request:
-            body = exchange.request_json
-            if body is None:
-                problems.append(("$", f"a {method.request} body is required"))
-            else:
-                problems += self.schema_violations(method.request, body, "request")
+            # No body is the empty message (every field of a Google request is optional).
+            if exchange.body and exchange.request_json is None:
+                problems.append(("$", f"not JSON; a {method.request} was expected"))
+            elif exchange.body:
+                problems += self.schema_violations(method.request, exchange.request_json, "request")
         return problems
 
 
