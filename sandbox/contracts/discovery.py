@@ -166,3 +166,43 @@ def _query_problems(parameters: dict[str, Any], pairs: list[tuple[str, str]]) ->
         if not parameters.get(name, {}).get("repeated")
     ]
     return problems
+
+
+def as_openapi(api: str) -> dict[str, Any]:
+    """The pinned discovery cut as an OpenAPI 3.1 document (response schemas, no nulls), so that the
+    property-based runs generate Sheets requests the way they do for the OpenAPI services."""
+    document = json.loads((SPECS / f"{api}.json").read_text(encoding="utf-8"))
+    schemas = json.loads(
+        json.dumps(_definitions(document, nullable=False)).replace("#/definitions/", "#/components/schemas/")
+    )
+    paths: dict[str, Any] = {}
+    for method in document["methods"].values():
+        operation: dict[str, Any] = {
+            "operationId": method["id"],
+            "parameters": [
+                _openapi_parameter(name, spec) for name, spec in method.get("parameters", {}).items()
+            ],
+            "responses": {"200": {"description": "OK"}},
+        }
+        if "response" in method:
+            content = {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{method['response']['$ref']}"}}
+            }
+            operation["responses"]["200"]["content"] = content
+        if "request" in method:
+            schema = {"$ref": f"#/components/schemas/{method['request']['$ref']}"}
+            operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+        paths.setdefault("/" + method["flatPath"], {})[method["httpMethod"].lower()] = operation
+    return {"openapi": "3.1.0", "info": {"title": api, "version": document["version"]}, "paths": paths,
+            "components": {"schemas": schemas}}  # fmt: skip
+
+
+def _openapi_parameter(name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": spec.get("type", "string")}
+    if "enum" in spec:
+        schema["enum"] = spec["enum"]
+    if spec.get("repeated"):
+        schema = {"type": "array", "items": schema}
+    location = spec["location"]
+    return {"name": name, "in": location, "required": location == "path" or bool(spec.get("required")),
+            "schema": schema}  # fmt: skip
