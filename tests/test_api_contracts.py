@@ -189,3 +189,15 @@ def _example_path(template: str) -> str:
         .replace("{", "")
         .replace("}", "")
     )
+
+
+def test_the_coverage_table_has_a_row_per_operation_with_its_flows() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).parents[1] / "docs" / "api-coverage.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `"): line for line in page.splitlines() if line.startswith("| `")}
+    for op in OPERATIONS:
+        row = rows.get(op.name)
+        assert row is not None, f"docs/api-coverage.md lacks {op.name}"
+        used = row.split("|")[2]
+        assert all(flow in used for flow in op.flows) and ("stand-in only" in used) == (not op.flows), op.name

@@ -33,21 +33,21 @@ _JIRA = (
     Operation("jira", "GET", f"{J}/serverInfo", (AVAILABILITY, COMMENTS, CHECK), "Cloud or Data Center"),
     Operation("jira", "GET", f"{J}/configuration", (AVAILABILITY,), "working hours per day"),
     Operation("jira", "GET", f"{J}/field", (AVAILABILITY,), "sprint and start-date field ids"),
-    Operation("jira", "GET", f"{J}/myself", (CHECK, COMMENTS), "who the token is"),
-    Operation("jira", "GET", f"{J}/search/jql", (AVAILABILITY,), "Cloud search"),
+    Operation("jira", "GET", f"{J}/myself", (CHECK,), "who the token is"),
+    Operation("jira", "GET", f"{J}/search/jql", (), "stand-in only; opsheets POSTs"),
     Operation("jira", "POST", f"{J}/search/jql", (AVAILABILITY,), "Cloud search"),
-    Operation("jira", "GET", f"{J}/search", (AVAILABILITY,), "Data Center search (as /rest/api/2)"),
-    Operation("jira", "POST", f"{J}/search", (AVAILABILITY,), "Data Center search (as /rest/api/2)"),
+    Operation("jira", "GET", f"{J}/search", (), "stand-in only (410 on Cloud)"),
+    Operation("jira", "POST", f"{J}/search", (AVAILABILITY,), "Data Center search, as /rest/api/2"),
     Operation("jira", "GET", f"{J}/issue/{{issueIdOrKey}}", (COMMENTS,), "security level of an issue"),
     Operation("jira", "GET", f"{J}/issue/{{issueIdOrKey}}/worklog", (AVAILABILITY,), "worklogs past 20"),
     Operation("jira", "GET", f"{J}/issue/{{issueIdOrKey}}/comment", (COMMENTS,)),
     Operation("jira", "POST", f"{J}/issue/{{issueIdOrKey}}/comment", (COMMENTS,), "ADF body on v3"),
-    Operation("jira", "GET", f"{J}/issue/{{issueIdOrKey}}/comment/{{id}}", (COMMENTS,)),
+    Operation("jira", "GET", f"{J}/issue/{{issueIdOrKey}}/comment/{{id}}", (), "stand-in only"),
     Operation("jira", "DELETE", f"{J}/issue/{{issueIdOrKey}}/comment/{{id}}", (COMMENTS,)),
-    Operation("jira", "GET", f"{J}/comment/{{commentId}}/properties", (COMMENTS,)),
+    Operation("jira", "GET", f"{J}/comment/{{commentId}}/properties", (), "stand-in only"),
     Operation("jira", "GET", f"{J}/comment/{{commentId}}/properties/{{propertyKey}}", (COMMENTS,)),
     Operation("jira", "PUT", f"{J}/comment/{{commentId}}/properties/{{propertyKey}}", (COMMENTS,), "marker"),
-    Operation("jira", "DELETE", f"{J}/comment/{{commentId}}/properties/{{propertyKey}}", (COMMENTS,)),
+    Operation("jira", "DELETE", f"{J}/comment/{{commentId}}/properties/{{propertyKey}}", (), "stand-in only"),
 )
 
 _BAMBOOHR = (
@@ -60,7 +60,7 @@ _BAMBOOHR = (
 
 _INTERCOM = (
     Operation("intercom", "GET", "/me", (COMMENTS, CHECK), "the admin notes are written as"),
-    Operation("intercom", "GET", "/admins", (COMMENTS,), "note authors"),
+    Operation("intercom", "GET", "/admins", (), "stand-in only"),
     Operation("intercom", "POST", "/conversations/search", (COMMENTS,), "linked conversations"),
     Operation("intercom", "GET", "/conversations/{conversation_id}", (COMMENTS,), "notes"),
     Operation("intercom", "POST", "/conversations/{conversation_id}/reply", (COMMENTS,), "admin note"),
