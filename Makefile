@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench chaos clean pictures
+.PHONY: install demo test lint bench chaos contracts clean pictures
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,14 @@ test: $(STAMP)
 clean:
 	rm -rf $(VENV) out .pytest_cache
 
+# Property-based conformance of every stand-in to the published API contracts (make test runs 2 examples
+# per operation): EXAMPLES generated requests per operation, each answer checked against the contract.
+EXAMPLES ?= 50
+contracts: $(STAMP)
+	OPSHEETS_CONTRACT_EXAMPLES=$(EXAMPLES) $(BIN)/python -m pytest -q -m contracts tests/test_contract_fuzz.py
+
 # The long reliability suite (full fault matrix, crash loop, soak) plus the fast subset; prints the figures.
-chaos: $(STAMP)
+chaos: $(STAMP) contracts
 	rm -f out/reliability/figures.jsonl
 	PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=120 \
 		OPSHEETS_RELIABILITY_FIGURES=out/reliability/figures.jsonl \

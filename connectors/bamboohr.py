@@ -77,7 +77,7 @@ class BambooHRClient:
             "custom reports",
             REPORT_PATH,
             "give the API key's user permission to run reports",
-            lambda: self.api.post_json(REPORT_PATH, body, params={"format": "JSON"}),
+            lambda: self.api.post_json(REPORT_PATH, body, params={"format": "json"}),
         )
         _check_report_fields(report, team_field)
         return [_employee(row, team_field) for row in report.get("employees") or []]

@@ -111,7 +111,10 @@ def linked_or_updated_query(link_attribute: str, updated_since: int) -> dict[str
     linked = {"field": f"custom_attributes.{link_attribute}", "operator": "!=", "value": None}
     not_closed = {"field": "state", "operator": "!=", "value": "closed"}
     updated = {"field": "updated_at", "operator": ">", "value": int(updated_since)}
-    return {"operator": "OR", "value": [updated, {"operator": "AND", "value": [linked, not_closed]}]}
+    # A group's list holds filters or groups, never both (the contract's search_request): hence the
+    # one-filter AND around `updated`.
+    either = [{"operator": "AND", "value": [updated]}, {"operator": "AND", "value": [linked, not_closed]}]
+    return {"operator": "OR", "value": either}
 
 
 class IntercomConnector:

@@ -206,6 +206,8 @@ def _unique_marks(marks: list[tuple[str, Node]]) -> list[Node]:
     for _, mark in marks:
         if mark and mark["type"] not in seen:
             seen[mark["type"]] = mark
+    if "code" in seen:  # ADF: inline code carries a link at most, never bold, italics and the like
+        seen = {kind: mark for kind, mark in seen.items() if kind in ("code", "link")}
     return sorted(seen.values(), key=lambda m: _MARK_ORDER.get(m["type"], 9))
 
 
@@ -217,8 +219,34 @@ def html_to_adf(html: str) -> Node:
     builder.feed(html or "")
     builder.close()
     builder._close_inline()
+    _fit_blocks(builder.root)
     _ensure_items_start_with_paragraph(builder.root)
     return builder.root
+
+
+_NEVER_EMPTY = frozenset({"blockquote", "bulletList", "orderedList"})
+_QUOTE_OR_ITEM_BLOCKS = frozenset({"paragraph", "bulletList", "orderedList", "codeBlock"})
+
+
+def _fit_blocks(node: Node) -> None:
+    """What HTML allows and ADF's schema does not, made to fit without losing text: a quote or a list
+    with nothing in it goes; in a quote or a list item, a heading becomes a paragraph and a quote
+    gives up its blocks (ADF has headings and quotes at the top level only)."""
+    if "content" not in node:
+        return
+    fitted: list[Node] = []
+    for child in node["content"]:
+        _fit_blocks(child)
+        if child.get("type") in _NEVER_EMPTY and not child.get("content"):
+            continue
+        if node["type"] in ("blockquote", "listItem") and child["type"] not in _QUOTE_OR_ITEM_BLOCKS:
+            if child["type"] == "heading":
+                fitted.append(paragraph(*child.get("content", [])))
+            else:
+                fitted.extend(child.get("content", []))
+            continue
+        fitted.append(child)
+    node["content"] = fitted
 
 
 def _ensure_items_start_with_paragraph(node: Node) -> None:

@@ -119,8 +119,13 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse(
         {"error": {"code": status, "message": message}},
         status_code=status,
-        headers={"X-BambooHR-Error-Message": message},
+        headers={"X-BambooHR-Error-Message": _header_safe(message)},
     )
+
+
+def _header_safe(text: str) -> str:
+    """A message quoting the request (a table name, say) as a header can carry it: ASCII, one line."""
+    return " ".join(text.encode("ascii", "backslashreplace").decode("ascii").split())
 
 
 def _authorised(request: Request, state: BambooState) -> bool:
@@ -387,4 +392,4 @@ def start_bamboohr_sandbox(
 ) -> tuple[RunningService, BambooState]:
     """Serve the dataset's BambooHR part on 127.0.0.1; the caller stops the service."""
     state = BambooState.from_dataset(dataset, api_key=api_key)
-    return RunningService(create_app(state), knobs), state
+    return RunningService(create_app(state), knobs, contract="bamboohr"), state

@@ -112,7 +112,7 @@ class Instrumented:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        raw = await _read_body(receive)
+        raw = await read_body(receive)
         if self.knobs.latency_s:
             await asyncio.sleep(self.knobs.latency_s)
         fault = self.knobs.pick_fault()
@@ -159,11 +159,11 @@ class Instrumented:
             raise ConnectionResetError("sandbox: injected connection reset")
         if fault == "stall":
             await asyncio.sleep(self.knobs.stall_s)
-        replay = _replay(raw)
+        replayed = replay(raw)
         if fault == "truncate":
-            await self._truncated(scope, replay, send)
+            await self._truncated(scope, replayed, send)
             return
-        await self.app(scope, replay, send)
+        await self.app(scope, replayed, send)
 
     async def _truncated(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the request for real, then send only half of the body and drop the connection."""
@@ -180,7 +180,7 @@ class Instrumented:
         raise ConnectionResetError("sandbox: injected truncated body")
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def read_body(receive: Receive) -> bytes:
     chunks = []
     while True:
         message = await receive()
@@ -189,7 +189,7 @@ async def _read_body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-def _replay(raw: bytes) -> Receive:
+def replay(raw: bytes) -> Receive:
     sent = False
 
     async def receive() -> Message:
@@ -214,11 +214,16 @@ async def _send_error(send: Send, status: int, retry_after: int) -> None:
 class RunningService:
     """A stand-in served by uvicorn on 127.0.0.1 on a free port, in a daemon thread."""
 
-    def __init__(self, app: ASGIApp, knobs: Knobs | None = None, port: int = 0) -> None:
+    def __init__(
+        self, app: ASGIApp, knobs: Knobs | None = None, port: int = 0, contract: str | None = None
+    ) -> None:
+        """`contract`: the API whose published contract checks every exchange (sandbox.contracts)."""
+        from sandbox.contracts.checker import checked  # it imports this module
+
         self.knobs = knobs or Knobs()
         self.log = RequestLog()
         config = uvicorn.Config(
-            Instrumented(app, self.knobs, self.log),
+            Instrumented(checked(app, contract), self.knobs, self.log),
             host="127.0.0.1",
             port=port,
             log_level="critical",

@@ -331,8 +331,10 @@ def _author(state: IntercomState, part: dict[str, Any]) -> dict[str, Any]:
         admin = state.admins[str(author["id"])]
         author.setdefault("name", admin["name"])
         author.setdefault("email", admin.get("email"))
-    return {"type": author.get("type"), "id": str(author.get("id")), "name": author.get("name"),
-            "email": author.get("email")}  # fmt: skip
+    rendered = {"type": author.get("type"), "id": str(author.get("id")), "name": author.get("name")}
+    if author.get("email"):  # an author without one has no `email` (the contract's is a string)
+        rendered["email"] = author["email"]
+    return rendered
 
 
 def _text(body: str | None, plaintext: bool) -> str | None:
@@ -345,4 +347,4 @@ def start_intercom_sandbox(
     dataset: dict[str, Any], knobs: Knobs | None = None, **state_options: Any
 ) -> tuple[RunningService, IntercomState]:
     state = IntercomState.from_dataset(dataset, **state_options)
-    return RunningService(create_app(state), knobs=knobs), state
+    return RunningService(create_app(state), knobs=knobs, contract="intercom"), state

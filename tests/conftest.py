@@ -12,6 +12,19 @@ from collections.abc import Iterator
 import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Every stand-in checks each exchange against the published API contract (sandbox/contracts).
+os.environ.setdefault("OPSHEETS_SANDBOX_CONTRACTS", "strict")
+
+
+@pytest.fixture(autouse=True)
+def api_contracts() -> Iterator[None]:
+    """Fails the test during which a stand-in saw a request or gave an answer its contract forbids."""
+    from sandbox.contracts.model import RECORDER
+
+    yield  # what a module fixture's set-up caused is reported with the first test that used it
+    found = RECORDER.take()
+    if found:
+        pytest.fail("API contract violated:\n" + "\n".join(f"  {v}" for v in found[:20]), pytrace=False)
 
 
 @pytest.fixture(scope="session")

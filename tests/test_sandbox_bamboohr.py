@@ -45,7 +45,10 @@ def call(
 
 
 def report(served: tuple[RunningService, BambooState], fields: list[str]) -> requests.Response:
-    return call(served, "POST", "/reports/custom", params={"format": "JSON"}, json={"fields": fields})
+    return call(
+        served, "POST", "/reports/custom", params={"format": "json"}, json={"fields": fields},
+        headers={"Accept": "application/json"},
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("auth", [None, ("wrong-key", "x"), ("x", KEY)])

@@ -91,7 +91,8 @@ def test_search_filters_and_groups(sandbox: tuple[RunningService, IntercomState]
         "100",
         "102",
     ]
-    recent_or_linked = {"operator": "OR", "value": [{"field": "updated_at", "operator": ">", "value": 2011},
+    recent = {"field": "updated_at", "operator": ">", "value": 2011}
+    recent_or_linked = {"operator": "OR", "value": [{"operator": "AND", "value": [recent]},
                                                     {"operator": "AND", "value": [linked]}]}  # fmt: skip
     assert ids(recent_or_linked) == ["100", "102"]
     assert search(service, recent_or_linked).json()["conversations"][0].get("conversation_parts") is None

@@ -21,4 +21,4 @@ def start_jira_sandbox(
 ) -> tuple[RunningService, JiraState]:
     """Serve the dataset's Jira part; `state_options` (email, token, field ids) go to `from_dataset`."""
     state = JiraState.from_dataset(dataset, mode=mode, **state_options)
-    return RunningService(create_app(state), knobs=knobs), state
+    return RunningService(create_app(state), knobs=knobs, contract="jira"), state

@@ -51,6 +51,9 @@ SEARCH_BODY = frozenset(
 )
 
 
+INT32_MAX = 2**31 - 1
+
+
 class JiraError(Exception):
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -270,8 +273,9 @@ def worklog_page(state: JiraState, key: str, request: Request) -> dict[str, Any]
         raise JiraError(404, "Issue does not exist or you do not have permission to see it.")
     query = request.query_params
     try:  # the spec answers non-numeric paging values with 404, not 400
-        start = int(query.get("startAt", 0))
-        size = min(int(query.get("maxResults", state.worklog_page_cap)), state.worklog_page_cap)
+        # Read into the page's int32 fields as Jira does: a negative start is the first item.
+        start = min(max(int(query.get("startAt", 0)), 0), INT32_MAX)
+        size = min(max(int(query.get("maxResults", state.worklog_page_cap)), 0), state.worklog_page_cap)
         after = int(query["startedAfter"]) if "startedAfter" in query else None
         before = int(query["startedBefore"]) if "startedBefore" in query else None
     except ValueError as exc:
@@ -287,7 +291,7 @@ def worklog_page(state: JiraState, key: str, request: Request) -> dict[str, Any]
         "startAt": start,
         "maxResults": size,
         "total": len(chosen),
-        "worklogs": [renderer.worklog(issue, w) for w in chosen[start : start + max(size, 0)]],
+        "worklogs": [renderer.worklog(issue, w) for w in chosen[start : start + size]],
     }
 
 

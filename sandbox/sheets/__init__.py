@@ -18,4 +18,4 @@ def start_sheets_sandbox(
 ) -> tuple[RunningService, SheetsState]:
     """Serve a fresh SheetsState on 127.0.0.1; stop the returned service (or use it as a context manager)."""
     state = SheetsState(**state_kwargs)
-    return RunningService(create_app(state), knobs), state
+    return RunningService(create_app(state), knobs, contract="sheets"), state
