@@ -135,7 +135,8 @@ def add_human_rule(harness: Harness, tab: str, col: int, first_row: int, to_end:
         box = {"sheetId": harness._sheet_id(tab), "startRowIndex": first_row}
         box |= {"startColumnIndex": col, "endColumnIndex": col + 1}
         condition = {"type": "NUMBER_LESS", "values": [{"userEnteredValue": "0"}]}
-        rule = {"ranges": [box], "booleanRule": {"condition": condition, "format": {"bold": True}}}
+        bold = {"textFormat": {"bold": True}}
+        rule = {"ranges": [box], "booleanRule": {"condition": condition, "format": bold}}
         harness._human(
             "POST", ":batchUpdate", json={"requests": [{"addConditionalFormatRule": {"rule": rule}}]}
         )
@@ -155,7 +156,7 @@ def human_rules(harness: Harness, tab: str) -> list[str]:
         return sorted(
             f"{r['ranges'][0]['startColumnIndex']}@{r['ranges'][0].get('startRowIndex', 0)}"
             for r in found
-            if r.get("booleanRule", {}).get("format", {}).get("bold")
+            if r.get("booleanRule", {}).get("format", {}).get("textFormat", {}).get("bold")
         )
     ws = openpyxl.load_workbook(harness.path)[tab]
     return sorted(
