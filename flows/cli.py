@@ -121,8 +121,9 @@ def serve(config: Path | None = CONFIG_OPTION) -> None:
 def user_errors() -> tuple[type[Exception], ...]:
     """Errors whose message already says what to fix; anything else is a bug and keeps its traceback."""
     from flows.budgets import BudgetSyncFailed
+    from flows.comments import CommentBridgeFailed
 
-    return (*USER_ERRORS, BudgetSyncFailed)
+    return (*USER_ERRORS, BudgetSyncFailed, CommentBridgeFailed)
 
 
 class WithoutTraceback(logging.Formatter):

@@ -18,9 +18,11 @@ import pytest
 
 import connectors.http as http
 from connectors.jira_comments import JiraComments
-from domain.comments import MIRROR_PROPERTY, NOTE_MARKER, issue_key_of
+from domain.comment_markers import MIRROR_PROPERTY
+from domain.comments import issue_key_of
 from flows.comments_bridge import TO_INTERCOM, TO_JIRA, Bridge, BridgeResult
 from flows.comments_cursor import (
+    BridgeState,
     FileCursor,
     VariableCursor,
     cursor_name,
@@ -80,9 +82,24 @@ def linked(env: SandboxEnvironment) -> dict[str, str]:
     return result
 
 
-def note_markers(env: SandboxEnvironment, cid: str) -> Counter[tuple[str, str]]:
+FOOTER = re.compile(r"<p><em>Mirrored from Jira (\S+) \[opsheets:jira/(\d+)/(\d+)@(\w+)\]</em></p>$")
+
+
+def bridge_notes(env: SandboxEnvironment, cid: str) -> list[dict[str, Any]]:
+    """Notes the bridge wrote: through the API (app_package_code), its footer last."""
     assert env.intercom is not None
-    return Counter(m.groups() for p in env.intercom.notes(cid) for m in NOTE_MARKER.finditer(p["body"]))
+    return [p for p in env.intercom.notes(cid) if p.get("app_package_code") and FOOTER.search(p["body"])]
+
+
+def note_markers(env: SandboxEnvironment, cid: str) -> Counter[tuple[str, str]]:
+    """(issue key, comment id) of each first copy of a Jira comment in the conversation."""
+    found: Counter[tuple[str, str]] = Counter()
+    for note in bridge_notes(env, cid):
+        key, issue_id, comment_id, version = FOOTER.search(note["body"]).groups()  # type: ignore[union-attr]
+        issue = env.jira.issue_by_key(issue_id)
+        if version != "deleted" and "· edited</strong>" not in note["body"]:
+            found[(issue["key"] if issue else key, comment_id)] += 1
+    return found
 
 
 def mirror_properties(env: SandboxEnvironment, key: str) -> Counter[tuple[str, str]]:
@@ -110,15 +127,15 @@ def assert_mirrored_exactly_once(
         notes = [
             p
             for p in env.intercom.notes(cid)
-            if p["author"]["type"] == "admin" and not NOTE_MARKER.search(p["body"])
+            if p["author"]["type"] == "admin" and p not in bridge_notes(env, cid)
         ]
         notes = [p for p in notes if tag is None or re.sub("<[^>]+>", "", p["body"]).startswith(tag)]
         copies = mirror_properties(env, key)
         assert {part for conv, part in copies if conv == cid} == {p["id"] for p in notes}, f"issue {key}"
         assert set(copies.values()) <= {1}, f"duplicate comment on {key}: {copies}"
         for conv, part in copies:  # a Jira copy never points at a note that is itself a copy
-            body = next(p["body"] for p in env.intercom.conversations[conv]["parts"] if p["id"] == part)
-            assert not NOTE_MARKER.search(body)
+            source = next(p for p in env.intercom.conversations[conv]["parts"] if p["id"] == part)
+            assert source not in bridge_notes(env, conv)
 
 
 def assert_only_notes_were_sent(env: SandboxEnvironment) -> None:
@@ -142,7 +159,7 @@ def test_both_directions_with_attribution_and_only_notes(env: SandboxEnvironment
     assert_only_notes_were_sent(env)
     cid, key = next(iter(linked(env).items()))
     assert env.intercom is not None
-    note = next(p for p in env.intercom.notes(cid) if NOTE_MARKER.search(p["body"]))
+    note = bridge_notes(env, cid)[0]
     assert note["body"].startswith(f"<p><strong>{key} · ") and note["author"]["id"] == "7001"
     copy = next(c for c in jira_comments_of(env, key) if MIRROR_PROPERTY in c["properties"])
     assert copy["body"]["content"][0]["content"][0]["text"].startswith(f"Intercom {cid} · ")
@@ -175,7 +192,7 @@ def test_twenty_runs_never_duplicate_and_pick_up_new_items(env: SandboxEnvironme
 
 
 class CrashingCursor(FileCursor):
-    def save(self, updated_since: int) -> None:
+    def save(self, state: BridgeState) -> None:
         raise RuntimeError("worker killed before the cursor was written")
 
 
@@ -232,10 +249,16 @@ def test_warnings_not_crashes_for_unlinked_missing_issue_and_deleted_comment(
     mirrored_comment = next(iter(note_markers(env, cid)))[1]
     JiraComments.delete_comment(jira_comments(load_config(env.config_path)), key, mirrored_comment)
     second = run(env)
-    deleted = f"{key} comment {mirrored_comment} was deleted in Jira"
-    assert any(deleted in w for w in second.warnings) and second.failures == [] and second.mirrored == []
-    assert deleted in caplog.text and missing in caplog.text
+    assert second.failures == [] and [(m.source_id, m.kind) for m in second.mirrored] == [
+        (mirrored_comment, "deleted")
+    ]
+    notice = env.intercom.notes(cid)[-1]["body"]  # type: ignore[union-attr]
+    assert f"{key} comment {mirrored_comment} was deleted in Jira" in notice and notice.endswith(
+        "@deleted]</em></p>"
+    )
+    assert missing in caplog.text
     assert_mirrored_exactly_once(env, deleted=frozenset({(key, mirrored_comment)}))
+    assert run(env).mirrored == []
 
 
 def test_a_conversation_deleted_during_the_run_is_a_warning(env: SandboxEnvironment) -> None:
@@ -301,9 +324,6 @@ def test_unchanged_conversations_are_not_fetched_again(env: SandboxEnvironment) 
     cursor = FileCursor(env.config_path.parent / "cursor.json")
     run(env, cursor)
     run(env, cursor)  # sees the notes and comments the first run wrote
-    future = cursor.load()
-    assert future is not None
-    cursor.save(future + 3600)  # as if an hour passed with nothing new
     log = env.services["intercom"].log
     log.clear()
     quiet = run(env, cursor)
@@ -314,9 +334,12 @@ def test_unchanged_conversations_are_not_fetched_again(env: SandboxEnvironment) 
 def test_file_cursor_round_trip_and_damage(tmp_path: Path) -> None:
     cursor = FileCursor(tmp_path / "c.json")
     assert cursor.load() is None
-    cursor.save(1_790_000_000)
-    assert cursor.load() == 1_790_000_000
+    state = BridgeState(1_790_000_000, {"2004": "ab12"}, {"2004|j10001@x": 2})
+    cursor.save(state)
+    assert cursor.load() == state
     (tmp_path / "c.json").write_text("{not json")
+    assert cursor.load() is None
+    (tmp_path / "c.json").write_text('{"updated_since": "soon"}')
     assert cursor.load() is None
 
 

@@ -2,12 +2,15 @@
 
 Routes (`{v}` is 2 or 3 on Cloud, 2 or latest on Data Center):
     GET/POST  /rest/api/{v}/issue/{key}/comment   startAt, maxResults, orderBy, expand=renderedBody,properties
-    GET/DELETE /rest/api/{v}/issue/{key}/comment/{id}
+    GET/PUT/DELETE /rest/api/{v}/issue/{key}/comment/{id}
     GET       /rest/api/{v}/comment/{id}/properties
+    GET       /rest/api/{v}/mypermissions                 permissions (comment-related keys), projectKey
     GET/PUT/DELETE /rest/api/{v}/comment/{id}/properties/{propertyKey}
 Bodies are ADF documents on v3 and wiki markup strings on v2; each comment is stored in the form it
 was written and shown in the other form by a crude text conversion (the stand-in's own, never
-opsheets'). `properties` in a create body are stored with the comment in the same request; on a
+opsheets'). A body over 32,767 characters (the wiki text; an ADF document's JSON) is refused.
+Comments carry `created` and `updated` on the site's clock (`JiraState.clock_offset_s`).
+`properties` in a create or update body are stored with the comment in the same request; on a
 Jira Service Management project (`projectTypeKey: service_desk`) the `sd.public.comment` property
 `{"internal": true}` makes the comment internal (`jsdPublic: false`). A comment's `visibility`
 (role or group) is checked on create and hides it from callers outside it (access.py).
@@ -19,7 +22,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
@@ -32,6 +35,10 @@ if TYPE_CHECKING:
 
 PAGE_CAP = 100
 PROPERTY_VALUE_LIMIT = 32768
+BODY_LIMIT = 32767
+PERMISSIONS = {"ADD_COMMENTS": ("15", "Add Comments"), "EDIT_OWN_COMMENTS": ("35", "Edit Own Comments"),
+               "EDIT_ALL_COMMENTS": ("34", "Edit All Comments"), "BROWSE_PROJECTS": ("10", "Browse Projects"),
+               "DELETE_OWN_COMMENTS": ("37", "Delete Own Comments")}  # fmt: skip
 ORDERS = {"created": False, "+created": False, "-created": True}
 
 
@@ -128,11 +135,31 @@ def register_comment_routes(app: FastAPI, state: JiraState, check_access: Any) -
         comment = comment_on(state, issue, comment_id)
         return render(state, version, issue, comment, expand_of(request), str(request.base_url))
 
+    @app.put(prefix + "/issue/{key}/comment/{comment_id}")
+    async def update_comment(version: str, key: str, comment_id: str, request: Request) -> dict[str, Any]:
+        check_access(state, version, request)
+        issue = issue_of(state, key)
+        comment = comment_on(state, issue, comment_id)
+        body = await request_json(request)
+        if not isinstance(body, dict):
+            raise CommentError(400, "The request body must be a JSON object.")
+        edit_comment(state, comment, checked_body(version, body.get("body")), checked_properties(
+            body.get("properties") or []))  # fmt: skip
+        return render(state, version, issue, comment, expand_of(request), str(request.base_url))
+
     @app.delete(prefix + "/issue/{key}/comment/{comment_id}")
     async def delete_comment(version: str, key: str, comment_id: str, request: Request) -> Response:
         check_access(state, version, request)
         store.delete(comment_on(state, issue_of(state, key), comment_id)["id"])
         return Response(status_code=204)
+
+    @app.get(prefix + "/mypermissions")
+    async def my_permissions(version: str, request: Request) -> dict[str, Any]:
+        check_access(state, version, request)
+        keys = [k.strip() for k in request.query_params.get("permissions", "").split(",") if k.strip()]
+        if not keys or any(k not in PERMISSIONS for k in keys):
+            raise CommentError(400, "Invalid permissions: give a comma-separated list of permission keys.")
+        return {"permissions": {k: permission(k, k not in state.denied_permissions) for k in keys}}
 
     @app.get(prefix + "/comment/{comment_id}/properties")
     async def property_keys(version: str, comment_id: str, request: Request) -> dict[str, Any]:
@@ -165,6 +192,21 @@ def register_comment_routes(app: FastAPI, state: JiraState, check_access: Any) -
         if properties.pop(property_key, None) is None:
             raise CommentError(404, f"The property with key '{property_key}' does not exist.")
         return Response(status_code=204)
+
+
+def permission(key: str, granted: bool) -> dict[str, Any]:
+    number, name = PERMISSIONS[key]
+    return {"id": number, "key": key, "name": name, "type": "PROJECT", "description": f"{name}.",
+            "havePermission": granted}  # fmt: skip
+
+
+def edit_comment(state: JiraState, comment: dict[str, Any], body: Any, properties: dict[str, Any]) -> None:
+    """An edit, by the API or by a person: new body, `updated` on the site's clock; properties given
+    replace those with the same key (others stay)."""
+    with state.comments.lock:
+        comment["body"] = body
+        comment["properties"].update(properties)
+        comment["updated"] = state.now()
 
 
 def issue_of(state: JiraState, key: str) -> dict[str, Any]:
@@ -229,7 +271,26 @@ def comment_page(state: JiraState, version: str, issue: dict[str, Any], request:
 def new_comment(state: JiraState, version: str, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise CommentError(400, "The request body must be a JSON object.")
-    text = body.get("body")
+    text = checked_body(version, body.get("body"))
+    properties = checked_properties(body.get("properties") or [])
+    try:
+        visibility = checked_visibility(state, body.get("visibility"))
+    except VisibilityError as exc:
+        raise CommentError(400, "", {"commentLevel": str(exc)}) from exc
+    now = state.now()
+    return {
+        "author": "sandbox-bot",
+        "created": now,
+        "updated": now,
+        "body": text,
+        "properties": properties,
+        "visibility": visibility,
+    }
+
+
+def checked_body(version: str, text: Any) -> Any:
+    """A comment body as Jira accepts it: ADF on v3, wiki text on v2, at most BODY_LIMIT characters
+    (the wiki text; an ADF document counted as its JSON)."""
     if version == "3":
         if not (
             isinstance(text, dict) and text.get("type") == "doc" and isinstance(text.get("content"), list)
@@ -237,24 +298,24 @@ def new_comment(state: JiraState, version: str, body: Any) -> dict[str, Any]:
             raise CommentError(400, "", {"comment": "Comment body is not valid Atlassian Document Format."})
         if not adf_text(text).strip():
             raise CommentError(400, "", {"comment": "Comment body can not be empty!"})
+        size = len(json.dumps(text, ensure_ascii=False, separators=(",", ":")))
     elif not isinstance(text, str) or not text.strip():
         raise CommentError(400, "", {"comment": "Comment body can not be empty!"})
+    else:
+        size = len(text)
+    if size > BODY_LIMIT:
+        raise CommentError(400, "", {"comment": "The entered text is too long. It exceeds the allowed limit "
+                                                "of 32,767 characters."})  # fmt: skip
+    return text
+
+
+def checked_properties(entries: Any) -> dict[str, Any]:
     properties = {}
-    for entry in body.get("properties") or []:
+    for entry in entries if isinstance(entries, list) else [None]:
         if not isinstance(entry, dict) or "key" not in entry or "value" not in entry:
             raise CommentError(400, "Each comment property needs a key and a value.")
         properties[str(entry["key"])] = check_property(str(entry["key"]), entry["value"])
-    try:
-        visibility = checked_visibility(state, body.get("visibility"))
-    except VisibilityError as exc:
-        raise CommentError(400, "", {"commentLevel": str(exc)}) from exc
-    return {
-        "author": "sandbox-bot",
-        "created": datetime.now(UTC),
-        "body": text,
-        "properties": properties,
-        "visibility": visibility,
-    }
+    return properties
 
 
 def check_property(key: str, value: Any) -> Any:
@@ -276,6 +337,7 @@ def render(
     api = f"{base_url.rstrip('/')}/rest/api/{version}"
     author = user_json(state, comment.get("author"), api)
     created = stamp(comment["created"])
+    updated = stamp(comment.get("updated") or comment["created"])
     body = comment["body"]
     result: dict[str, Any] = {
         "self": f"{api}/issue/{issue['id']}/comment/{comment['id']}",
@@ -284,7 +346,7 @@ def render(
         "body": (body if isinstance(body, dict) else wiki_as_adf(body)) if version == "3" else as_wiki(body),
         "updateAuthor": author,
         "created": created,
-        "updated": created,
+        "updated": updated,
         "jsdPublic": not is_internal(state, issue, comment),
     }
     if comment.get("visibility"):
