@@ -36,6 +36,7 @@ REGIONS = {
     "au": "https://api.au.intercom.io",
 }
 SEARCH_PAGE_CAP = 150
+RATE_WINDOW_S = 10  # Intercom counts requests over 10-second windows; X-RateLimit-Reset ends the current one
 HINTS = {
     401: "check INTERCOM_ACCESS_TOKEN: the access token is wrong or was revoked (Developer Hub → your app → "
     "Authentication)",
@@ -159,6 +160,13 @@ class IntercomConnector:
         if self._app_id is None:
             self._app_id = str((self.client.get_json("/me").get("app") or {}).get("id_code") or "")
         return f"https://app.intercom.com/a/inbox/{self._app_id}/inbox/conversation/{conversation_id}"
+
+    def service_time_floor(self) -> float | None:
+        """A time Intercom's own clock has certainly passed (its timestamps are whole seconds): the end
+        of the current rate-limit window, less the window and a second of rounding. None before any
+        answer. Lets a caller tell whether a change in the same second as its read could be unseen."""
+        reset = self.rate_limit.reset_at
+        return None if reset is None else reset - RATE_WINDOW_S - 1
 
     def search(
         self, query: dict[str, Any], per_page: int = SEARCH_PAGE_CAP

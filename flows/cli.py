@@ -81,6 +81,10 @@ def run(
     except user_errors() as exc:
         fail(exc)
     print_report(report)
+    if report.partial:  # nothing failed this run, but items stay left out: not a clean run
+        for line in report.partial:
+            errors.print(f"[yellow]left out:[/yellow] {escape(line)}", soft_wrap=True, highlight=False)
+        raise typer.Exit(2)
     if dry_run and report.sheets:
         print_changes(report, show)
     elif dry_run:  # a job that writes no sheet (the comment bridge) lists what it would post

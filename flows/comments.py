@@ -71,8 +71,9 @@ def bridge_report(result: BridgeResult, dry_run: bool, today: date) -> RunReport
     if result.failed:
         report.summary.insert(0, f"FAILED: {len(result.failed)} item(s) could not be mirrored (listed below)")
     if result.skipped:
-        report.summary.append(f"{len(result.skipped)} item(s) skipped, refused {MAX_ATTEMPTS} times "
-                              "(listed in the warnings; tried again when they change)")  # fmt: skip
+        report.summary.insert(0, f"PARTIAL: {len(result.skipped)} item(s) left out, refused {MAX_ATTEMPTS} "
+                                 "times (tried again when their source changes)")  # fmt: skip
+        report.partial = [f.describe() for f in result.skipped]
     report.table = [f.row() for f in result.failed] + [m.row() for m in result.mirrored]
     report.warnings = list(result.warnings)
     report.failures = list(result.failures)

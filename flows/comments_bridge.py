@@ -75,15 +75,19 @@ class Failed:
     system: str  # the system that refused or failed: Jira or Intercom
     reason: str
 
+    @property
+    def cause(self) -> str:
+        return self.reason.removeprefix(f"{self.system}: ")  # the connectors' errors name their system
+
     def describe(self) -> str:
         kind = "comment" if self.direction == TO_INTERCOM else "note"
         return (f"{self.direction} {self.issue_key} / conversation {self.conversation_id} {kind} "
-                f"{self.source_id}: {self.system}: {self.reason}")  # fmt: skip
+                f"{self.source_id}: {self.system}: {self.cause}")  # fmt: skip
 
     def row(self) -> dict[str, object]:
         return {"Direction": self.direction, "Issue": self.issue_key, "Conversation": self.conversation_id,
                 "From": self.source_id, "To": "", "Author": "",
-                "Result": f"FAILED ({self.system}): {self.reason}"}  # fmt: skip
+                "Result": f"FAILED ({self.system}): {self.cause}"}  # fmt: skip
 
 
 @dataclass
@@ -189,6 +193,8 @@ class Bridge:
         if before.seen.get(found.id) == seen:
             after.seen[found.id] = seen
             result.unchanged += 1
+            result.skipped += [_left_out(key, issue.key, found.id, n) for key, n in before.attempts.items()
+                               if key.startswith(prefix) and n >= MAX_ATTEMPTS]  # fmt: skip
             return
         try:
             conversation = self.intercom.conversation(found.id)
@@ -198,7 +204,11 @@ class Bridge:
         result.examined += 1
         failed = len(result.failed)
         self._apply(conversation, issue, comments, after, result)
-        if len(result.failed) == failed:
+        # Intercom stamps whole seconds: a change in the second this read was made would leave
+        # updated_at as it is, so a conversation is taken as settled only once that second is past.
+        floor = self.intercom.service_time_floor()
+        settled = floor is not None and max(found.updated_at, conversation.updated_at) < floor
+        if len(result.failed) == failed and settled:
             after.seen[found.id] = seen
 
     def _apply(
@@ -239,11 +249,9 @@ class Bridge:
         """One item, on its own: a failure is recorded and the next item goes on."""
         refused = state.attempts.get(attempt_key, 0)
         if refused >= MAX_ATTEMPTS:
-            skipped = _with_reason(
-                item, f"skipped: refused {refused} times, not tried again until it changes"
-            )
+            skipped = _with_reason(item, left_out_reason(refused))
             result.skipped.append(skipped)
-            self._warn(result, skipped.describe())
+            self.log.warning(skipped.describe())
             return
         try:
             new_id = "" if self.dry_run else write()
@@ -307,6 +315,17 @@ class Bridge:
     def _warn(self, result: BridgeResult, message: str) -> None:
         self.log.warning(message)
         result.warnings.append(message)
+
+
+def left_out_reason(refused: int) -> str:
+    return f"left out: refused {refused} times, not tried again until its source changes"
+
+
+def _left_out(attempt_key: str, issue_key: str, conversation_id: str, refused: int) -> Failed:
+    """A left-out item of a conversation not compared this run, from its key in the state."""
+    source = attempt_key.split("|", 1)[1].split("@", 1)[0]
+    direction, system = (TO_INTERCOM, "Intercom") if source[0] == "j" else (TO_JIRA, "Jira")
+    return Failed(direction, issue_key, conversation_id, source[1:], system, left_out_reason(refused))
 
 
 def _with_reason(item: Failed, reason: str) -> Failed:

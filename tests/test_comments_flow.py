@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections import Counter
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import connectors.http as http
 from connectors.jira_comments import JiraComments
 from domain.comment_markers import MIRROR_PROPERTY
 from domain.comments import issue_key_of
@@ -33,21 +31,7 @@ from flows.comments_cursor import (
 from flows.config import load_config
 from flows.sandbox_env import SandboxEnvironment, sandbox_environment
 from sandbox.core import Knobs
-from sandbox.demo_org import generate
-
-TODAY = date(2026, 11, 26)
-DATASET = generate(people=10, teams=2, issues=40, ledger_rows=0, conversations=9, today=TODAY)
-
-
-@pytest.fixture(autouse=True)
-def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(http, "sleep", lambda seconds: None)
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[SandboxEnvironment]:
-    with sandbox_environment(DATASET, tmp_path) as environment:
-        yield environment
+from tests.bridge_fixtures import DATASET, TODAY, env_fixture, no_waiting_fixture  # noqa: F401 (fixtures)
 
 
 def bridge(env: SandboxEnvironment, **options: Any) -> Bridge:
@@ -321,9 +305,11 @@ def test_dry_run_posts_nothing_and_keeps_no_cursor(env: SandboxEnvironment) -> N
 
 
 def test_unchanged_conversations_are_not_fetched_again(env: SandboxEnvironment) -> None:
+    assert env.intercom is not None
     cursor = FileCursor(env.config_path.parent / "cursor.json")
     run(env, cursor)
-    run(env, cursor)  # sees the notes and comments the first run wrote
+    env.intercom.clock = lambda: time.time() + 60  # a minute later on Intercom's clock
+    run(env, cursor)  # sees the notes and comments the first run wrote, in a second that has passed
     log = env.services["intercom"].log
     log.clear()
     quiet = run(env, cursor)
@@ -375,3 +361,23 @@ def test_flow_reports_and_keeps_its_cursor_in_a_variable(
     )
     assert_mirrored_exactly_once(env)
     assert_only_notes_were_sent(env)
+
+
+def test_a_change_in_the_second_the_bridge_read_the_conversation_is_not_lost(env: SandboxEnvironment) -> None:
+    """Intercom stamps whole seconds: a note added in the second of the read leaves updated_at as it
+    was, so the conversation is compared again until that second is past on Intercom's clock."""
+    assert env.intercom is not None
+    frozen = time.time()
+    env.intercom.clock = lambda: frozen
+    run(env)
+    assert run(env).mirrored == []  # both sides as the first run left them, all in the same second
+    cid = next(iter(linked(env)))
+    note = {
+        "part_type": "note",
+        "body": "<p>same second</p>",
+        "created_at": int(frozen),
+        "author": {"type": "admin", "id": "7003"},
+    }
+    env.intercom.add_part(env.intercom.conversations[cid], note)
+    assert [m.direction for m in run(env).mirrored] == [TO_JIRA]
+    assert_mirrored_exactly_once(env)
