@@ -130,11 +130,15 @@ def withheld_reason(comment: JiraComment, issue: JiraIssueRef, allowed: Iterable
     return None
 
 
-def note_html(issue: JiraIssueRef, comment: JiraComment, version: str, kind: str) -> str:
+def note_html(
+    issue: JiraIssueRef, comment: JiraComment, version: str, kind: str, jira_url: str | None = None
+) -> str:
+    """Attribution, body, footer. `jira_url` (the site) links attachments to the comment holding them."""
     header = (
         f"<p><strong>{escape(attribution(issue.key, comment.author_name, kind), quote=False)}</strong></p>"
     )
-    body = adf_to_html(comment_document(comment)) or "<p>(empty comment)</p>"
+    link = f"{jira_url.rstrip('/')}/browse/{issue.key}?focusedCommentId={comment.id}" if jira_url else None
+    body = adf_to_html(comment_document(comment), link) or "<p>(empty comment)</p>"
     return header + body + _footer_html(issue, comment.id, version)
 
 
@@ -164,11 +168,12 @@ def plan_mirroring(
     comments: Sequence[JiraComment],
     tag: str | None = None,
     allowed_levels: Iterable[str] = (),
+    jira_url: str | None = None,
 ) -> MirrorPlan:
     """What to write, both ways, for one linked conversation and the comments of its issue."""
     plan = MirrorPlan()
     notes = note_mirrors(conversation.parts)
-    _plan_to_intercom(conversation, issue, comments, notes, tuple(allowed_levels), plan)
+    _plan_to_intercom(conversation, issue, comments, notes, (tuple(allowed_levels), jira_url), plan)
     _plan_to_jira(conversation, issue, comments, mirror_part_ids(notes), tag, plan)
     return plan
 
@@ -178,9 +183,10 @@ def _plan_to_intercom(
     issue: JiraIssueRef,
     comments: Sequence[JiraComment],
     notes: dict[str, list[NoteMirror]],
-    allowed: tuple[str, ...],
+    options: tuple[tuple[str, ...], str | None],  # allowed security levels, the Jira site's URL
     plan: MirrorPlan,
 ) -> None:
+    allowed, jira_url = options
     window_start = min((p.created_at for p in conversation.parts), default=0) if conversation.truncated else 0
     shared: set[str] = set()
     for comment in sorted(comments, key=lambda c: (c.created is None, c.created, _number(c.id))):
@@ -205,8 +211,8 @@ def _plan_to_intercom(
         kind = NEW if latest is None else EDITED
         plan.to_intercom.append(
             NoteToPost(conversation.id, issue.key, comment.id, comment.author_name or "unknown author",
-                       note_html(issue, comment, version, kind), footer_token(issue.id, comment.id, version),
-                       kind, version)
+                       note_html(issue, comment, version, kind, jira_url),
+                       footer_token(issue.id, comment.id, version), kind, version)
         )  # fmt: skip
     for comment_id, mirrors in sorted(notes.items()):
         latest = mirrors[-1]

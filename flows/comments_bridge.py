@@ -20,9 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from connectors.errors import ApiError, FatalAPIError, NotFoundError
@@ -30,87 +28,21 @@ from connectors.intercom import IntercomConnector, linked_or_updated_query
 from connectors.jira_comments import JiraComments
 from domain.comment_limits import JIRA_COMMENT_LIMIT, adf_json_length, fit
 from domain.comment_markers import MIRROR_PROPERTY
-from domain.comments import GONE, NEW, CommentToPost, NoteToPost, Withheld, issue_key_of, plan_mirroring
+from domain.comments import GONE, CommentToPost, NoteToPost, issue_key_of, plan_mirroring
 from domain.records import IntercomConversation, JiraComment, JiraIssueRef
 from domain.wiki import adf_to_wiki
 from flows.comments_cursor import BridgeState
+from flows.comments_result import TO_INTERCOM, TO_JIRA, BridgeResult, Failed, Mirrored
 
 OVERLAP_S = 600  # conversations updated this long before the cursor are searched again
 UNLINKED_LISTED = 10
 MAX_ATTEMPTS = 3
 REFUSED = frozenset({400, 409, 413, 422})  # the service refuses this item; sending it again will not help
-TO_INTERCOM = "Jira → Intercom"
-TO_JIRA = "Intercom → Jira"
 
 
 class CursorStore(Protocol):
     def load(self) -> BridgeState | None: ...
     def save(self, state: BridgeState) -> None: ...
-
-
-@dataclass(frozen=True)
-class Mirrored:
-    direction: str  # TO_INTERCOM or TO_JIRA
-    issue_key: str
-    conversation_id: str
-    source_id: str  # Jira comment id or Intercom part id
-    new_id: str  # the note's part id or the comment id it became or updated; "" in a dry run
-    author: str
-    kind: str = NEW  # new, edited or deleted
-
-    def row(self) -> dict[str, object]:
-        return {"Direction": self.direction, "Issue": self.issue_key, "Conversation": self.conversation_id,
-                "From": self.source_id, "To": self.new_id or "(dry run)", "Author": self.author,
-                "Result": self.kind}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Failed:
-    """An item that could not be mirrored: which, where it was going, and why."""
-
-    direction: str
-    issue_key: str
-    conversation_id: str
-    source_id: str
-    system: str  # the system that refused or failed: Jira or Intercom
-    reason: str
-
-    @property
-    def cause(self) -> str:
-        return self.reason.removeprefix(f"{self.system}: ")  # the connectors' errors name their system
-
-    def describe(self) -> str:
-        kind = "comment" if self.direction == TO_INTERCOM else "note"
-        return (f"{self.direction} {self.issue_key} / conversation {self.conversation_id} {kind} "
-                f"{self.source_id}: {self.system}: {self.cause}")  # fmt: skip
-
-    def row(self) -> dict[str, object]:
-        return {"Direction": self.direction, "Issue": self.issue_key, "Conversation": self.conversation_id,
-                "From": self.source_id, "To": "", "Author": "",
-                "Result": f"FAILED ({self.system}): {self.cause}"}  # fmt: skip
-
-
-@dataclass
-class BridgeResult:
-    mirrored: list[Mirrored] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    failed: list[Failed] = field(default_factory=list)
-    skipped: list[Failed] = field(default_factory=list)  # gave up in an earlier run: not tried again
-    withheld: list[Withheld] = field(default_factory=list)  # restricted in Jira: never sent to Intercom
-    examined: int = 0  # linked conversations fetched and compared
-    unchanged: int = 0  # linked conversations skipped: nothing new on either side since the last run
-    cursor_before: int | None = None
-    cursor_after: int | None = None
-
-    @property
-    def failures(self) -> list[str]:
-        return [f.describe() for f in self.failed]
-
-    def count(self, direction: str) -> int:
-        return sum(1 for m in self.mirrored if m.direction == direction)
-
-    def withheld_by_reason(self) -> Counter[str]:
-        return Counter(w.reason for w in self.withheld)
 
 
 class Bridge:
@@ -219,7 +151,8 @@ class Bridge:
         state: BridgeState,
         result: BridgeResult,
     ) -> None:
-        plan = plan_mirroring(conversation, issue, comments, self.note_tag, self.allowed_security_levels)
+        levels, site = self.allowed_security_levels, self.jira.client.base_url
+        plan = plan_mirroring(conversation, issue, comments, self.note_tag, levels, site)
         for warning in plan.warnings:
             self._warn(result, warning)
         for withheld in plan.withheld:
