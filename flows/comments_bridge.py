@@ -32,7 +32,7 @@ from domain.comments import GONE, CommentToPost, NoteToPost, issue_key_of, plan_
 from domain.records import IntercomConversation, JiraComment, JiraIssueRef
 from domain.wiki import adf_to_wiki
 from flows.comments_cursor import BridgeState
-from flows.comments_result import TO_INTERCOM, TO_JIRA, BridgeResult, Failed, Mirrored
+from flows.comments_result import READING, TO_INTERCOM, TO_JIRA, BridgeResult, Failed, Mirrored
 
 OVERLAP_S = 600  # conversations updated this long before the cursor are searched again
 UNLINKED_LISTED = 10
@@ -133,6 +133,9 @@ class Bridge:
         except NotFoundError:
             self._warn(result, f"conversation {found.id} disappeared from Intercom during the run; skipped")
             return
+        except ApiError as exc:
+            self._read_failed(result, issue.key, found.id, "Intercom", exc)
+            return
         result.examined += 1
         failed = len(result.failed)
         self._apply(conversation, issue, comments, after, result)
@@ -222,7 +225,17 @@ class Bridge:
                 self._issues[key] = None
                 self._warn(result, f"conversation {conversation_id} links to {key}, which does not exist in "
                                    "Jira (or the Jira account cannot see it); skipped")  # fmt: skip
+            except ApiError as exc:  # this issue only: the others go on, this one is read again next run
+                self._read_failed(result, key, conversation_id, "Jira", exc)
+                return None
         return self._issues[key]
+
+    def _read_failed(
+        self, result: BridgeResult, key: str, conversation_id: str, system: str, exc: Exception
+    ) -> None:
+        failure = Failed(READING, key, conversation_id, "", system, str(exc))
+        self.log.error(failure.describe())
+        result.failed.append(failure)
 
     def _post_note(self, note: NoteToPost) -> str:
         return self.intercom.add_note(note.conversation_id, note.html, note.marker)

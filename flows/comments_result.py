@@ -10,6 +10,7 @@ from domain.comments import NEW, Withheld
 
 TO_INTERCOM = "Jira → Intercom"
 TO_JIRA = "Intercom → Jira"
+READING = "reading"  # a conversation or an issue could not be read: nothing of it was compared
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Failed:
         return self.reason.removeprefix(f"{self.system}: ")  # the connectors' errors name their system
 
     def describe(self) -> str:
+        if self.direction == READING:
+            return (f"{self.issue_key} / conversation {self.conversation_id} not compared (read failed): "
+                    f"{self.system}: {self.cause}")  # fmt: skip
         kind = "comment" if self.direction == TO_INTERCOM else "note"
         return (f"{self.direction} {self.issue_key} / conversation {self.conversation_id} {kind} "
                 f"{self.source_id}: {self.system}: {self.cause}")  # fmt: skip
