@@ -6,6 +6,7 @@ The logic is in `flows.comments_bridge`, the cursor and the connectors it needs 
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from prefect import flow, get_run_logger
@@ -65,6 +66,10 @@ def bridge_report(result: BridgeResult, dry_run: bool, today: date) -> RunReport
         f"{verb} {result.count(TO_JIRA)} Intercom note(s) as Jira comments",
         f"{result.examined} linked conversation(s) compared, {result.unchanged} unchanged since the last run",
     ]
+    kinds = Counter(m.kind for m in result.mirrored)
+    if kinds["edited"] or kinds["deleted"]:
+        report.summary.append(f"of these, {kinds['edited']} carried an edit and {kinds['deleted']} marked a "
+                              "deleted or redacted source")  # fmt: skip
     if result.withheld:
         reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(result.withheld_by_reason().items()))
         report.summary.append(f"withheld {len(result.withheld)} Jira comment(s) from Intercom: {reasons}")
