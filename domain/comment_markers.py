@@ -4,8 +4,8 @@ Jira → Intercom: the note's last paragraph is a footer in one exact format,
 `Mirrored from Jira PLAT-3 [opsheets:jira/10042/10001@3f2a9c1b0d4e]` — issue id, comment id and
 the version (hash) of the comment body it carries (`@deleted` once the comment is gone). A note
 counts as a mirror only when, besides that footer in that position, Intercom says an app created
-it through the API (`app_package_code`, which a person typing in the inbox cannot set) and no
-earlier note already claimed the same comment and version. A teammate who pastes a mirrored note,
+it through the API (`app_package_code`, which a person typing in the inbox cannot set). The latest
+such note of a comment says which version Intercom shows. A teammate who pastes a mirrored note,
 footer included, under their own words writes a note created in the inbox: it is theirs, and it
 goes to Jira. Issue and comment ids never change, so a moved issue (PLAT-3 → MOVED-3) keeps its
 mirrors; the key in the footer is for the reader only.
@@ -91,16 +91,13 @@ def footer_claim(part: IntercomPart) -> NoteMirror | None:
 
 
 def note_mirrors(parts: Iterable[IntercomPart]) -> dict[str, list[NoteMirror]]:
-    """Jira comment id → the notes mirroring it, oldest first. A later note repeating a claim
-    (same comment, same version) is a pasted copy, not a mirror."""
+    """Jira comment id → the notes mirroring it, oldest first (a comment edited back to an earlier
+    text has that version twice: the latest note is what Intercom shows)."""
     found: dict[str, list[NoteMirror]] = {}
-    claimed: set[tuple[str, str | None]] = set()
     for part in sorted(parts, key=lambda p: (p.created_at, _number(p.id))):
         claim = footer_claim(part)
-        if claim is None or (claim.comment_id, claim.version) in claimed:
-            continue
-        claimed.add((claim.comment_id, claim.version))
-        found.setdefault(claim.comment_id, []).append(claim)
+        if claim is not None:
+            found.setdefault(claim.comment_id, []).append(claim)
     return found
 
 

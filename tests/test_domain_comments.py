@@ -137,9 +137,8 @@ def test_a_pasted_footer_does_not_make_a_note_a_mirror() -> None:
     footer = f"<p><em>Mirrored from Jira PLAT-12 [opsheets:jira/10042/10001@{V}]</em></p>"
     typed = part("20", f"<p>My own finding.</p>{footer}", at=50)  # typed in the inbox: no app_package_code
     pasted_mid = part("21", f"<p>Quote:</p>{footer}<p>and my reply</p>", at=60, app_package_code="x")
-    again = replace(bridge_note("22", "10001", at=70))  # the same claim, later: a copy, not the mirror
-    result = plan(bridge_note("9", "10001"), typed, pasted_mid, again, comments=[comment("10001")])
-    assert [c.part_id for c in result.to_jira] == ["20", "21", "22"] and result.to_intercom == []
+    result = plan(bridge_note("9", "10001"), typed, pasted_mid, comments=[comment("10001")])
+    assert [c.part_id for c in result.to_jira] == ["20", "21"] and result.to_intercom == []
     assert footer_claim(typed) is None and footer_claim(pasted_mid) is None
 
 
@@ -167,6 +166,23 @@ def test_an_edited_jira_comment_gets_an_edit_note_once() -> None:
     )
     done = plan(bridge_note("9", "10001"), bridge_note("10", "10001", new_version, at=5), comments=[edited])
     assert done == MirrorPlan()
+
+
+def test_a_comment_edited_back_to_an_earlier_text_gets_one_more_note_and_no_loop() -> None:
+    back = comment("10001")  # A → B → A
+    b_version = version_of(comment("10001", words="B").body)
+    (note,) = plan(
+        bridge_note("9", "10001"), bridge_note("10", "10001", b_version, at=5), comments=[back]
+    ).to_intercom
+    assert note.kind == "edited" and note.version == V
+    notes = (
+        bridge_note("9", "10001"),
+        bridge_note("10", "10001", b_version, at=5),
+        bridge_note("11", "10001", at=9),
+    )
+    assert (
+        plan(*notes, comments=[back]) == MirrorPlan()
+    )  # the repeated version is the bridge's: not sent to Jira
 
 
 def test_a_deleted_jira_comment_gets_one_notice_and_other_issues_are_left_alone() -> None:

@@ -3,8 +3,8 @@ and post oversized and rich notes between runs, with skewed clocks and injected 
 two sides are compared with what people did.
 
 Counted at the end (after a few quiet rounds to let failed items through):
-- duplicates: a Jira comment with two first copies in its conversation, or a note with two copies
-  in Jira (must be 0);
+- duplicates: a Jira comment whose note was posted twice with nothing changed in between, or a
+  note with two copies in Jira (must be 0);
 - lost: a live source item with no copy on the other side (must be 0);
 - stale: a copy whose latest version is not its source's current one — an edit that did not
   travel, or a deletion or redaction not marked (must be 0).
@@ -17,6 +17,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from connectors.errors import ApiError
@@ -289,7 +290,8 @@ class BridgeSoak:
                 by_comment.setdefault(match.group(2), []).append(match.group(3))
         live = {c["id"]: version_of(c["body"]) for c in self.human_comments(issue)}
         for comment_id, versions in by_comment.items():
-            self.figures.duplicates += sum(n - 1 for n in Counter(versions).values())
+            # the same version twice in a row: a note posted again with nothing changed in between
+            self.figures.duplicates += sum(1 for before, after in pairwise(versions) if before == after)
             self.figures.stale += versions[-1] != live.get(comment_id, "deleted")
         self.figures.lost += sum(1 for comment_id in live if comment_id not in by_comment)
         self.figures.checked += len(live)
