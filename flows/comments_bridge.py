@@ -115,18 +115,18 @@ class Bridge:
             self._warn(result, f"conversation {found.id}: {self.link_attribute} {raw!r} is not a Jira issue "
                                "key; skipped")  # fmt: skip
             return
+        prefix = f"{found.id}|"  # refusal counts of the conversation's items live on while it is linked
+        after.attempts.update({k: v for k, v in before.attempts.items() if k.startswith(prefix)})
         loaded = self._issue(key, found.id, result)
         if loaded is None:
             return
         issue, comments = loaded
-        prefix = f"{found.id}|"
-        after.attempts.update({k: v for k, v in before.attempts.items() if k.startswith(prefix)})
         seen = fingerprint(found, issue, comments)
         if before.seen.get(found.id) == seen:
             after.seen[found.id] = seen
             result.unchanged += 1
-            result.skipped += [_left_out(key, issue.key, found.id, n) for key, n in before.attempts.items()
-                               if key.startswith(prefix) and n >= MAX_ATTEMPTS]  # fmt: skip
+            refused = {k: n for k, n in before.attempts.items() if k.startswith(prefix) and n >= MAX_ATTEMPTS}
+            result.skipped += [_left_out(k, issue.key, found.id, n) for k, n in refused.items()]
             return
         try:
             conversation = self.intercom.conversation(found.id)
