@@ -116,9 +116,12 @@ class JiraComments:
         name = str(level.get("name") or level.get("id")) if isinstance(level, dict) else None
         return JiraIssueRef(str(issue["id"]), str(issue.get("key") or issue_key), name)
 
-    def can_comment(self, project_key: str) -> dict[str, bool]:
-        """Whether the account may add comments and edit its own in the project (mypermissions)."""
-        params = {"projectKey": project_key, "permissions": ",".join(COMMENT_PERMISSIONS)}
+    def can_comment(self, project_key: str | None) -> dict[str, bool]:
+        """Whether the account may add comments and edit its own in the project (mypermissions); with
+        no project, in any project (Jira's global context)."""
+        params = {"permissions": ",".join(COMMENT_PERMISSIONS)} | (
+            {"projectKey": project_key} if project_key else {}
+        )
         granted = self.client.get_json(self._path("mypermissions"), params=params).get("permissions") or {}
         return {key: bool((granted.get(key) or {}).get("havePermission")) for key in COMMENT_PERMISSIONS}
 

@@ -80,8 +80,9 @@ def _permission_probes(config: Config, probe: Callable[..., object]) -> list:
     jira = jira_comments(config)
     results = []
     try:
-        for project in config.jira.projects or []:  # type: ignore[union-attr]
-            check = f"bridge: Jira comments in {project}"
+        projects: list[str | None] = list(config.jira.projects) or [None]  # type: ignore[union-attr]
+        for project in projects:  # no projects configured (a JQL only): Jira's answer for any project
+            check = f"bridge: Jira comments in {project or 'any project'}"
             try:
                 granted = jira.can_comment(project)
             except ApiError as exc:
@@ -93,8 +94,8 @@ def _permission_probes(config: Config, probe: Callable[..., object]) -> list:
                     probe(
                         check,
                         False,
-                        f"the Jira account lacks {', '.join(missing)} in {project}",
-                        f"grant the account Add Comments and Edit Own Comments in {project}'s "
+                        f"the Jira account lacks {', '.join(missing)} in {project or 'every project'}",
+                        "grant the account Add Comments and Edit Own Comments in the project's "
                         "permission scheme",
                     )
                 )
