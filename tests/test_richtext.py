@@ -191,6 +191,7 @@ def test_dates_status_mentions_tasks_decisions_panels_and_expands_are_readable()
         "<ul><li>◆ ship Friday</li></ul><blockquote><p>careful</p></blockquote>"
         "<p><strong>Logs</strong></p><p>line 1</p>"
     )
+    assert wiki_to_adf("ask [~ana.m] first") == doc(paragraph(text("ask @ana.m first")))  # Data Center
 
 
 def test_wiki_markup_in_words_is_escaped_for_data_center_and_read_back_as_typed() -> None:
