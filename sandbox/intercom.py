@@ -164,6 +164,8 @@ def error_body(code: str, message: str) -> dict[str, Any]:
 
 
 def create_app(state: IntercomState) -> FastAPI:
+    from sandbox.intercom_workspace import register_workspace_routes
+
     app = FastAPI(title="Intercom stand-in (2.14)")
 
     @app.middleware("http")
@@ -193,27 +195,7 @@ def create_app(state: IntercomState) -> FastAPI:
         return admin_body(admin) | {"email_verified": True, "app": {"type": "app", "id_code": "sandbox",
                                     "name": "Sandbox", "region": "US", "timezone": "UTC"}}  # fmt: skip
 
-    @app.get("/admins/{admin_id}")
-    async def admin(admin_id: str) -> dict[str, Any]:
-        if admin_id not in state.admins:
-            raise IntercomError(404, "admin_not_found", "Admin not found")
-        return admin_body(state.admins[admin_id])
-
-    @app.get("/data_attributes")
-    async def data_attributes(request: Request) -> dict[str, Any]:
-        model = request.query_params.get("model")
-        if model not in (None, "contact", "company", "conversation"):
-            raise IntercomError(400, "parameter_invalid", "model must be contact, company or conversation")
-        return {"type": "list", "data": [a for a in state.data_attributes if model in (None, a["model"])]}
-
-    @app.post("/conversations/redact")
-    async def redact(request: Request) -> dict[str, Any]:
-        body = await json_object(request)
-        if body.get("type") != "conversation_part" or not body.get("conversation_part_id"):
-            raise IntercomError(400, "parameter_invalid", "type conversation_part and its ids are required")
-        target = find(state, str(body.get("conversation_id")))
-        state.redact(target, str(body["conversation_part_id"]))
-        return conversation_body(state, target, parts=True)
+    register_workspace_routes(app, state)
 
     @app.get("/admins")
     async def admins() -> dict[str, Any]:

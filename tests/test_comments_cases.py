@@ -17,7 +17,7 @@ from flows.comments_bridge import MAX_ATTEMPTS, TO_INTERCOM, TO_JIRA, Bridge, Br
 from flows.comments_cursor import FileCursor, intercom_connector, jira_comments
 from flows.config import load_config
 from flows.sandbox_env import SandboxEnvironment, sandbox_environment
-from sandbox.jira.comments import edit_comment
+from sandbox.jira.comment_edits import edit_comment
 from tests.bridge_fixtures import DATASET, env_fixture, no_waiting_fixture  # noqa: F401 (fixtures)
 
 PERSON = {"type": "admin", "id": "7003"}  # a support engineer, typing in the inbox

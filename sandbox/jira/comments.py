@@ -36,9 +36,6 @@ if TYPE_CHECKING:
 PAGE_CAP = 100
 PROPERTY_VALUE_LIMIT = 32768
 BODY_LIMIT = 32767
-PERMISSIONS = {"ADD_COMMENTS": ("15", "Add Comments"), "EDIT_OWN_COMMENTS": ("35", "Edit Own Comments"),
-               "EDIT_ALL_COMMENTS": ("34", "Edit All Comments"), "BROWSE_PROJECTS": ("10", "Browse Projects"),
-               "DELETE_OWN_COMMENTS": ("37", "Delete Own Comments")}  # fmt: skip
 ORDERS = {"created": False, "+created": False, "-created": True}
 
 
@@ -105,8 +102,11 @@ class CommentError(Exception):
 
 def register_comment_routes(app: FastAPI, state: JiraState, check_access: Any) -> None:
     """Add the comment routes to the Jira stand-in app; `check_access` is its auth/version check."""
+    from sandbox.jira.comment_edits import register_edit_routes
+
     store = state.comments
     prefix = "/rest/api/{version}"
+    register_edit_routes(app, state, check_access)
 
     @app.exception_handler(CommentError)
     async def comment_error(_: Request, exc: CommentError) -> JSONResponse:
@@ -135,31 +135,11 @@ def register_comment_routes(app: FastAPI, state: JiraState, check_access: Any) -
         comment = comment_on(state, issue, comment_id)
         return render(state, version, issue, comment, expand_of(request), str(request.base_url))
 
-    @app.put(prefix + "/issue/{key}/comment/{comment_id}")
-    async def update_comment(version: str, key: str, comment_id: str, request: Request) -> dict[str, Any]:
-        check_access(state, version, request)
-        issue = issue_of(state, key)
-        comment = comment_on(state, issue, comment_id)
-        body = await request_json(request)
-        if not isinstance(body, dict):
-            raise CommentError(400, "The request body must be a JSON object.")
-        edit_comment(state, comment, checked_body(version, body.get("body")), checked_properties(
-            body.get("properties") or []))  # fmt: skip
-        return render(state, version, issue, comment, expand_of(request), str(request.base_url))
-
     @app.delete(prefix + "/issue/{key}/comment/{comment_id}")
     async def delete_comment(version: str, key: str, comment_id: str, request: Request) -> Response:
         check_access(state, version, request)
         store.delete(comment_on(state, issue_of(state, key), comment_id)["id"])
         return Response(status_code=204)
-
-    @app.get(prefix + "/mypermissions")
-    async def my_permissions(version: str, request: Request) -> dict[str, Any]:
-        check_access(state, version, request)
-        keys = [k.strip() for k in request.query_params.get("permissions", "").split(",") if k.strip()]
-        if not keys or any(k not in PERMISSIONS for k in keys):
-            raise CommentError(400, "Invalid permissions: give a comma-separated list of permission keys.")
-        return {"permissions": {k: permission(k, k not in state.denied_permissions) for k in keys}}
 
     @app.get(prefix + "/comment/{comment_id}/properties")
     async def property_keys(version: str, comment_id: str, request: Request) -> dict[str, Any]:
@@ -192,21 +172,6 @@ def register_comment_routes(app: FastAPI, state: JiraState, check_access: Any) -
         if properties.pop(property_key, None) is None:
             raise CommentError(404, f"The property with key '{property_key}' does not exist.")
         return Response(status_code=204)
-
-
-def permission(key: str, granted: bool) -> dict[str, Any]:
-    number, name = PERMISSIONS[key]
-    return {"id": number, "key": key, "name": name, "type": "PROJECT", "description": f"{name}.",
-            "havePermission": granted}  # fmt: skip
-
-
-def edit_comment(state: JiraState, comment: dict[str, Any], body: Any, properties: dict[str, Any]) -> None:
-    """An edit, by the API or by a person: new body, `updated` on the site's clock; properties given
-    replace those with the same key (others stay)."""
-    with state.comments.lock:
-        comment["body"] = body
-        comment["properties"].update(properties)
-        comment["updated"] = state.now()
 
 
 def issue_of(state: JiraState, key: str) -> dict[str, Any]:

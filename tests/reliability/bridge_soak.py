@@ -28,7 +28,7 @@ from flows.comments_bridge import Bridge
 from flows.comments_cursor import FileCursor, intercom_connector, jira_comments
 from flows.config import load_config
 from flows.sandbox_env import SandboxEnvironment
-from sandbox.jira.comments import edit_comment
+from sandbox.jira.comment_edits import edit_comment
 
 ROUND_S = 300  # the bridge runs every five minutes
 FOOTER = re.compile(r"\[opsheets:jira/(\d+)/(\d+)@(\w+)\]</em></p>$")
