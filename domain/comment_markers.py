@@ -45,9 +45,20 @@ TOKEN = re.compile(r"\[opsheets:[^\]]+\]")
 
 
 def version_of(source: object) -> str:
-    """A short hash of a source body as stored (ADF, wiki text or note HTML plus attachments)."""
-    canonical = json.dumps(source, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """A short hash of a source body as stored (ADF, wiki text or note HTML plus attachments); ADF
+    `localId`s, which Jira may renew when a comment is saved unchanged, are left out."""
+    canonical = json.dumps(
+        _without_local_ids(source), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def _without_local_ids(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _without_local_ids(v) for k, v in value.items() if k != "localId"}
+    if isinstance(value, list):
+        return [_without_local_ids(v) for v in value]
+    return value
 
 
 def part_version(part: IntercomPart) -> str:

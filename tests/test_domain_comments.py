@@ -185,6 +185,14 @@ def test_a_comment_edited_back_to_an_earlier_text_gets_one_more_note_and_no_loop
     )  # the repeated version is the bridge's: not sent to Jira
 
 
+def test_a_comment_saved_again_with_new_local_ids_is_not_an_edit() -> None:
+    item = {"type": "taskItem", "attrs": {"localId": "a2", "state": "TODO"}, "content": [text("restart")]}
+    task = {"type": "taskList", "attrs": {"localId": "a1"}, "content": [item]}
+    saved = comment("10001", body=doc(task))
+    resaved = comment("10001", body=doc({**task, "attrs": {"localId": "b1"}}))
+    assert plan(bridge_note("9", "10001", version_of(saved.body)), comments=[resaved]) == MirrorPlan()
+
+
 def test_a_deleted_jira_comment_gets_one_notice_and_other_issues_are_left_alone() -> None:
     other_issue = bridge_note("9", "10500", issue_id="777")  # linked to another issue before
     (notice,) = plan(bridge_note("8", "10001"), other_issue).to_intercom
