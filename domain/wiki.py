@@ -94,7 +94,7 @@ _CODE_BLOCK = re.compile(r"\{(code|noformat)(?::[^}]*)?\}\n?(.*?)\n?\{\1\}", re.
 _LIST_LINE = re.compile(r"^([*#]+)\s+(.*)$")
 _HEADING_LINE = re.compile(r"^h([1-6])\.\s+(.*)$")
 _INLINE = re.compile(
-    r"\\(?P<escaped>\S)|\[~(?P<mention>[^\]\s]+)\]|!(?P<image>[^!\s|][^!|\n]*)(?:\|[^!\n]*)?!|\[(?P<label>[^|\]]+)\|(?P<href>[^\]]+)\]|\[(?P<bare>(?:https?|mailto):[^\]]+)\]"
+    r"\\(?P<escaped>\S)|\[~(?P<mention>[^\]\s]+)\]|\[\^(?P<attachment>[^\]]+)\]|!(?P<image>[^!\s|][^!|\n]*)(?:\|[^!\n]*)?!|\[(?P<label>[^|\]]+)\|(?P<href>[^\]]+)\]|\[(?P<bare>(?:https?|mailto):[^\]]+)\]"
     r"|\{\{(?P<code>.+?)\}\}|(?<![\w*])\*(?P<strong>[^*\n]+)\*(?![\w*])|(?<![\w_])_(?P<em>[^_\n]+)_(?![\w_])"
 )
 
@@ -198,6 +198,8 @@ def _inline(line: str) -> list[Node]:
             nodes.append(text(match.group("escaped")))
         elif match.group("mention"):
             nodes.append(text(f"@{match.group('mention').removeprefix('accountid:')}"))
+        elif match.group("attachment"):
+            nodes.append(text(f"📎 {match.group('attachment')} (attached in Jira)"))
         elif match.group("image"):
             nodes.append(text(f"🖼 {match.group('image')} (attached in Jira)"))
         elif match.group("label"):

@@ -167,6 +167,7 @@ def test_images_and_attachments_become_links_never_nothing() -> None:
         adf_to_html(doc(paragraph(external)))
         == '<p><a href="https://img.example/x.png">🖼 https://img.example/x.png</a></p>'
     )
+    assert wiki_to_adf("logs in [^run.log]") == doc(paragraph(text("logs in 📎 run.log (attached in Jira)")))
     assert wiki_to_adf("see !shot.png|thumbnail!") == doc(
         paragraph(text("see 🖼 shot.png (attached in Jira)"))
     )
