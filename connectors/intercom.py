@@ -36,6 +36,7 @@ REGIONS = {
     "au": "https://api.au.intercom.io",
 }
 SEARCH_PAGE_CAP = 150
+RATE_WINDOW_S = 10  # Intercom counts requests over 10-second windows; X-RateLimit-Reset ends the current one
 HINTS = {
     401: "check INTERCOM_ACCESS_TOKEN: the access token is wrong or was revoked (Developer Hub → your app → "
     "Authentication)",
@@ -140,12 +141,35 @@ class IntercomConnector:
         _mount(self.client.session, RateLimitedAdapter(policy, self.rate_limit, rewrite))
         _mount(self.writer.session, RateLimitedAdapter(single_attempt(policy), self.rate_limit, rewrite))
         self._admin_id = admin_id
+        self._app_id: str | None = None
 
     def admin_id(self) -> str:
         """The admin notes are written as: configured, or the one the access token belongs to."""
         if self._admin_id is None:
             self._admin_id = str(self.client.get_json("/me")["id"])
         return self._admin_id
+
+    def admin(self, admin_id: str) -> dict[str, Any]:
+        """One admin (`GET /admins/{id}`); NotFoundError when there is none with that id."""
+        return dict(self.client.get_json(f"/admins/{admin_id}"))
+
+    def conversation_attributes(self) -> list[str]:
+        """Names of the conversation data attributes (`GET /data_attributes?model=conversation`)."""
+        answer = self.client.get_json("/data_attributes", params={"model": "conversation"})
+        return [str(a.get("name")) for a in answer.get("data") or [] if not a.get("archived")]
+
+    def conversation_url(self, conversation_id: str) -> str:
+        """Where a teammate opens the conversation in the inbox (the workspace id comes from /me)."""
+        if self._app_id is None:
+            self._app_id = str((self.client.get_json("/me").get("app") or {}).get("id_code") or "")
+        return f"https://app.intercom.com/a/inbox/{self._app_id}/inbox/conversation/{conversation_id}"
+
+    def service_time_floor(self) -> float | None:
+        """A time Intercom's own clock has certainly passed (its timestamps are whole seconds): the end
+        of the current rate-limit window, less the window and a second of rounding. None before any
+        answer. Lets a caller tell whether a change in the same second as its read could be unseen."""
+        reset = self.rate_limit.reset_at
+        return None if reset is None else reset - RATE_WINDOW_S - 1
 
     def search(
         self, query: dict[str, Any], per_page: int = SEARCH_PAGE_CAP
@@ -219,4 +243,9 @@ def parse_part(data: Mapping[str, Any]) -> IntercomPart:
         body=data.get("body"),
         created_at=int(data.get("created_at") or 0),
         redacted=bool(data.get("redacted")),
+        updated_at=int(data.get("updated_at") or data.get("created_at") or 0),
+        app_package_code=data.get("app_package_code") or None,
+        attachments=tuple(
+            (str(a.get("name") or ""), str(a["url"])) for a in data.get("attachments") or [] if a.get("url")
+        ),
     )

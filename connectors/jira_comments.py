@@ -1,5 +1,5 @@
 """Jira issue comments for the comment bridge: list (with properties and visibility), add (with
-properties), delete; and an issue's security level.
+properties), update, delete; an issue's id, key and security level; the comment permissions.
 
 Cloud speaks REST v3 (bodies are ADF documents); Data Center speaks REST v2 (bodies are wiki
 markup). The deployment comes from serverInfo, as in `connectors.jira`; `body_format` tells the
@@ -26,9 +26,10 @@ from typing import Any, Literal
 from connectors.http import FatalAPIError, RetryPolicy
 from connectors.jira import SERVER_INFO, SYSTEM, jira_api_client, offset_pages
 from connectors.post_once import post_once, writer_for
-from domain.records import JiraComment
+from domain.records import JiraComment, JiraIssueRef
 
 PAGE_SIZE = 100
+COMMENT_PERMISSIONS = ("ADD_COMMENTS", "EDIT_OWN_COMMENTS")
 BodyFormat = Literal["adf", "wiki"]
 
 
@@ -100,11 +101,29 @@ class JiraComments:
 
         return post_once(self.policy, post, find_existing)
 
-    def security_level(self, issue_key: str) -> str | None:
-        """The name of the issue's security level, None when it has none. NotFoundError: no such issue."""
+    def update_comment(
+        self, issue_key: str, comment_id: str, body: object, properties: Mapping[str, object]
+    ) -> None:
+        """Replace a comment's body and properties in one request (PUT is idempotent: a retry is safe)."""
+        payload = {"body": body, "properties": [{"key": k, "value": v} for k, v in properties.items()]}
+        self.client.request("PUT", self._path(f"issue/{issue_key}/comment/{comment_id}"), json=payload)
+
+    def issue(self, issue_key: str) -> JiraIssueRef:
+        """The issue's id, current key (an old key of a moved issue still finds it) and security level
+        name (None when it has none). NotFoundError: no such issue."""
         issue = self.client.get_json(self._path(f"issue/{issue_key}"), params={"fields": "security"})
         level = (issue.get("fields") or {}).get("security")
-        return str(level.get("name") or level.get("id")) if isinstance(level, dict) else None
+        name = str(level.get("name") or level.get("id")) if isinstance(level, dict) else None
+        return JiraIssueRef(str(issue["id"]), str(issue.get("key") or issue_key), name)
+
+    def can_comment(self, project_key: str | None) -> dict[str, bool]:
+        """Whether the account may add comments and edit its own in the project (mypermissions); with
+        no project, in any project (Jira's global context)."""
+        params = {"permissions": ",".join(COMMENT_PERMISSIONS)} | (
+            {"projectKey": project_key} if project_key else {}
+        )
+        granted = self.client.get_json(self._path("mypermissions"), params=params).get("permissions") or {}
+        return {key: bool((granted.get(key) or {}).get("havePermission")) for key in COMMENT_PERMISSIONS}
 
     def delete_comment(self, issue_key: str, comment_id: str) -> None:
         self.client.request("DELETE", self._path(f"issue/{issue_key}/comment/{comment_id}"))
@@ -128,6 +147,7 @@ def parse_comment(issue_key: str, data: Mapping[str, Any]) -> JiraComment:
         body=data.get("body"),
         properties=properties,
         visibility=_restriction(data.get("visibility")),
+        updated=_parse_time(data.get("updated")),
     )
 
 

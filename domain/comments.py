@@ -1,67 +1,86 @@
-"""Mirroring rules for the Jira ↔ Intercom comment bridge. Pure: both sides in, what to post out.
+"""Mirroring rules for the Jira ↔ Intercom comment bridge. Pure: both sides in, what to write out.
 
-Markers travel with the posted item itself, so no local state is needed to avoid duplicates:
-- a note mirrored from Jira ends with a footer holding `[opsheets:PROJ-12/10001]` (issue key and
-  Jira comment id). Intercom keeps a note's visible text, so the footer survives where an HTML
-  comment might be stripped; it doubles as a pointer for the support engineer;
-- a comment mirrored from Intercom carries the comment property `opsheets.mirror` with the
-  conversation and part id, set in the same request that creates the comment.
-A Jira comment with that property is never mirrored to Intercom, a note with the footer never to
-Jira (never back, and no chains between several conversations linked to one issue).
+What counts as a mirror, and which version of its source it carries, is in `domain.comment_markers`.
+For one linked conversation and the comments of its issue the plan says, both ways:
+- a source with no mirror yet → post a copy (a note in Intercom, a comment in Jira);
+- a source edited since its mirror was written (its version differs) → Jira comments written by
+  the bridge are updated in place; Intercom notes cannot be edited through the API, so a new note
+  "edited in Jira" carries the new text and supersedes the earlier one;
+- a source deleted (or a Jira comment no longer shared, an Intercom note redacted) → its mirror is
+  marked: the Jira copy's text is replaced by a notice, a note says the Jira comment is gone.
+A mirror is never a source, so nothing loops.
 
 Every teammate in Intercom reads its notes, so what Jira restricts stays in Jira: a comment with any
 `visibility` (a project role or a group) is withheld, and so is every comment of an issue with a
-security level unless that level is allowed (`withhold_secured`). Withheld comments are counted by
-reason, never quoted. A Jira Service Management internal comment is not restricted this way: it is
-hidden from the customer, not from the team, and is mirrored like any other.
+security level unless that level is allowed. Withheld comments are counted by reason, never quoted.
+A Jira Service Management internal comment is hidden from the customer, not from the team: mirrored.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from domain.records import IntercomConversation, IntercomPart, JiraComment
-from domain.richtext import Node, adf_to_html, html_to_adf, paragraph, text
-from domain.wiki import wiki_to_adf
+from domain.comment_markers import (
+    DELETED,
+    MIRROR_PROPERTY,
+    REDACTED,
+    CommentMirror,
+    NoteMirror,
+    comment_mirrors,
+    footer_text,
+    footer_token,
+    is_mirror,
+    mirror_part_ids,
+    mirror_property,
+    note_mirrors,
+    part_version,
+    version_of,
+)
+from domain.comment_text import comment_document, jira_comment_body, note_document, notice_body
+from domain.records import IntercomConversation, IntercomPart, JiraComment, JiraIssueRef
+from domain.richtext import adf_to_html
 
-MIRROR_PROPERTY = "opsheets.mirror"
 INTERNAL_PROPERTY = "sd.public.comment"  # Jira Service Management: {"internal": true} hides it from customers
 ISSUE_KEY = re.compile(r"[A-Z][A-Z0-9_]*-[1-9][0-9]*")
-NOTE_MARKER = re.compile(r"\[opsheets:([A-Z][A-Z0-9_]*-[0-9]+)/([0-9]+)\]")
 SEPARATOR = " · "
+NEW, EDITED, GONE = "new", "edited", "deleted"
+
+RESTRICTED_TO = {"role": "restricted to a project role", "group": "restricted to a group"}
+RESTRICTED = "restricted visibility"
+SECURITY_LEVEL = "on an issue with a security level"
 
 
 @dataclass(frozen=True)
 class NoteToPost:
-    """A Jira comment to add to a conversation as an admin note."""
+    """A note to add to a conversation for a Jira comment: its first copy, an edit or a deletion."""
 
     conversation_id: str
     issue_key: str
     comment_id: str
     author: str
-    html: str  # attribution, converted body, marker footer
+    html: str  # attribution, converted body, footer
     marker: str  # the footer token a retry looks for to know the note already exists
+    kind: str = NEW
+    version: str = ""
 
 
 @dataclass(frozen=True)
 class CommentToPost:
-    """An admin note to add to the linked Jira issue as a comment."""
+    """A Jira comment to add (`comment_id` empty) or to update (an edited or deleted note)."""
 
     issue_key: str
     conversation_id: str
     part_id: str
     author: str
-    body: Node  # ADF, attribution first
+    body: dict[str, Any]  # ADF, attribution first
     properties: dict[str, Any]
-
-
-RESTRICTED_TO = {"role": "restricted to a project role", "group": "restricted to a group"}
-RESTRICTED = "restricted visibility"
-SECURITY_LEVEL = "on an issue with a security level"
+    kind: str = NEW
+    comment_id: str = ""
+    version: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,36 +108,10 @@ def issue_key_of(value: object) -> str | None:
     return candidate if ISSUE_KEY.fullmatch(candidate) else None
 
 
-def attribution(source: str, author: str | None) -> str:
-    """'PROJ-12 · Ana Müller' — where it came from and who wrote it."""
-    return f"{source}{SEPARATOR}{author or 'unknown author'}"
-
-
-def note_marker(issue_key: str, comment_id: str) -> str:
-    return f"[opsheets:{issue_key}/{comment_id}]"
-
-
-def marked_comments(parts: Iterable[IntercomPart]) -> set[tuple[str, str]]:
-    """(issue key, Jira comment id) of every note that is a mirror of a Jira comment."""
-    return {(m.group(1), m.group(2)) for p in parts for m in NOTE_MARKER.finditer(p.body or "")}
-
-
-def mirror_property(conversation_id: str, part_id: str) -> dict[str, Any]:
-    return {"source": "intercom", "conversation_id": conversation_id, "part_id": part_id}
-
-
-def mirrored_parts(comments: Iterable[JiraComment]) -> set[tuple[str, str]]:
-    """(conversation id, part id) of every Jira comment that is a mirror of an Intercom note."""
-    found = set()
-    for comment in comments:
-        value = comment.properties.get(MIRROR_PROPERTY)
-        if isinstance(value, dict):
-            found.add((str(value.get("conversation_id")), str(value.get("part_id"))))
-    return found
-
-
-def is_mirror(comment: JiraComment) -> bool:
-    return MIRROR_PROPERTY in comment.properties
+def attribution(source: str, author: str | None, kind: str = NEW) -> str:
+    """'PROJ-12 · Ana Müller' — where it came from and who wrote it (and ' · edited' for an edit)."""
+    suffix = {NEW: "", EDITED: f"{SEPARATOR}edited", GONE: f"{SEPARATOR}deleted"}[kind]
+    return f"{source}{SEPARATOR}{author or 'unknown author'}{suffix}"
 
 
 def restriction(comment: JiraComment) -> str | None:
@@ -128,149 +121,180 @@ def restriction(comment: JiraComment) -> str | None:
     return RESTRICTED_TO.get(comment.visibility, RESTRICTED)
 
 
-def withhold_secured(plan: MirrorPlan, level: str | None, allowed: Iterable[str]) -> MirrorPlan:
-    """The plan with nothing sent to Intercom when the issue has a security level not in `allowed`
-    (level names, compared case-insensitively)."""
-    if level is None or level.casefold() in {name.casefold() for name in allowed}:
-        return plan
-    secured = [Withheld(n.issue_key, n.comment_id, SECURITY_LEVEL) for n in plan.to_intercom]
-    return replace(plan, to_intercom=[], withheld=[*plan.withheld, *secured])
-
-
-def comment_document(comment: JiraComment) -> Node:
-    """The comment body as ADF whichever API it came from (v3 ADF, v2 wiki markup)."""
-    if isinstance(comment.body, dict):
-        return comment.body
-    return wiki_to_adf(str(comment.body or ""))
-
-
-def note_html(comment: JiraComment) -> str:
-    header = (
-        f"<p><strong>{escape(attribution(comment.issue_key, comment.author_name), quote=False)}</strong></p>"
-    )
-    body = adf_to_html(comment_document(comment)) or "<p>(empty comment)</p>"
-    footer = f"<p><em>Mirrored from Jira {note_marker(comment.issue_key, comment.id)}</em></p>"
-    return header + body + footer
-
-
-def untagged_document(html: str, tag: str | None) -> Node | None:
-    """The note as ADF, without its leading tag; None when a tag is configured and the note lacks it."""
-    document = html_to_adf(html)
-    if not tag:
-        return document
-    first = _first_text(document)
-    if first is None or not first["text"].lstrip().lower().startswith(tag.lower()):
-        return None
-    first["text"] = first["text"].lstrip()[len(tag) :].lstrip()
-    document = _without_empty_text(document)
-    following = _first_text(document)  # "<b>#jira</b> text": the words after the tag start here
-    if following is not None:
-        following["text"] = following["text"].lstrip()
-    return _without_empty_text(document)
-
-
-def _first_text(node: Node) -> Node | None:
-    for child in node.get("content", []):
-        if child.get("type") == "text":
-            return child
-        if child.get("type") != "hardBreak":
-            found = _first_text(child)
-            if found is not None:
-                return found
+def withheld_reason(comment: JiraComment, issue: JiraIssueRef, allowed: Iterable[str]) -> str | None:
+    if (reason := restriction(comment)) is not None:
+        return reason
+    level = issue.security_level
+    if level is not None and level.casefold() not in {name.casefold() for name in allowed}:
+        return SECURITY_LEVEL
     return None
 
 
-def _without_empty_text(node: Node) -> Node:
-    if "content" in node:
-        node["content"] = [
-            _without_empty_text(c) for c in node["content"] if not (c.get("type") == "text" and not c["text"])
-        ]
-    return node
+def note_html(
+    issue: JiraIssueRef, comment: JiraComment, version: str, kind: str, jira_url: str | None = None
+) -> str:
+    """Attribution, body, footer. `jira_url` (the site) links attachments to the comment holding them."""
+    header = (
+        f"<p><strong>{escape(attribution(issue.key, comment.author_name, kind), quote=False)}</strong></p>"
+    )
+    link = f"{jira_url.rstrip('/')}/browse/{issue.key}?focusedCommentId={comment.id}" if jira_url else None
+    body = adf_to_html(comment_document(comment), link) or "<p>(empty comment)</p>"
+    return header + body + _footer_html(issue, comment.id, version)
 
 
-def jira_comment_body(conversation_id: str, part: IntercomPart, document: Node) -> Node:
-    header = paragraph(text(attribution(f"Intercom {conversation_id}", part.author_name), {"type": "strong"}))
-    content = document.get("content") or [paragraph(text("(empty note)"))]
-    return {"type": "doc", "version": 1, "content": [header, *content]}
+def deletion_html(issue: JiraIssueRef, mirror: NoteMirror) -> str:
+    words = (f"{issue.key} comment {mirror.comment_id} was deleted in Jira or is no longer shared with "
+             "Intercom: disregard its earlier note.")  # fmt: skip
+    return f"<p><strong>{escape(words, quote=False)}</strong></p>" + _footer_html(
+        issue, mirror.comment_id, DELETED
+    )
+
+
+def _footer_html(issue: JiraIssueRef, comment_id: str, version: str) -> str:
+    return f"<p><em>{escape(footer_text(issue.key, issue.id, comment_id, version), quote=False)}</em></p>"
 
 
 def is_admin_note(part: IntercomPart) -> bool:
-    return part.part_type == "note" and part.author_type == "admin" and not part.redacted and bool(part.body)
+    return (
+        part.part_type == "note"
+        and part.author_type == "admin"
+        and (bool(part.body) or bool(part.attachments))
+    )
 
 
 def plan_mirroring(
     conversation: IntercomConversation,
-    issue_key: str,
+    issue: JiraIssueRef,
     comments: Sequence[JiraComment],
     tag: str | None = None,
+    allowed_levels: Iterable[str] = (),
+    jira_url: str | None = None,
 ) -> MirrorPlan:
-    """What to post, both ways, for one linked conversation and the comments of its issue."""
+    """What to write, both ways, for one linked conversation and the comments of its issue."""
     plan = MirrorPlan()
-    _plan_to_intercom(conversation, issue_key, comments, plan)
-    _plan_to_jira(conversation, issue_key, comments, tag, plan)
+    notes = note_mirrors(conversation.parts)
+    _plan_to_intercom(conversation, issue, comments, notes, (tuple(allowed_levels), jira_url), plan)
+    _plan_to_jira(conversation, issue, comments, mirror_part_ids(notes), tag, plan)
     return plan
 
 
 def _plan_to_intercom(
-    conversation: IntercomConversation, issue_key: str, comments: Sequence[JiraComment], plan: MirrorPlan
+    conversation: IntercomConversation,
+    issue: JiraIssueRef,
+    comments: Sequence[JiraComment],
+    notes: dict[str, list[NoteMirror]],
+    options: tuple[tuple[str, ...], str | None],  # allowed security levels, the Jira site's URL
+    plan: MirrorPlan,
 ) -> None:
-    already = marked_comments(conversation.parts)
+    allowed, jira_url = options
     window_start = min((p.created_at for p in conversation.parts), default=0) if conversation.truncated else 0
-    for comment in sorted(comments, key=lambda c: (c.created is None, c.created, int_or_zero(c.id))):
-        if is_mirror(comment) or (issue_key, comment.id) in already:
+    shared: set[str] = set()
+    for comment in sorted(comments, key=lambda c: (c.created is None, c.created, _number(c.id))):
+        if is_mirror(comment):
             continue
-        if (reason := restriction(comment)) is not None:
-            plan.withheld.append(Withheld(issue_key, comment.id, reason))
+        if (reason := withheld_reason(comment, issue, allowed)) is not None:
+            plan.withheld.append(Withheld(issue.key, comment.id, reason))
+            continue
+        shared.add(comment.id)
+        latest = notes[comment.id][-1] if comment.id in notes else None
+        version = version_of(comment.body)
+        if latest is not None and latest.version in (None, version):
             continue
         created = comment.created.timestamp() if comment.created else 0
-        if created < window_start:
+        if latest is None and created < window_start:
             plan.warnings.append(
                 f"conversation {conversation.id} has more than {len(conversation.parts)} parts, so Intercom "
-                f"hides the oldest; {issue_key} comment {comment.id} is older than what it shows and was not "
+                f"hides the oldest; {issue.key} comment {comment.id} is older than what it shows and was not "
                 f"mirrored (it may be there already)"
             )
             continue
+        kind = NEW if latest is None else EDITED
         plan.to_intercom.append(
-            NoteToPost(conversation.id, issue_key, comment.id, comment.author_name or "unknown author",
-                       note_html(comment), note_marker(issue_key, comment.id))
+            NoteToPost(conversation.id, issue.key, comment.id, comment.author_name or "unknown author",
+                       note_html(issue, comment, version, kind, jira_url),
+                       footer_token(issue.id, comment.id, version), kind, version)
         )  # fmt: skip
-    present = {c.id for c in comments}
-    for key, comment_id in sorted(already):
-        if key == issue_key and comment_id not in present:
-            plan.warnings.append(
-                f"{issue_key} comment {comment_id} was deleted in Jira; its note in conversation "
-                f"{conversation.id} stays (Intercom notes cannot be deleted)"
-            )
+    for comment_id, mirrors in sorted(notes.items()):
+        latest = mirrors[-1]
+        if comment_id in shared or latest.version == DELETED or not _same_issue(latest, issue):
+            continue
+        plan.to_intercom.append(
+            NoteToPost(conversation.id, issue.key, comment_id, "", deletion_html(issue, latest),
+                       footer_token(issue.id, comment_id, DELETED), GONE, DELETED)
+        )  # fmt: skip
+
+
+def _same_issue(mirror: NoteMirror, issue: JiraIssueRef) -> bool:
+    return mirror.issue_id == issue.id if mirror.issue_id is not None else mirror.issue_key == issue.key
 
 
 def _plan_to_jira(
     conversation: IntercomConversation,
-    issue_key: str,
+    issue: JiraIssueRef,
     comments: Sequence[JiraComment],
+    mirror_parts: set[str],
     tag: str | None,
     plan: MirrorPlan,
 ) -> None:
-    already = mirrored_parts(comments)
-    for part in sorted(conversation.parts, key=lambda p: (p.created_at, int_or_zero(p.id))):
-        if not is_admin_note(part) or NOTE_MARKER.search(part.body or ""):
+    copies = comment_mirrors(comments)
+    present = set()
+    for part in sorted(conversation.parts, key=lambda p: (p.created_at, _number(p.id))):
+        present.add(part.id)
+        if part.id in mirror_parts or not (is_admin_note(part) or part.redacted):
             continue
-        if (conversation.id, part.id) in already:
+        copy = copies.get((conversation.id, part.id))
+        version = part_version(part)
+        if copy is None:
+            document = None if part.redacted else note_document(part, tag)
+            if document is not None:
+                plan.to_jira.append(_comment(conversation, issue, part, document, version, NEW, ""))
+        elif copy.version is not None and copy.version != version:
+            kind = GONE if part.redacted else EDITED
+            document = notice_body(REDACTED) if part.redacted else note_document(part, None)
+            plan.to_jira.append(_comment(conversation, issue, part, document, version, kind, copy.comment_id))
+    if not conversation.truncated:  # a part missing from a truncated conversation may just be hidden
+        _plan_deleted_notes(conversation, issue, copies, present, plan)
+
+
+def _plan_deleted_notes(
+    conversation: IntercomConversation,
+    issue: JiraIssueRef,
+    copies: dict[tuple[str, str], CommentMirror],
+    present: set[str],
+    plan: MirrorPlan,
+) -> None:
+    for (conversation_id, part_id), copy in sorted(copies.items()):
+        if conversation_id != conversation.id or part_id in present or copy.version == DELETED:
             continue
-        document = untagged_document(part.body or "", tag)
-        if document is None:
-            continue
+        gone = IntercomPart(part_id, "note", "admin", None, None, None, 0)
         plan.to_jira.append(
-            CommentToPost(
-                issue_key=issue_key,
-                conversation_id=conversation.id,
-                part_id=part.id,
-                author=part.author_name or "unknown admin",
-                body=jira_comment_body(conversation.id, part, document),
-                properties={MIRROR_PROPERTY: mirror_property(conversation.id, part.id),
-                            INTERNAL_PROPERTY: {"internal": True}},
-            )
-        )  # fmt: skip
+            _comment(conversation, issue, gone, notice_body(DELETED), DELETED, GONE, copy.comment_id)
+        )
 
 
-def int_or_zero(value: str) -> int:
+def _comment(
+    conversation: IntercomConversation,
+    issue: JiraIssueRef,
+    part: IntercomPart,
+    document: dict[str, Any],
+    version: str,
+    kind: str,
+    comment_id: str,
+) -> CommentToPost:
+    author = part.author_name or "unknown admin"
+    return CommentToPost(
+        issue_key=issue.key,
+        conversation_id=conversation.id,
+        part_id=part.id,
+        author=author,
+        body=jira_comment_body(attribution(f"Intercom {conversation.id}", author, kind), document),
+        properties={MIRROR_PROPERTY: mirror_property(conversation.id, part.id, version),
+                    INTERNAL_PROPERTY: {"internal": True}},
+        kind=kind,
+        comment_id=comment_id,
+        version=version,
+    )  # fmt: skip
+
+
+def _number(value: str) -> int:
     return int(value) if value.isdigit() else 0

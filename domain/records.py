@@ -147,6 +147,16 @@ class JiraComment:
     body: object
     properties: dict[str, object] = field(default_factory=dict)  # comment property key -> value
     visibility: str | None = None  # "role" or "group" when restricted to one (Jira `visibility.type`)
+    updated: datetime | None = None  # Jira's own clock; moves when the comment is edited
+
+
+@dataclass(frozen=True)
+class JiraIssueRef:
+    """What the bridge needs of an issue: its immutable id, its key today, its security level."""
+
+    id: str
+    key: str
+    security_level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +171,9 @@ class IntercomPart:
     body: str | None  # HTML
     created_at: int  # unix seconds
     redacted: bool = False
+    updated_at: int = 0  # Intercom's own clock; moves when the part is edited
+    app_package_code: str | None = None  # set only on parts created through the API (by an app)
+    attachments: tuple[tuple[str, str], ...] = ()  # (name, url) of each file attached to the part
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,34 @@
 """HTML (Intercom note bodies) ↔ Atlassian Document Format (Jira Cloud comment bodies).
 
 Kept: paragraphs, line breaks, links, bullet and numbered lists (nested), inline code and code
-blocks, headings, quotes, bold/italic/strike/underline. Anything else (images, tables, styles)
-is reduced to its text, so nothing a person wrote is lost. ADF is the pivot: `domain.wiki` renders
+blocks, headings, quotes, bold/italic/strike/underline. Table rows become lines with " | " between
+cells, images links to them (`domain.richtext_nodes` renders the ADF nodes HTML has no tag for:
+tables, media, dates, status, tasks, panels). Anything else (styles, scripts) is reduced to its
+text, so nothing a person wrote is lost. ADF is the pivot: `domain.wiki` renders
 and reads Jira Data Center's wiki markup from and to the same documents.
 """
 
 from __future__ import annotations
 
 import re
-from html import escape
 from html.parser import HTMLParser
 from typing import Any
 
+from domain.adf_html import MARK_ORDER, adf_to_html
+from domain.richtext_nodes import CELL_SEPARATOR
+
 Node = dict[str, Any]
+__all__ = [
+    "Node",
+    "adf_to_html",
+    "adf_to_text",
+    "doc",
+    "html_to_adf",
+    "html_to_text",
+    "link",
+    "paragraph",
+    "text",
+]
 
 _MARK_TAGS = {"b": "strong", "strong": "strong", "i": "em", "em": "em", "s": "strike", "strike": "strike",
               "del": "strike", "u": "underline", "code": "code"}  # fmt: skip
@@ -73,6 +88,10 @@ class _AdfBuilder(HTMLParser):
         elif tag == "hr":
             self._close_inline()
             self._container().setdefault("content", []).append({"type": "rule"})
+        elif tag in ("td", "th"):
+            self._cell(tag)
+        elif tag == "img":
+            self._image(dict(attrs))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -88,7 +107,7 @@ class _AdfBuilder(HTMLParser):
                           "blockquote": ("blockquote",)}[tag])  # fmt: skip
         elif tag in _BLOCK_TAGS or tag in _HEADINGS or tag == "pre":
             self._close_inline()
-        elif tag == "a" or (tag in _MARK_TAGS and not self._in_code_block()):
+        elif tag in ("a", "th") or (tag in _MARK_TAGS and not self._in_code_block()):
             for index in range(len(self.marks) - 1, -1, -1):
                 if self.marks[index][0] == tag:
                     del self.marks[index]
@@ -177,6 +196,25 @@ class _AdfBuilder(HTMLParser):
         else:
             content.append(text(value, *marks))
 
+    def _cell(self, tag: str) -> None:
+        """Cells of a row share its line, " | " between them (a row is a block: `tr` ends the line)."""
+        content = (self.inline or {}).get("content", [])
+        has_words = any(n["type"] == "text" and n["text"].strip() for n in content)
+        if has_words and content[-1]["type"] == "text" and not content[-1].get("marks"):
+            content[-1]["text"] = content[-1]["text"].rstrip() + CELL_SEPARATOR
+        elif has_words:
+            content.append(text(CELL_SEPARATOR))
+        if tag == "th":
+            self.marks.append((tag, {"type": "strong"}))
+
+    def _image(self, attrs: dict[str, str | None]) -> None:
+        """An image becomes a link to it (a pasted one, held in the page itself, only its name)."""
+        source = attrs.get("src") or ""
+        name = attrs.get("alt") or source.rsplit("/", 1)[-1].split("?", 1)[0] or "image"
+        marks = [] if source.startswith("data:") or not source else [link(source)]
+        label = f"🖼 {name if marks else 'image pasted into the note (not copied)'}"
+        self._inline().setdefault("content", []).append(text(label, *marks))
+
     def _break(self) -> None:
         if self._in_code_block():
             self._append_text("\n")
@@ -208,10 +246,7 @@ def _unique_marks(marks: list[tuple[str, Node]]) -> list[Node]:
             seen[mark["type"]] = mark
     if "code" in seen:  # ADF: inline code carries a link at most, never bold, italics and the like
         seen = {kind: mark for kind, mark in seen.items() if kind in ("code", "link")}
-    return sorted(seen.values(), key=lambda m: _MARK_ORDER.get(m["type"], 9))
-
-
-_MARK_ORDER = {"link": 0, "strong": 1, "em": 2, "strike": 3, "underline": 4, "code": 5}
+    return sorted(seen.values(), key=lambda m: MARK_ORDER.get(m["type"], 9))
 
 
 def html_to_adf(html: str) -> Node:
@@ -257,68 +292,6 @@ def _ensure_items_start_with_paragraph(node: Node) -> None:
             if not content or content[0]["type"] != "paragraph":
                 content.insert(0, paragraph())
         _ensure_items_start_with_paragraph(child)
-
-
-# ---- ADF → HTML ---------------------------------------------------------------------------------
-
-_BLOCK_HTML = {"paragraph": "p", "bulletList": "ul", "orderedList": "ol", "blockquote": "blockquote"}
-_MARK_HTML = {"strong": "strong", "em": "em", "strike": "s", "underline": "u", "code": "code"}
-
-
-def adf_to_html(document: Node | None) -> str:
-    return "".join(_node_html(child) for child in (document or {}).get("content", []))
-
-
-def _node_html(node: Node) -> str:
-    kind = node.get("type")
-    children = node.get("content", [])
-    if kind == "text":
-        return _text_html(node)
-    if kind == "hardBreak":
-        return "<br>"
-    if kind == "rule":
-        return "<hr>"
-    if kind == "heading":
-        level = int(node.get("attrs", {}).get("level", 1))
-        return f"<h{level}>{_children_html(children)}</h{level}>"
-    if kind == "codeBlock":
-        return f"<pre><code>{escape(''.join(c.get('text', '') for c in children), quote=False)}</code></pre>"
-    if kind == "listItem":
-        first, rest = (children[0], children[1:]) if children else (paragraph(), [])
-        lead = (
-            _children_html(first.get("content", []))
-            if first.get("type") == "paragraph"
-            else _node_html(first)
-        )
-        return f"<li>{lead}{_children_html(rest)}</li>"
-    if kind in _BLOCK_HTML:
-        tag = _BLOCK_HTML[kind]
-        return f"<{tag}>{_children_html(children)}</{tag}>"
-    return _inline_leaf_html(node) if not children else _children_html(children)
-
-
-def _children_html(children: list[Node]) -> str:
-    return "".join(_node_html(child) for child in children)
-
-
-def _inline_leaf_html(node: Node) -> str:
-    attrs = node.get("attrs", {})
-    if node.get("type") == "inlineCard" and attrs.get("url"):
-        url = escape(attrs["url"])
-        return f'<a href="{url}">{url}</a>'
-    label = attrs.get("text") or attrs.get("shortName") or node.get("text") or ""
-    return escape(str(label), quote=False)
-
-
-def _text_html(node: Node) -> str:
-    html = escape(node.get("text", ""), quote=False)
-    for mark in reversed(sorted(node.get("marks", []), key=lambda m: _MARK_ORDER.get(m.get("type"), 9))):
-        kind = mark.get("type")
-        if kind == "link" and mark.get("attrs", {}).get("href"):
-            html = f'<a href="{escape(mark["attrs"]["href"])}">{html}</a>'
-        elif kind in _MARK_HTML:
-            html = f"<{_MARK_HTML[kind]}>{html}</{_MARK_HTML[kind]}>"
-    return html
 
 
 # ---- plain text ---------------------------------------------------------------------------------

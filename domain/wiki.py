@@ -2,7 +2,9 @@
 
 The subset that `domain.richtext` keeps: paragraphs (blank line), line breaks, `[text|url]` links,
 `*`/`#` lists (nested by repetition), `{{inline code}}`, `{code}` blocks, `h1.` headings, `bq.`
-quotes, `*bold*`, `_italic_`, `-strike-`, `+underline+`.
+quotes, `*bold*`, `_italic_`, `-strike-`, `+underline+`. Text written as wiki is escaped (`\\_legacy\\_`
+stays `_legacy_`, not italic); read back, escapes are undone, a table row becomes one line with
+" | " between cells and an image (`!shot.png!`) its name.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 
 from domain.richtext import Node, doc, link, paragraph, text
+from domain.richtext_nodes import CELL_SEPARATOR
 
 _MARK_WIKI = {"strong": "*", "em": "_", "strike": "-", "underline": "+"}
 
@@ -63,8 +66,7 @@ def _leaf_wiki(node: Node) -> str:
         return str(attrs.get("text") or attrs.get("url") or attrs.get("shortName") or "")
     value = str(node.get("text", ""))
     marks = {m.get("type"): m for m in node.get("marks", [])}
-    if "code" in marks:
-        value = "{{" + value + "}}"
+    value = "{{" + value + "}}" if "code" in marks else escape_wiki(value)
     for kind, symbol in _MARK_WIKI.items():
         if kind in marks:
             value = f"{symbol}{value}{symbol}"
@@ -74,13 +76,25 @@ def _leaf_wiki(node: Node) -> str:
     return value
 
 
+_ALWAYS = re.compile(r"([\\{}\[\]|!])")
+# Marks open or close at a word's edge (`_legacy_`, `*x*`, `-gone-`); inside a word (PLAT-3) they are text.
+_AT_EDGE = re.compile(r"(?<!\w)([*_\-+^~?#])|([*_\-+^~?#])(?!\w)")
+
+
+def escape_wiki(words: str) -> str:
+    """Text as Jira's wiki renderer shows it literally: a backslash before each character that
+    would start a link, macro, image or table cell, and before each mark character at a word's edge."""
+    words = _ALWAYS.sub(r"\\\1", words)
+    return _AT_EDGE.sub(lambda m: "\\" + (m.group(1) or m.group(2)), words)
+
+
 # ---- wiki → ADF ---------------------------------------------------------------------------------
 
 _CODE_BLOCK = re.compile(r"\{(code|noformat)(?::[^}]*)?\}\n?(.*?)\n?\{\1\}", re.S)
 _LIST_LINE = re.compile(r"^([*#]+)\s+(.*)$")
 _HEADING_LINE = re.compile(r"^h([1-6])\.\s+(.*)$")
 _INLINE = re.compile(
-    r"\[(?P<label>[^|\]]+)\|(?P<href>[^\]]+)\]|\[(?P<bare>(?:https?|mailto):[^\]]+)\]"
+    r"\\(?P<escaped>\S)|\[~(?P<mention>[^\]\s]+)\]|\[\^(?P<attachment>[^\]]+)\]|!(?P<image>[^!\s|][^!|\n]*)(?:\|[^!\n]*)?!|\[(?P<label>[^|\]]+)\|(?P<href>[^\]]+)\]|\[(?P<bare>(?:https?|mailto):[^\]]+)\]"
     r"|\{\{(?P<code>.+?)\}\}|(?<![\w*])\*(?P<strong>[^*\n]+)\*(?![\w*])|(?<![\w_])_(?P<em>[^_\n]+)_(?![\w_])"
 )
 
@@ -99,10 +113,12 @@ def wiki_to_adf(markup: str) -> Node:
 def _blocks(chunk: str) -> list[Node]:
     blocks: list[Node] = []
     for raw in re.split(r"\n\s*\n", chunk):
+        start = len(blocks)  # a blank line ends a list: the next item opens a new one
         lines = [line.rstrip() for line in raw.strip("\n").split("\n") if line.strip()]
         pending: list[str] = []
         for line in lines:
-            special = _LIST_LINE.match(line) or _HEADING_LINE.match(line) or line.startswith("bq. ")
+            special = _LIST_LINE.match(line) or _HEADING_LINE.match(line) or line.startswith(("bq. ", "|"))
+            special = special or line.strip() == "----"
             if special and pending:
                 blocks.append(_paragraph(pending))
                 pending = []
@@ -112,12 +128,32 @@ def _blocks(chunk: str) -> list[Node]:
                 level, words = heading.groups()
                 blocks.append({"type": "heading", "attrs": {"level": int(level)}, "content": _inline(words)})
             elif item := _LIST_LINE.match(line):
-                _add_list_item(blocks, item.group(1), item.group(2))
+                _add_list_item(blocks, item.group(1), item.group(2), start)
+            elif line.startswith("|"):
+                blocks.append(_table_row(line))
+            elif line.strip() == "----":
+                blocks.append({"type": "rule"})
             else:
                 pending.append(line)
         if pending:
             blocks.append(_paragraph(pending))
     return blocks
+
+
+_CELL = re.compile(r"(\|\|?)((?:\\.|[^|\\])*)")
+
+
+def _table_row(line: str) -> Node:
+    """A table row as one line, " | " between cells, header cells bold (as `domain.richtext` reads HTML)."""
+    content: list[Node] = []
+    for bar, words in _CELL.findall(line.rstrip("|").rstrip()):
+        if content:
+            content.append(text(CELL_SEPARATOR))
+        cell = _inline(words.strip())
+        if bar == "||":
+            cell = [dict(node, marks=[*node.get("marks", []), {"type": "strong"}]) for node in cell]
+        content += cell
+    return paragraph(*_merged(content))
 
 
 def _paragraph(lines: list[str]) -> Node:
@@ -129,12 +165,14 @@ def _paragraph(lines: list[str]) -> Node:
     return paragraph(*content)
 
 
-def _add_list_item(blocks: list[Node], bullets: str, words: str) -> None:
-    """Append an item at the depth of its bullet string, opening lists as needed."""
+def _add_list_item(blocks: list[Node], bullets: str, words: str, start: int = 0) -> None:
+    """Append an item at the depth of its bullet string, opening lists as needed (at the top, only
+    lists from `start` on are continued)."""
     container, siblings = None, blocks
     for depth, symbol in enumerate(bullets):
         kind = "bulletList" if symbol == "*" else "orderedList"
-        last_list = siblings[-1] if siblings and siblings[-1].get("type") == kind else None
+        open_here = depth > 0 or len(siblings) > start
+        last_list = siblings[-1] if open_here and siblings and siblings[-1].get("type") == kind else None
         if depth == len(bullets) - 1:
             if last_list is None:
                 last_list = {"type": kind, "content": []}
@@ -156,7 +194,15 @@ def _inline(line: str) -> list[Node]:
     for match in _INLINE.finditer(line):
         if match.start() > position:
             nodes.append(text(line[position : match.start()]))
-        if match.group("label"):
+        if match.group("escaped"):
+            nodes.append(text(match.group("escaped")))
+        elif match.group("mention"):
+            nodes.append(text(f"@{match.group('mention').removeprefix('accountid:')}"))
+        elif match.group("attachment"):
+            nodes.append(text(f"📎 {match.group('attachment')} (attached in Jira)"))
+        elif match.group("image"):
+            nodes.append(text(f"🖼 {match.group('image')} (attached in Jira)"))
+        elif match.group("label"):
             nodes.append(text(match.group("label"), link(match.group("href").strip())))
         elif match.group("bare"):
             nodes.append(text(match.group("bare"), link(match.group("bare"))))
@@ -169,4 +215,15 @@ def _inline(line: str) -> list[Node]:
         position = match.end()
     if position < len(line):
         nodes.append(text(line[position:]))
-    return nodes
+    return _merged(nodes)
+
+
+def _merged(nodes: list[Node]) -> list[Node]:
+    """Neighbouring plain texts as one node (an escaped character splits none)."""
+    merged: list[Node] = []
+    for node in nodes:
+        if merged and "marks" not in node and "marks" not in merged[-1] and merged[-1]["type"] == "text":
+            merged[-1] = text(merged[-1]["text"] + node["text"])
+        else:
+            merged.append(node)
+    return merged

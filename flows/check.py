@@ -17,6 +17,7 @@ from connectors.errors import ApiError, RetriesExhaustedError, UnreachableError
 from connectors.redaction import redact
 from connectors.sheets import SheetError, Spreadsheet
 from connectors.sheets.google_auth import fetch_token
+from flows.check_bridge import bridge_probes
 from flows.clients import (
     bamboohr_client,
     google_credentials,
@@ -78,6 +79,8 @@ def run_checks(path: str | None = None, today: date | None = None) -> list[Probe
     for system, reach in reachability_probes(config):
         if secrets_ok.get(system):
             probes.append(reach())
+    if _reached(probes, "Intercom") and (config.jira is None or _reached(probes, "Jira")):
+        probes += safely("bridge", lambda: bridge_probes(config, Probe))
     sheets_ok = secrets_ok.get("Google Sheets", True)
     if sheets_ok and uses_google(config):
         probes += google_key_probes(config)
@@ -85,6 +88,17 @@ def run_checks(path: str | None = None, today: date | None = None) -> list[Probe
     if sheets_ok:
         probes += layout_probes(config, today or date.today())
     return probes
+
+
+def _reached(probes: list[Probe], system: str) -> bool:
+    return any(p.check == f"reach: {system}" and p.ok for p in probes)
+
+
+def safely(check: str, make: Callable[[], list[Probe]]) -> list[Probe]:
+    try:
+        return make()
+    except Exception as exc:  # check reports, it never crashes
+        return [unexpected(check, exc)]
 
 
 def layout_probes(config: Config, today: date) -> list[Probe]:

@@ -81,6 +81,10 @@ def run(
     except user_errors() as exc:
         fail(exc)
     print_report(report)
+    if report.partial:  # nothing failed this run, but items stay left out: not a clean run
+        for line in report.partial:
+            errors.print(f"[yellow]left out:[/yellow] {escape(line)}", soft_wrap=True, highlight=False)
+        raise typer.Exit(2)
     if dry_run and report.sheets:
         print_changes(report, show)
     elif dry_run:  # a job that writes no sheet (the comment bridge) lists what it would post
@@ -121,8 +125,9 @@ def serve(config: Path | None = CONFIG_OPTION) -> None:
 def user_errors() -> tuple[type[Exception], ...]:
     """Errors whose message already says what to fix; anything else is a bug and keeps its traceback."""
     from flows.budgets import BudgetSyncFailed
+    from flows.comments import CommentBridgeFailed
 
-    return (*USER_ERRORS, BudgetSyncFailed)
+    return (*USER_ERRORS, BudgetSyncFailed, CommentBridgeFailed)
 
 
 class WithoutTraceback(logging.Formatter):

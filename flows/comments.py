@@ -6,13 +6,14 @@ The logic is in `flows.comments_bridge`, the cursor and the connectors it needs 
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from prefect import flow, get_run_logger
 
 from connectors.redaction import masking_errors
 from flows.artifacts import publish_run_artifacts
-from flows.comments_bridge import TO_INTERCOM, TO_JIRA, Bridge, BridgeResult
+from flows.comments_bridge import MAX_ATTEMPTS, TO_INTERCOM, TO_JIRA, Bridge, BridgeResult
 from flows.comments_cursor import cursor_store, intercom_connector, intercom_settings, jira_comments
 from flows.config import config_path as resolve_config_path
 from flows.config import load_config
@@ -43,7 +44,18 @@ def sync_comments(
     result = bridge.run(cursor_store(config, resolve_config_path(config_path)))
     report = bridge_report(result, dry_run, date.fromisoformat(today) if today else date.today())
     publish_run_artifacts(FLOW_NAME, summary_md=comment_bridge_markdown(report), table=report.table, links={})
+    if result.failed:
+        raise CommentBridgeFailed(
+            f"{len(result.failed)} item(s) not mirrored (the others were): "
+            + "; ".join(result.failures)
+            + ". Fix the cause (`opsheets check` tests the bridge's settings) and run again; the next run "
+            "tries them again."
+        )
     return report
+
+
+class CommentBridgeFailed(RuntimeError):
+    """Some items could not be mirrored; the message names each one, its system and the reason."""
 
 
 def bridge_report(result: BridgeResult, dry_run: bool, today: date) -> RunReport:
@@ -54,10 +66,20 @@ def bridge_report(result: BridgeResult, dry_run: bool, today: date) -> RunReport
         f"{verb} {result.count(TO_JIRA)} Intercom note(s) as Jira comments",
         f"{result.examined} linked conversation(s) compared, {result.unchanged} unchanged since the last run",
     ]
+    kinds = Counter(m.kind for m in result.mirrored)
+    if kinds["edited"] or kinds["deleted"]:
+        report.summary.append(f"of these, {kinds['edited']} carried an edit and {kinds['deleted']} marked a "
+                              "deleted or redacted source")  # fmt: skip
     if result.withheld:
         reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(result.withheld_by_reason().items()))
         report.summary.append(f"withheld {len(result.withheld)} Jira comment(s) from Intercom: {reasons}")
-    report.table = [m.row() for m in result.mirrored]
+    if result.failed:
+        report.summary.insert(0, f"FAILED: {len(result.failed)} item(s) could not be mirrored (listed below)")
+    if result.skipped:
+        report.summary.insert(0, f"PARTIAL: {len(result.skipped)} item(s) left out, refused {MAX_ATTEMPTS} "
+                                 "times (tried again when their source changes)")  # fmt: skip
+        report.partial = [f.describe() for f in result.skipped]
+    report.table = [f.row() for f in result.failed] + [m.row() for m in result.mirrored]
     report.warnings = list(result.warnings)
     report.failures = list(result.failures)
     return report

@@ -20,6 +20,7 @@ class RunReport:
     table: list[dict[str, object]] = field(default_factory=list)  # the run's key figures
     warnings: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)  # left out for good by an earlier run: exit code 2
 
     def changes(self) -> list[tuple[str, CellChange]]:
         return [(name, change) for name, result in self.sheets.items() for change in result.changes]
@@ -34,6 +35,8 @@ class RunReport:
         lines += [f"- {line}" for line in self.summary]
         if self.failures:
             lines += ["", "## Failures", ""] + [f"- {line}" for line in self.failures]
+        if self.partial:
+            lines += ["", "## Left out (partial run)", ""] + [f"- {line}" for line in self.partial]
         if self.warnings:
             lines += ["", "## Warnings", ""] + [f"- {line}" for line in self.warnings]
         if self.links:

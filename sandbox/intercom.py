@@ -1,13 +1,17 @@
 """Intercom stand-in (REST API 2.14), written from Intercom's OpenAPI description.
 
-Endpoints: `GET /me`, `GET /admins`, `POST /conversations/search` (query language in
+Endpoints: `GET /me`, `GET /admins`, `GET /admins/{id}`, `GET /data_attributes` (the conversation
+attributes are the ones the seeded conversations use), `POST /conversations/redact`,
+`POST /conversations/search` (query language in
 `sandbox.intercom_search`; pages of at most 150 with `pages.next.starting_after`),
 `GET /conversations/{id}` (the 500 most recent parts, `total_count` of all), and
 `POST /conversations/{id}/reply` (admin comment, note or quick reply; contact comment).
 Bearer auth; errors are Intercom's `error.list`; every answer carries `X-RateLimit-Limit`,
 `-Remaining` and `-Reset` (unix time), counted over 10-second windows, and 429 once spent.
 The state records every reply's `message_type` and the `Intercom-Version` header of each request;
-`forced_429` and `fail_after_reply` inject one-shot faults.
+`forced_429` and `fail_after_reply` inject one-shot faults. Only parts created through the API carry
+`app_package_code`; `edit_part` is a teammate editing a note in the inbox (the part's and the
+conversation's `updated_at` move, on `clock`, which may differ from the host's).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ class IntercomState:
     rate_limited: int = 0  # 429s answered
     forced_429: int = 0  # answer the next N requests with 429 whatever the budget
     fail_after_reply: int = 0  # store the next N replies, then answer 500 (the client cannot tell)
+    data_attributes: list[dict[str, Any]] = field(default_factory=list)  # GET /data_attributes
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -64,6 +69,11 @@ class IntercomState:
         if not admins:
             admins = {"1": {"id": "1", "name": "Sandbox Admin", "email": "admin@example.com"}}
         conversations = {str(c["id"]): _seeded(c) for c in intercom.get("conversations", [])}
+        names = {str(k) for c in conversations.values() for k in c["custom_attributes"]}
+        attributes = [
+            _attribute(name) for name in sorted(names | set(intercom.get("conversation_attributes", [])))
+        ]
+        options.setdefault("data_attributes", attributes)
         return cls(token=token, admins=admins, me=next(iter(admins)), conversations=conversations, **options)
 
     # -- rate limiting
@@ -104,8 +114,33 @@ class IntercomState:
     def cursor(self, cursor: str) -> tuple[str, int] | None:
         return self._cursors.get(cursor)
 
+    def now(self) -> int:
+        return int(self.clock())
+
+    def edit_part(self, conversation: dict[str, Any], part_id: str, body: str) -> None:
+        """A teammate edits a note in the inbox: new body, the part's and conversation's updated_at."""
+        with self._lock:
+            part = next(p for p in conversation["parts"] if p["id"] == part_id)
+            part["body"], part["updated_at"] = body, self.now()
+            conversation["updated_at"] = max(conversation["updated_at"], part["updated_at"])
+
+    def redact(self, conversation: dict[str, Any], part_id: str) -> None:
+        with self._lock:
+            part = next((p for p in conversation["parts"] if p["id"] == part_id), None)
+            if part is None:
+                raise IntercomError(404, "not_found", "Resource Not Found")
+            part.update(body="", attachments=[], redacted=True, updated_at=self.now())
+            conversation["updated_at"] = max(conversation["updated_at"], part["updated_at"])
+
     def notes(self, conversation_id: str) -> list[dict[str, Any]]:
         return [p for p in self.conversations[conversation_id]["parts"] if p["part_type"] == "note"]
+
+
+def _attribute(name: str) -> dict[str, Any]:
+    return {"type": "data_attribute", "name": name, "full_name": f"custom_attributes.{name}", "label": name,
+            "description": "", "data_type": "string", "api_writable": True, "ui_writable": True,
+            "messenger_writable": False, "custom": True, "archived": False,
+            "model": "conversation"}  # fmt: skip
 
 
 def _seeded(conversation: dict[str, Any]) -> dict[str, Any]:
@@ -129,6 +164,8 @@ def error_body(code: str, message: str) -> dict[str, Any]:
 
 
 def create_app(state: IntercomState) -> FastAPI:
+    from sandbox.intercom_workspace import register_workspace_routes
+
     app = FastAPI(title="Intercom stand-in (2.14)")
 
     @app.middleware("http")
@@ -157,6 +194,8 @@ def create_app(state: IntercomState) -> FastAPI:
         admin = state.admins[state.me]
         return admin_body(admin) | {"email_verified": True, "app": {"type": "app", "id_code": "sandbox",
                                     "name": "Sandbox", "region": "US", "timezone": "UTC"}}  # fmt: skip
+
+    register_workspace_routes(app, state)
 
     @app.get("/admins")
     async def admins() -> dict[str, Any]:
@@ -270,15 +309,25 @@ def add_reply(state: IntercomState, conversation: dict[str, Any], body: dict[str
             "email": contact.get("email"),
         }
     now = int(body.get("created_at") or state.clock())
+    urls = body.get("attachment_urls") or []
+    if not isinstance(urls, list) or len(urls) > 10:
+        raise IntercomError(400, "parameter_invalid", "attachment_urls must be a list of at most 10 URLs")
     state.replies.append((conversation["id"], str(message_type)))
     state.add_part(conversation, {"part_type": message_type, "body": body.get("body"), "created_at": now,
-                                  "author": author, "app_package_code": "opsheets"})  # fmt: skip
+                                  "author": author, "app_package_code": "opsheets",
+                                  "attachments": [_attachment(str(url)) for url in urls]})  # fmt: skip
+
+
+def _attachment(url: str) -> dict[str, Any]:
+    name = url.rstrip("/").rsplit("/", 1)[-1] or "file"
+    return {"type": "upload", "name": name, "url": url, "content_type": "application/octet-stream",
+            "filesize": 0, "width": None, "height": None}  # fmt: skip
 
 
 def admin_body(admin: dict[str, Any]) -> dict[str, Any]:
     return {"type": "admin", "id": admin["id"], "name": admin["name"], "email": admin.get("email"),
-            "away_mode_enabled": False, "away_mode_reassign": False, "has_inbox_seat": True,
-            "team_ids": []}  # fmt: skip
+            "away_mode_enabled": False, "away_mode_reassign": False,
+            "has_inbox_seat": admin.get("has_inbox_seat", True), "team_ids": []}  # fmt: skip
 
 
 def conversation_body(
@@ -318,8 +367,9 @@ def _part(state: IntercomState, part: dict[str, Any], plaintext: bool) -> dict[s
     return {
         "type": "conversation_part", "id": part["id"], "part_type": part["part_type"],
         "body": _text(part.get("body"), plaintext), "created_at": part["created_at"],
-        "updated_at": part["created_at"], "notified_at": part["created_at"], "assigned_to": None,
-        "author": _author(state, part), "attachments": [], "external_id": None,
+        "updated_at": part.get("updated_at", part["created_at"]), "notified_at": part["created_at"],
+        "assigned_to": None, "author": _author(state, part), "attachments": list(part.get("attachments", [])),
+        "external_id": None,
         "redacted": bool(part.get("redacted")), "metadata": {}, "email_message_metadata": None,
         "state": "open", "tags": [], "event_details": None, "app_package_code": part.get("app_package_code"),
     }  # fmt: skip

@@ -184,3 +184,42 @@ def test_a_sheet_not_shared_names_the_service_account_to_share_with(
     assert "access denied" in denied.detail
     assert denied.fix == f"share it with {SERVICE_ACCOUNT} as Editor"
     assert [p.check for p in probes.values() if not p.ok] == ["sheet: Resource availability"]
+
+
+# ---- the comment bridge's own settings --------------------------------------------------------------
+
+
+def test_a_good_setup_names_the_bridge_admin_attribute_and_jira_permissions(
+    sandbox: SandboxEnvironment,
+) -> None:
+    checks = by_check(run_checks(str(sandbox.config_path), TODAY))
+    assert checks["bridge: Intercom admin"].ok and "admin 7001" in checks["bridge: Intercom admin"].detail
+    assert (
+        checks["bridge: link attribute"].ok and "'jira_issue_key'" in checks["bridge: link attribute"].detail
+    )
+    projects = load_config(sandbox.config_path).jira.projects  # type: ignore[union-attr]
+    assert projects and all(checks[f"bridge: Jira comments in {p}"].ok for p in projects)
+
+
+def test_an_admin_that_no_longer_exists_fails_check(dataset: dict[str, Any], tmp_path: Path) -> None:
+    with sandbox_environment(dataset, tmp_path, config_overrides={"intercom": {"admin_id": "999"}}) as env:
+        probes = run_checks(str(env.config_path), TODAY)
+        (failed,) = failures(probes)
+        assert failed.check == "bridge: Intercom admin" and "admin 999 does not exist" in failed.detail
+        assert "intercom.admin_id" in failed.fix
+        assert CliRunner().invoke(app, ["check", "--config", str(env.config_path)]).exit_code == 1
+
+
+def test_an_admin_without_an_inbox_seat_a_missing_attribute_and_a_missing_permission_fail(
+    sandbox: SandboxEnvironment,
+) -> None:
+    assert sandbox.intercom is not None
+    sandbox.intercom.admins["7001"]["has_inbox_seat"] = False
+    sandbox.intercom.data_attributes.clear()
+    sandbox.jira.denied_permissions.add("EDIT_OWN_COMMENTS")
+    failed = by_check(failures(run_checks(str(sandbox.config_path), TODAY)))
+    assert "has no inbox seat" in failed["bridge: Intercom admin"].detail
+    assert "no conversation attribute named 'jira_issue_key'" in failed["bridge: link attribute"].detail
+    assert "'jira_issue_key'" in failed["bridge: link attribute"].fix
+    lacking = [p for c, p in failed.items() if c.startswith("bridge: Jira comments in ")]
+    assert lacking and all("lacks EDIT_OWN_COMMENTS" in p.detail for p in lacking)

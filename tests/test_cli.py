@@ -170,3 +170,22 @@ def test_comment_bridge_dry_run_lists_what_it_would_post_and_posts_nothing(
     assert would and int(would.group(1)) > 0, result.output
     assert sandbox.services["intercom"].log.count("POST", "/reply") == 0
     assert sandbox.services["jira"].log.count("POST", "/comment") == 0
+
+
+@pytest.mark.prefect
+def test_comment_bridge_items_that_cannot_be_mirrored_fail_the_run_naming_each_one(
+    prefect_cli: None, dataset: dict[str, Any], tmp_path: Path
+) -> None:
+    from prefect.client.orchestration import get_client
+
+    gone = {"intercom": {"admin_id": "999"}}  # the admin the bridge writes as was removed from the workspace
+    with sandbox_environment(dataset, tmp_path, config_overrides=gone) as env:
+        result = runner.invoke(app, ["run", "comments", "--config", str(env.config_path)])
+        assert env.services["jira"].log.count("POST", "/comment") > 0  # the other direction went on
+    assert result.exit_code == 1, result.output
+    output = " ".join(result.output.split())
+    assert re.search(r"\d+ item\(s\) not mirrored", output)
+    assert "Jira → Intercom" in output and "Intercom: 400" in output and "admin_id not found" in output
+    with get_client(sync_client=True) as client:
+        (latest,) = client.read_flow_runs(limit=1, sort="START_TIME_DESC")  # type: ignore[arg-type]
+    assert latest.state is not None and latest.state.is_failed()

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections import Counter
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import connectors.http as http
 from connectors.jira_comments import JiraComments
-from domain.comments import MIRROR_PROPERTY, NOTE_MARKER, issue_key_of
+from domain.comment_markers import MIRROR_PROPERTY
+from domain.comments import issue_key_of
 from flows.comments_bridge import TO_INTERCOM, TO_JIRA, Bridge, BridgeResult
 from flows.comments_cursor import (
+    BridgeState,
     FileCursor,
     VariableCursor,
     cursor_name,
@@ -31,21 +31,7 @@ from flows.comments_cursor import (
 from flows.config import load_config
 from flows.sandbox_env import SandboxEnvironment, sandbox_environment
 from sandbox.core import Knobs
-from sandbox.demo_org import generate
-
-TODAY = date(2026, 11, 26)
-DATASET = generate(people=10, teams=2, issues=40, ledger_rows=0, conversations=9, today=TODAY)
-
-
-@pytest.fixture(autouse=True)
-def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(http, "sleep", lambda seconds: None)
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[SandboxEnvironment]:
-    with sandbox_environment(DATASET, tmp_path) as environment:
-        yield environment
+from tests.bridge_fixtures import DATASET, TODAY, env_fixture, no_waiting_fixture  # noqa: F401 (fixtures)
 
 
 def bridge(env: SandboxEnvironment, **options: Any) -> Bridge:
@@ -80,9 +66,24 @@ def linked(env: SandboxEnvironment) -> dict[str, str]:
     return result
 
 
-def note_markers(env: SandboxEnvironment, cid: str) -> Counter[tuple[str, str]]:
+FOOTER = re.compile(r"<p><em>Mirrored from Jira (\S+) \[opsheets:jira/(\d+)/(\d+)@(\w+)\]</em></p>$")
+
+
+def bridge_notes(env: SandboxEnvironment, cid: str) -> list[dict[str, Any]]:
+    """Notes the bridge wrote: through the API (app_package_code), its footer last."""
     assert env.intercom is not None
-    return Counter(m.groups() for p in env.intercom.notes(cid) for m in NOTE_MARKER.finditer(p["body"]))
+    return [p for p in env.intercom.notes(cid) if p.get("app_package_code") and FOOTER.search(p["body"])]
+
+
+def note_markers(env: SandboxEnvironment, cid: str) -> Counter[tuple[str, str]]:
+    """(issue key, comment id) of each first copy of a Jira comment in the conversation."""
+    found: Counter[tuple[str, str]] = Counter()
+    for note in bridge_notes(env, cid):
+        key, issue_id, comment_id, version = FOOTER.search(note["body"]).groups()  # type: ignore[union-attr]
+        issue = env.jira.issue_by_key(issue_id)
+        if version != "deleted" and "· edited</strong>" not in note["body"]:
+            found[(issue["key"] if issue else key, comment_id)] += 1
+    return found
 
 
 def mirror_properties(env: SandboxEnvironment, key: str) -> Counter[tuple[str, str]]:
@@ -110,15 +111,15 @@ def assert_mirrored_exactly_once(
         notes = [
             p
             for p in env.intercom.notes(cid)
-            if p["author"]["type"] == "admin" and not NOTE_MARKER.search(p["body"])
+            if p["author"]["type"] == "admin" and p not in bridge_notes(env, cid)
         ]
         notes = [p for p in notes if tag is None or re.sub("<[^>]+>", "", p["body"]).startswith(tag)]
         copies = mirror_properties(env, key)
         assert {part for conv, part in copies if conv == cid} == {p["id"] for p in notes}, f"issue {key}"
         assert set(copies.values()) <= {1}, f"duplicate comment on {key}: {copies}"
         for conv, part in copies:  # a Jira copy never points at a note that is itself a copy
-            body = next(p["body"] for p in env.intercom.conversations[conv]["parts"] if p["id"] == part)
-            assert not NOTE_MARKER.search(body)
+            source = next(p for p in env.intercom.conversations[conv]["parts"] if p["id"] == part)
+            assert source not in bridge_notes(env, conv)
 
 
 def assert_only_notes_were_sent(env: SandboxEnvironment) -> None:
@@ -142,7 +143,7 @@ def test_both_directions_with_attribution_and_only_notes(env: SandboxEnvironment
     assert_only_notes_were_sent(env)
     cid, key = next(iter(linked(env).items()))
     assert env.intercom is not None
-    note = next(p for p in env.intercom.notes(cid) if NOTE_MARKER.search(p["body"]))
+    note = bridge_notes(env, cid)[0]
     assert note["body"].startswith(f"<p><strong>{key} · ") and note["author"]["id"] == "7001"
     copy = next(c for c in jira_comments_of(env, key) if MIRROR_PROPERTY in c["properties"])
     assert copy["body"]["content"][0]["content"][0]["text"].startswith(f"Intercom {cid} · ")
@@ -175,7 +176,7 @@ def test_twenty_runs_never_duplicate_and_pick_up_new_items(env: SandboxEnvironme
 
 
 class CrashingCursor(FileCursor):
-    def save(self, updated_since: int) -> None:
+    def save(self, state: BridgeState) -> None:
         raise RuntimeError("worker killed before the cursor was written")
 
 
@@ -232,10 +233,16 @@ def test_warnings_not_crashes_for_unlinked_missing_issue_and_deleted_comment(
     mirrored_comment = next(iter(note_markers(env, cid)))[1]
     JiraComments.delete_comment(jira_comments(load_config(env.config_path)), key, mirrored_comment)
     second = run(env)
-    deleted = f"{key} comment {mirrored_comment} was deleted in Jira"
-    assert any(deleted in w for w in second.warnings) and second.failures == [] and second.mirrored == []
-    assert deleted in caplog.text and missing in caplog.text
+    assert second.failures == [] and [(m.source_id, m.kind) for m in second.mirrored] == [
+        (mirrored_comment, "deleted")
+    ]
+    notice = env.intercom.notes(cid)[-1]["body"]  # type: ignore[union-attr]
+    assert f"{key} comment {mirrored_comment} was deleted in Jira" in notice and notice.endswith(
+        "@deleted]</em></p>"
+    )
+    assert missing in caplog.text
     assert_mirrored_exactly_once(env, deleted=frozenset({(key, mirrored_comment)}))
+    assert run(env).mirrored == []
 
 
 def test_a_conversation_deleted_during_the_run_is_a_warning(env: SandboxEnvironment) -> None:
@@ -298,12 +305,11 @@ def test_dry_run_posts_nothing_and_keeps_no_cursor(env: SandboxEnvironment) -> N
 
 
 def test_unchanged_conversations_are_not_fetched_again(env: SandboxEnvironment) -> None:
+    assert env.intercom is not None
     cursor = FileCursor(env.config_path.parent / "cursor.json")
     run(env, cursor)
-    run(env, cursor)  # sees the notes and comments the first run wrote
-    future = cursor.load()
-    assert future is not None
-    cursor.save(future + 3600)  # as if an hour passed with nothing new
+    env.intercom.clock = lambda: time.time() + 60  # a minute later on Intercom's clock
+    run(env, cursor)  # sees the notes and comments the first run wrote, in a second that has passed
     log = env.services["intercom"].log
     log.clear()
     quiet = run(env, cursor)
@@ -314,9 +320,12 @@ def test_unchanged_conversations_are_not_fetched_again(env: SandboxEnvironment) 
 def test_file_cursor_round_trip_and_damage(tmp_path: Path) -> None:
     cursor = FileCursor(tmp_path / "c.json")
     assert cursor.load() is None
-    cursor.save(1_790_000_000)
-    assert cursor.load() == 1_790_000_000
+    state = BridgeState(1_790_000_000, {"2004": "ab12"}, {"2004|j10001@x": 2})
+    cursor.save(state)
+    assert cursor.load() == state
     (tmp_path / "c.json").write_text("{not json")
+    assert cursor.load() is None
+    (tmp_path / "c.json").write_text('{"updated_since": "soon"}')
     assert cursor.load() is None
 
 
@@ -352,3 +361,23 @@ def test_flow_reports_and_keeps_its_cursor_in_a_variable(
     )
     assert_mirrored_exactly_once(env)
     assert_only_notes_were_sent(env)
+
+
+def test_a_change_in_the_second_the_bridge_read_the_conversation_is_not_lost(env: SandboxEnvironment) -> None:
+    """Intercom stamps whole seconds: a note added in the second of the read leaves updated_at as it
+    was, so the conversation is compared again until that second is past on Intercom's clock."""
+    assert env.intercom is not None
+    frozen = time.time()
+    env.intercom.clock = lambda: frozen
+    run(env)
+    assert run(env).mirrored == []  # both sides as the first run left them, all in the same second
+    cid = next(iter(linked(env)))
+    note = {
+        "part_type": "note",
+        "body": "<p>same second</p>",
+        "created_at": int(frozen),
+        "author": {"type": "admin", "id": "7003"},
+    }
+    env.intercom.add_part(env.intercom.conversations[cid], note)
+    assert [m.direction for m in run(env).mirrored] == [TO_JIRA]
+    assert_mirrored_exactly_once(env)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, Literal
 import pytest
 
 import connectors.http as http
-from domain.comments import NOTE_MARKER, RESTRICTED_TO, SECURITY_LEVEL, issue_key_of
+from domain.comments import RESTRICTED_TO, SECURITY_LEVEL, issue_key_of
 from flows.comments import bridge_report, sync_comments
 from flows.comments_bridge import TO_INTERCOM, TO_JIRA, Bridge, BridgeResult
 from flows.comments_cursor import FileCursor, intercom_connector, jira_comments
@@ -99,11 +100,16 @@ def conversation_of(env: SandboxEnvironment, key: str) -> str:
     )
 
 
+FOOTER = re.compile(r"\[opsheets:jira/(\d+)/(\d+)@[0-9a-f]{12}\]</em></p>$")
+
+
 def mirrored_from(env: SandboxEnvironment, key: str) -> set[str]:
     """Ids of the Jira comments of `key` that have a note in its conversation."""
     assert env.intercom is not None
     notes = env.intercom.notes(conversation_of(env, key))
-    return {m.group(2) for p in notes for m in NOTE_MARKER.finditer(p["body"]) if m.group(1) == key}
+    issue = env.jira.issue_by_key(key)
+    assert issue is not None
+    return {m.group(2) for p in notes for m in FOOTER.finditer(p["body"]) if m.group(1) == issue["id"]}
 
 
 def comment_ids(env: SandboxEnvironment, key: str) -> set[str]:

@@ -12,7 +12,7 @@ import pytest
 
 from connectors.local_files import make_private_dirs, save_private, write_private
 from connectors.sheets import Column, Table, open_workbook
-from flows.comments_cursor import FileCursor
+from flows.comments_cursor import BridgeState, FileCursor
 
 
 def mode(path: Path) -> int:
@@ -49,8 +49,8 @@ def test_a_file_a_person_made_readable_becomes_owner_only_when_rewritten(tmp_pat
     path = tmp_path / "cursor.json"
     path.write_text("{}")
     path.chmod(0o644)
-    FileCursor(path).save(1_790_000_000)
-    assert mode(path) == 0o600 and FileCursor(path).load() == 1_790_000_000
+    FileCursor(path).save(BridgeState(1_790_000_000))
+    assert mode(path) == 0o600 and FileCursor(path).load() == BridgeState(1_790_000_000)
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:

@@ -48,9 +48,9 @@ def test_code_inline_and_block_keep_whitespace_and_are_escaped_back() -> None:
     assert "<pre><code>if a &lt; b:\n    go()</code></pre>" in adf_to_html(adf)
 
 
-def test_unknown_markup_is_reduced_to_its_text() -> None:
+def test_unknown_markup_is_reduced_to_its_text_and_an_image_to_a_link() -> None:
     adf = html_to_adf('<div><span style="x">plain</span> <img src="a.png"> text</div><script>evil()</script>')
-    assert adf == doc(paragraph(text("plain text")))
+    assert adf == doc(paragraph(text("plain "), text("🖼 a.png", link("a.png")), text(" text")))
 
 
 def test_empty_paragraphs_and_trailing_breaks_disappear() -> None:
@@ -130,3 +130,98 @@ DOCUMENTS = st.lists(
 @given(DOCUMENTS)
 def test_html_round_trip_keeps_the_document(document: dict) -> None:
     assert html_to_adf(adf_to_html(document)) == document
+
+
+# ---- what used to be mangled: tables, images, dates, tasks, wiki markup in text --------------------------
+
+
+def cell(kind: str, words: str) -> dict:
+    return {"type": kind, "content": [paragraph(text(words))]}
+
+
+def test_table_cells_stay_apart_both_ways() -> None:
+    html = "<table><tr><th>Host</th><th>CPU</th></tr><tr><td>web-1</td><td>93%</td></tr></table>"
+    assert html_to_text(html) == "Host | CPU\nweb-1 | 93%"
+    table = {"type": "table", "content": [
+        {"type": "tableRow", "content": [cell("tableHeader", "Host"), cell("tableHeader", "CPU")]},
+        {"type": "tableRow", "content": [cell("tableCell", "web-1"), cell("tableCell", "93%")]},
+    ]}  # fmt: skip
+    assert adf_to_html(doc(table)) == "<p><strong>Host</strong> | <strong>CPU</strong></p><p>web-1 | 93%</p>"
+    assert wiki_to_adf("||Host||CPU||\n|web-1|93%|") == html_to_adf(adf_to_html(doc(table)))
+
+
+def test_images_and_attachments_become_links_never_nothing() -> None:
+    only_image = html_to_adf('<p><img src="https://files.example/a/shot.png?x=1" alt=""></p>')
+    assert only_image == doc(paragraph(text("🖼 shot.png", link("https://files.example/a/shot.png?x=1"))))
+    pasted = html_to_adf('<p><img src="data:image/png;base64,AAAA"></p>')
+    assert adf_to_text(pasted) == "🖼 image pasted into the note (not copied)" and "data:" not in str(pasted)
+    media = {
+        "type": "mediaSingle",
+        "content": [{"type": "media", "attrs": {"type": "file", "id": "9f", "alt": "graph.png"}}],
+    }
+    external = {"type": "media", "attrs": {"type": "external", "url": "https://img.example/x.png"}}
+    where = "https://site.example/browse/A-1?focusedCommentId=5"
+    assert adf_to_html(doc(media), where) == f'<p><a href="{where}">📎 graph.png (in Jira)</a></p>'
+    assert adf_to_html(doc(media)) == "<p>📎 graph.png (in Jira)</p>"
+    assert (
+        adf_to_html(doc(paragraph(external)))
+        == '<p><a href="https://img.example/x.png">🖼 https://img.example/x.png</a></p>'
+    )
+    assert wiki_to_adf("logs in [^run.log]") == doc(paragraph(text("logs in 📎 run.log (attached in Jira)")))
+    assert wiki_to_adf("see !shot.png|thumbnail!") == doc(
+        paragraph(text("see 🖼 shot.png (attached in Jira)"))
+    )
+
+
+def test_dates_status_mentions_tasks_decisions_panels_and_expands_are_readable() -> None:
+    due = {"type": "date", "attrs": {"timestamp": "1796083200000"}}
+    status = {"type": "status", "attrs": {"text": "In progress", "color": "blue"}}
+    mention = {"type": "mention", "attrs": {"id": "5b10", "text": "@Ana"}}
+    tasks = {"type": "taskList", "attrs": {"localId": "t"}, "content": [
+        {"type": "taskItem", "attrs": {"localId": "1", "state": "DONE"}, "content": [text("backup")]},
+        {"type": "taskItem", "attrs": {"localId": "2", "state": "TODO"}, "content": [text("restart")]},
+    ]}  # fmt: skip
+    decisions = {"type": "decisionList", "content": [{"type": "decisionItem", "attrs": {"state": "DECIDED"},
+                                                       "content": [text("ship Friday")]}]}  # fmt: skip
+    panel = {"type": "panel", "attrs": {"panelType": "warning"}, "content": [paragraph(text("careful"))]}
+    expand = {"type": "expand", "attrs": {"title": "Logs"}, "content": [paragraph(text("line 1"))]}
+    html = adf_to_html(doc(paragraph(text("Release is due "), due, text(". "), status, text(" "), mention),
+                           tasks, decisions, panel, expand))  # fmt: skip
+    assert html == (
+        "<p>Release is due 2026-12-01. [IN PROGRESS] @Ana</p><ul><li>☑ backup</li><li>☐ restart</li></ul>"
+        "<ul><li>◆ ship Friday</li></ul><blockquote><p>careful</p></blockquote>"
+        "<p><strong>Logs</strong></p><p>line 1</p>"
+    )
+    assert wiki_to_adf("ask [~ana.m] first") == doc(paragraph(text("ask @ana.m first")))  # Data Center
+
+
+def test_wiki_markup_in_words_is_escaped_for_data_center_and_read_back_as_typed() -> None:
+    words = "Use _legacy_ mode, *not* {noformat} or [PLAT-3|x] -- a - b, PLAT-3 and snake_case stay"
+    wiki = adf_to_wiki(doc(paragraph(text(words))))
+    assert wiki == (
+        "Use \\_legacy\\_ mode, \\*not\\* \\{noformat\\} or \\[PLAT-3\\|x\\] \\-\\- a \\- b, PLAT-3 and "
+        "snake_case stay"
+    )
+    assert wiki_to_adf(wiki) == doc(paragraph(text(words)))
+
+
+NOTE_HTML = st.lists(
+    st.sampled_from([
+        "<p>a <b>bold</b> _x_ *y*</p>",
+        "<table><tr><th>H</th><th>I</th></tr><tr><td>1</td><td>2 | 3</td></tr></table>",
+        '<p><img src="https://f.example/s.png"></p>', "<ul><li>one<ul><li>two</li></ul></li></ul>",
+        "<pre><code>x = {1}</code></pre>", "<blockquote>quoted [x]</blockquote>", "<p>a<br>b</p>",
+        '<p><a href="https://e.x/?q=1&amp;r=2">link</a> !bang! #hash -dash-</p>', "<h2>Title</h2>", "<hr>",
+    ]),
+    min_size=1, max_size=6,
+).map("".join)  # fmt: skip
+
+
+@given(NOTE_HTML)
+def test_html_through_adf_and_wiki_is_stable_after_one_round_trip(html: str) -> None:
+    """A note crossing over and back (and again, as it would across runs) neither changes nor grows."""
+    once = adf_to_html(html_to_adf(html))
+    assert adf_to_html(html_to_adf(once)) == once
+    wiki = adf_to_wiki(html_to_adf(once))
+    assert adf_to_wiki(wiki_to_adf(wiki)) == wiki
+    assert adf_to_html(wiki_to_adf(wiki)) == adf_to_html(wiki_to_adf(adf_to_wiki(wiki_to_adf(wiki))))

@@ -238,3 +238,46 @@ def test_demo_conversations_pin_the_shapes_the_bridge_must_survive() -> None:
     assert set(links[3:]) <= commented
     ids = [c["id"] for i in data["jira"]["issues"] for c in i.get("comments", [])]
     assert len(ids) == len(set(ids))
+
+
+def test_one_admin_the_conversation_attributes_and_redaction(
+    sandbox: tuple[RunningService, IntercomState],
+) -> None:
+    service, _ = sandbox
+    admin = call(service, "GET", "/admins/7002").json()
+    assert (admin["type"], admin["id"], admin["has_inbox_seat"]) == ("admin", "7002", True)
+    missing = call(service, "GET", "/admins/999")
+    assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == "admin_not_found"
+    attributes = call(service, "GET", "/data_attributes", params={"model": "conversation"}).json()
+    assert [(a["name"], a["model"], a["type"]) for a in attributes["data"]] == [
+        ("jira_issue_key", "conversation", "data_attribute")
+    ]
+    assert call(service, "GET", "/data_attributes", params={"model": "contact"}).json()["data"] == []
+    body = {"type": "conversation_part", "conversation_id": "100", "conversation_part_id": "10001"}
+    redacted = call(service, "POST", "/conversations/redact", json=body).json()
+    part = next(p for p in redacted["conversation_parts"]["conversation_parts"] if p["id"] == "10001")
+    assert part["redacted"] is True and part["body"] == "" and part["updated_at"] >= part["created_at"]
+
+
+def test_replies_carry_their_attachments_and_only_api_parts_an_app_package_code(
+    sandbox: tuple[RunningService, IntercomState],
+) -> None:
+    service, _ = sandbox
+    body = {"message_type": "note", "type": "admin", "admin_id": "7001", "body": "<p>see</p>",
+            "attachment_urls": ["https://files.example/a/shot.png"]}  # fmt: skip
+    parts = call(service, "POST", "/conversations/100/reply", json=body).json()["conversation_parts"]
+    note = parts["conversation_parts"][-1]
+    assert note["attachments"][0]["url"] == "https://files.example/a/shot.png"
+    assert note["attachments"][0]["name"] == "shot.png" and note["app_package_code"]
+    assert all(p["app_package_code"] is None for p in parts["conversation_parts"][:-1])
+    too_many = dict(body, attachment_urls=[f"https://f.example/{n}" for n in range(11)])
+    assert call(service, "POST", "/conversations/100/reply", json=too_many).status_code == 400
+
+
+def test_an_edit_in_the_inbox_moves_updated_at_on_the_workspace_clock() -> None:
+    service, state = start_intercom_sandbox(dataset(), token=TOKEN, clock=lambda: 5000.0)
+    with service:
+        state.edit_part(state.conversations["100"], "10001", "<p>changed</p>")
+        conversation = call(service, "GET", "/conversations/100").json()
+    part = next(p for p in conversation["conversation_parts"]["conversation_parts"] if p["id"] == "10001")
+    assert (part["body"], part["updated_at"], conversation["updated_at"]) == ("<p>changed</p>", 5000, 5000)

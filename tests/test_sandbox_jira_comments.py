@@ -157,3 +157,64 @@ def test_paging_caps_at_100() -> None:
         assert (page["maxResults"], len(page["comments"]), page["total"]) == (100, 100, 130)
         rest = call(service, "GET", f"/rest/api/3/issue/{key}/comment", params={"startAt": 100}).json()
         assert len(rest["comments"]) == 30
+
+
+def test_update_replaces_body_and_properties_and_moves_updated(
+    cloud: tuple[RunningService, JiraState, str],
+) -> None:
+    service, state, key = cloud
+    state.clock_offset_s = 3600  # the site's clock an hour ahead of this machine
+    body = {"body": ADF, "properties": [{"key": "opsheets.mirror", "value": {"version": "b"}}]}
+    updated = call(service, "PUT", f"/rest/api/3/issue/{key}/comment/20000", json=body)
+    assert updated.status_code == 200 and updated.json()["body"] == ADF
+    listed = call(service, "GET", f"/rest/api/3/issue/{key}/comment", params={"expand": "properties"}).json()
+    first = listed["comments"][0]
+    assert first["updated"] > first["created"] and first["updated"].startswith(
+        state.now().strftime("%Y-%m-%dT%H")
+    )
+    assert first["properties"] == [{"key": "opsheets.mirror", "value": {"version": "b"}}]
+    assert call(service, "PUT", f"/rest/api/3/issue/{key}/comment/99999", json=body).status_code == 404
+
+
+@pytest.mark.parametrize("version", ["2", "3"])
+def test_a_body_over_32767_characters_is_refused(
+    cloud: tuple[RunningService, JiraState, str], version: str
+) -> None:
+    service, _, key = cloud
+    words = "x" * 32_800
+    body = words if version == "2" else {"type": "doc", "version": 1, "content": [
+        {"type": "paragraph", "content": [{"type": "text", "text": words}]}]}  # fmt: skip
+    refused = call(service, "POST", f"/rest/api/{version}/issue/{key}/comment", json={"body": body})
+    assert refused.status_code == 400
+    assert "exceeds the allowed limit of 32,767 characters" in refused.json()["errors"]["comment"]
+    fits = "x" * 32_767 if version == "2" else ADF
+    assert (
+        call(service, "POST", f"/rest/api/{version}/issue/{key}/comment", json={"body": fits}).status_code
+        == 201
+    )
+
+
+def test_a_moved_issue_keeps_its_id_and_comments_and_answers_to_its_old_key(
+    cloud: tuple[RunningService, JiraState, str],
+) -> None:
+    service, state, key = cloud
+    issue_id = state.issue_by_key(key)["id"]  # type: ignore[index]
+    state.move_issue(key, "MOVED-7")
+    for asked in (key, "MOVED-7"):
+        found = call(service, "GET", f"/rest/api/3/issue/{asked}", params={"fields": "security"}).json()
+        assert (found["id"], found["key"]) == (issue_id, "MOVED-7")
+        assert call(service, "GET", f"/rest/api/3/issue/{asked}/comment").json()["total"] == 3
+
+
+def test_my_permissions_for_comments(cloud: tuple[RunningService, JiraState, str]) -> None:
+    service, state, _ = cloud
+    params = {"projectKey": "PLAT", "permissions": "ADD_COMMENTS,EDIT_OWN_COMMENTS"}
+    granted = call(service, "GET", "/rest/api/3/mypermissions", params=params).json()["permissions"]
+    assert (
+        granted["ADD_COMMENTS"]["havePermission"]
+        and granted["EDIT_OWN_COMMENTS"]["key"] == "EDIT_OWN_COMMENTS"
+    )
+    state.denied_permissions.add("ADD_COMMENTS")
+    granted = call(service, "GET", "/rest/api/3/mypermissions", params=params).json()["permissions"]
+    assert granted["ADD_COMMENTS"]["havePermission"] is False
+    assert call(service, "GET", "/rest/api/3/mypermissions").status_code == 400

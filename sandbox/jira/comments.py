@@ -2,12 +2,15 @@
 
 Routes (`{v}` is 2 or 3 on Cloud, 2 or latest on Data Center):
     GET/POST  /rest/api/{v}/issue/{key}/comment   startAt, maxResults, orderBy, expand=renderedBody,properties
-    GET/DELETE /rest/api/{v}/issue/{key}/comment/{id}
+    GET/PUT/DELETE /rest/api/{v}/issue/{key}/comment/{id}
     GET       /rest/api/{v}/comment/{id}/properties
+    GET       /rest/api/{v}/mypermissions                 permissions (comment-related keys), projectKey
     GET/PUT/DELETE /rest/api/{v}/comment/{id}/properties/{propertyKey}
 Bodies are ADF documents on v3 and wiki markup strings on v2; each comment is stored in the form it
 was written and shown in the other form by a crude text conversion (the stand-in's own, never
-opsheets'). `properties` in a create body are stored with the comment in the same request; on a
+opsheets'). A body over 32,767 characters (the wiki text; an ADF document's JSON) is refused.
+Comments carry `created` and `updated` on the site's clock (`JiraState.clock_offset_s`).
+`properties` in a create or update body are stored with the comment in the same request; on a
 Jira Service Management project (`projectTypeKey: service_desk`) the `sd.public.comment` property
 `{"internal": true}` makes the comment internal (`jsdPublic: false`). A comment's `visibility`
 (role or group) is checked on create and hides it from callers outside it (access.py).
@@ -19,7 +22,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 
 PAGE_CAP = 100
 PROPERTY_VALUE_LIMIT = 32768
+BODY_LIMIT = 32767
 ORDERS = {"created": False, "+created": False, "-created": True}
 
 
@@ -98,8 +102,11 @@ class CommentError(Exception):
 
 def register_comment_routes(app: FastAPI, state: JiraState, check_access: Any) -> None:
     """Add the comment routes to the Jira stand-in app; `check_access` is its auth/version check."""
+    from sandbox.jira.comment_edits import register_edit_routes
+
     store = state.comments
     prefix = "/rest/api/{version}"
+    register_edit_routes(app, state, check_access)
 
     @app.exception_handler(CommentError)
     async def comment_error(_: Request, exc: CommentError) -> JSONResponse:
@@ -229,7 +236,26 @@ def comment_page(state: JiraState, version: str, issue: dict[str, Any], request:
 def new_comment(state: JiraState, version: str, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise CommentError(400, "The request body must be a JSON object.")
-    text = body.get("body")
+    text = checked_body(version, body.get("body"))
+    properties = checked_properties(body.get("properties") or [])
+    try:
+        visibility = checked_visibility(state, body.get("visibility"))
+    except VisibilityError as exc:
+        raise CommentError(400, "", {"commentLevel": str(exc)}) from exc
+    now = state.now()
+    return {
+        "author": "sandbox-bot",
+        "created": now,
+        "updated": now,
+        "body": text,
+        "properties": properties,
+        "visibility": visibility,
+    }
+
+
+def checked_body(version: str, text: Any) -> Any:
+    """A comment body as Jira accepts it: ADF on v3, wiki text on v2, at most BODY_LIMIT characters
+    (the wiki text; an ADF document counted as its JSON)."""
     if version == "3":
         if not (
             isinstance(text, dict) and text.get("type") == "doc" and isinstance(text.get("content"), list)
@@ -237,24 +263,24 @@ def new_comment(state: JiraState, version: str, body: Any) -> dict[str, Any]:
             raise CommentError(400, "", {"comment": "Comment body is not valid Atlassian Document Format."})
         if not adf_text(text).strip():
             raise CommentError(400, "", {"comment": "Comment body can not be empty!"})
+        size = len(json.dumps(text, ensure_ascii=False, separators=(",", ":")))
     elif not isinstance(text, str) or not text.strip():
         raise CommentError(400, "", {"comment": "Comment body can not be empty!"})
+    else:
+        size = len(text)
+    if size > BODY_LIMIT:
+        raise CommentError(400, "", {"comment": "The entered text is too long. It exceeds the allowed limit "
+                                                "of 32,767 characters."})  # fmt: skip
+    return text
+
+
+def checked_properties(entries: Any) -> dict[str, Any]:
     properties = {}
-    for entry in body.get("properties") or []:
+    for entry in entries if isinstance(entries, list) else [None]:
         if not isinstance(entry, dict) or "key" not in entry or "value" not in entry:
             raise CommentError(400, "Each comment property needs a key and a value.")
         properties[str(entry["key"])] = check_property(str(entry["key"]), entry["value"])
-    try:
-        visibility = checked_visibility(state, body.get("visibility"))
-    except VisibilityError as exc:
-        raise CommentError(400, "", {"commentLevel": str(exc)}) from exc
-    return {
-        "author": "sandbox-bot",
-        "created": datetime.now(UTC),
-        "body": text,
-        "properties": properties,
-        "visibility": visibility,
-    }
+    return properties
 
 
 def check_property(key: str, value: Any) -> Any:
@@ -276,6 +302,7 @@ def render(
     api = f"{base_url.rstrip('/')}/rest/api/{version}"
     author = user_json(state, comment.get("author"), api)
     created = stamp(comment["created"])
+    updated = stamp(comment.get("updated") or comment["created"])
     body = comment["body"]
     result: dict[str, Any] = {
         "self": f"{api}/issue/{issue['id']}/comment/{comment['id']}",
@@ -284,7 +311,7 @@ def render(
         "body": (body if isinstance(body, dict) else wiki_as_adf(body)) if version == "3" else as_wiki(body),
         "updateAuthor": author,
         "created": created,
-        "updated": created,
+        "updated": updated,
         "jsdPublic": not is_internal(state, issue, comment),
     }
     if comment.get("visibility"):

@@ -72,6 +72,8 @@ class JiraState:
     caller_roles: frozenset[str] | None = None
     caller_groups: frozenset[str] | None = None
     caller_security_levels: frozenset[str] | None = None  # level names
+    clock_offset_s: float = 0.0  # the site's clock minus the host's: timestamps it stamps are off by this
+    denied_permissions: set[str] = field(default_factory=set)  # project permission keys the caller lacks
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -129,6 +131,21 @@ class JiraState:
         with self._lock:
             self.bytes_sent += size
             self.bytes_by_route[route] += size
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + timedelta(seconds=self.clock_offset_s)
+
+    def move_issue(self, key: str, new_key: str) -> dict[str, Any]:
+        """Move an issue (to another project, or renamed): a new key, the same id and comments; the old
+        key keeps finding it, as Jira redirects it."""
+        issue = self._by_key[key.upper()]
+        with self._lock:
+            issue["key"] = new_key
+            project = new_key.rsplit("-", 1)[0]
+            if project in self.projects:
+                issue["project"] = project
+            self._by_key[new_key.upper()] = issue
+        return issue
 
     def issue_by_key(self, key: str) -> dict[str, Any] | None:
         """The issue, if it exists and the caller may see it (its security level)."""
