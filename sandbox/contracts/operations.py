@@ -76,7 +76,9 @@ _SHEETS = (
     Operation("sheets", "GET", f"{S}/{{spreadsheetId}}/values/{{range}}", (), "stand-in only"),
     Operation("sheets", "PUT", f"{S}/{{spreadsheetId}}/values/{{range}}", (), "stand-in only"),
     Operation("sheets", "POST", f"{S}/{{spreadsheetId}}/values/{{range}}:clear", (), "stand-in only"),
-    Operation("sheets", "GET", f"{S}/{{spreadsheetId}}/developerMetadata/{{metadataId}}", (), "stand-in only"),
+    Operation(
+        "sheets", "GET", f"{S}/{{spreadsheetId}}/developerMetadata/{{metadataId}}", (), "stand-in only"
+    ),
     Operation("sheets", "POST", f"{S}/{{spreadsheetId}}/developerMetadata:search", (), "stand-in only"),
 )
 
