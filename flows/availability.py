@@ -186,10 +186,10 @@ def sync_resource_availability(
     """Sync the availability spreadsheet. `today` (ISO date) defaults to the date in config.timezone;
     a dry run computes everything and reports the cell changes it would make, writing nothing."""
     config = load_config(config_path)
-    run_at = datetime.now(ZoneInfo(config.timezone))
+    run_at = config.now()
     day = date.fromisoformat(today) if today else run_at.date()
     settings = config.availability
-    calendar = Calendar.of(day, settings.weeks, settings.actuals_weeks)
+    calendar = Calendar.of(day, settings.weeks, settings.actuals_weeks, config.timezone)
     sheet = open_sheet(config, settings.spreadsheet)
 
     overrides, override_warnings = read_people_overrides(sheet)

@@ -10,9 +10,8 @@ next run completes it (the keyed merge makes a rerun safe).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -133,7 +132,7 @@ def canonical(people: People, settings: BudgetSettings) -> People:
 def run_day(config: Config, today: str | None) -> date:
     if today:
         return date.fromisoformat(today)
-    return datetime.now(ZoneInfo(config.timezone)).date()
+    return config.now().date()
 
 
 def periods_to_date(settings: BudgetSettings, today: date) -> list[Period]:

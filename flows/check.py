@@ -83,7 +83,7 @@ def run_checks(path: str | None = None, today: date | None = None) -> list[Probe
         probes += google_key_probes(config)
         sheets_ok = probes[-1].ok
     if sheets_ok:
-        probes += layout_probes(config, today or date.today())
+        probes += layout_probes(config, today or config.now().date())
     return probes
 
 
@@ -151,7 +151,7 @@ def jira_whoami(config: Config) -> str:
 
 def bamboohr_ping(config: Config) -> str:
     client = bamboohr_client(config)
-    today = date.today()
+    today = config.now().date()
     try:
         client.company_holidays(today, today)
     finally:
