@@ -199,6 +199,10 @@ class BudgetSettings(Strict):
     overrides: dict[str, Decimal] = Field(default_factory=dict)
     excluded_statuses: list[str] = Field(default_factory=lambda: ["Contractor"])
     carry_over: bool = False
+    # Past years whose lines stay in the Budget and Overview tabs; the `archive_years` years before them
+    # are in an Archive tab instead (from the first year anyone was employed or anything was spent).
+    keep_years: int = Field(1, ge=0, le=10)
+    archive_years: int = Field(5, ge=0, le=20)
     roster: bool = True
     ledger: LedgerSettings
     overview_spreadsheet: str = "budgets-overview"
