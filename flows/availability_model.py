@@ -31,6 +31,7 @@ from domain.people import (
     match_people,
 )
 from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
+from domain.regions import RegionRules, region_warnings
 from domain.teams import TeamNames
 from domain.weeks import horizon, past_weeks
 
@@ -130,19 +131,22 @@ def capacity_range(issues: Sequence[JiraIssue], calendar: Calendar) -> tuple[dat
     return calendar.first_day, max([calendar.last_day, *ends])
 
 
-def compute_availability(sources: Sources, calendar: Calendar, *, focus: float = 1.0) -> AvailabilityModel:
+def compute_availability(
+    sources: Sources, calendar: Calendar, *, focus: float = 1.0, regions: RegionRules = RegionRules()
+) -> AvailabilityModel:
     people = match_people(
         sources.employees,
         sources.jira_users,
         sources.overrides,
         hours_per_day=sources.hours_per_day,
         focus=focus,
+        regions=regions,
     )
     names = TeamNames((e.team for e in sources.employees), (o.team for o in sources.overrides))
     people = [replace(p, team=names.canonical(p.team)) for p in people]  # `platform` typed is Platform
     start, end = capacity_range(sources.issues, calendar)
     planned = [p for p in people if not p.excluded]
-    warnings: list[str] = []
+    warnings = region_warnings(((p.name, p.country) for p in planned if p.capacity_known), regions)
     daily: dict[str, dict[date, float]] = {}
     for person in planned:
         if not person.capacity_known:

@@ -185,6 +185,25 @@ class AvailabilitySettings(Strict):
     weeks: int = Field(12, ge=1, le=52)
     actuals_weeks: int = Field(8, ge=0, le=52)
     focus_factor: float = Field(1.0, gt=0, le=1)
+    # Public holidays by region (domain.regions): a default region per country, {GB: ENG, CA: ON}, used
+    # when BambooHR's state and location fields name none; and BambooHR locations mapped to a region,
+    # {"Edinburgh office": GB-SCT}. Both checked at load against the holidays package.
+    regions: dict[str, str] = Field(default_factory=dict)
+    locations: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("regions")
+    @classmethod
+    def _known_regions(cls, value: dict[str, str]) -> dict[str, str]:
+        from flows.regions_config import default_regions
+
+        return default_regions(value)
+
+    @field_validator("locations")
+    @classmethod
+    def _known_locations(cls, value: dict[str, str]) -> dict[str, str]:
+        from flows.regions_config import location_regions
+
+        return location_regions(value)
 
 
 class LedgerSettings(Strict):
