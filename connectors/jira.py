@@ -73,6 +73,7 @@ class JiraApi:
     fields: str
     myself: str
     worklog: str  # format with key=
+    project: str  # format with key=
 
 
 CLOUD = JiraApi(
@@ -84,6 +85,7 @@ CLOUD = JiraApi(
     fields="/rest/api/3/field",
     myself="/rest/api/3/myself",
     worklog="/rest/api/3/issue/{key}/worklog",
+    project="/rest/api/3/project/{key}",
 )
 DATACENTER = JiraApi(
     deployment="datacenter",
@@ -94,6 +96,7 @@ DATACENTER = JiraApi(
     fields="/rest/api/2/field",
     myself="/rest/api/2/myself",
     worklog="/rest/api/2/issue/{key}/worklog",
+    project="/rest/api/2/project/{key}",
 )
 APIS_BY_DEPLOYMENT_TYPE = {"Cloud": CLOUD, "Server": DATACENTER, "DataCenter": DATACENTER}
 WORKLOG_PAGE_SIZE = 5000
@@ -104,6 +107,7 @@ WORKLOG_FIELDS = ["worklog"]  # what a worklog chain needs of each issue it find
 class JiraFetch:
     issues: list[JiraIssue]
     worklogs: list[Worklog]  # of issues found only by the worklog queries: they count in Actuals only
+
 
 API_TOKEN_HINTS = {
     401: "check jira.email and the API token in jira.token (JIRA_API_TOKEN by default): the token must "

@@ -75,15 +75,20 @@ def run_checks(path: str | None = None, today: date | None = None) -> list[Probe
         probe = secret_probe(system, ref)
         secrets_ok[system] = probe.ok
         probes.append(probe)
+    day = today or config.now().date()
     for system, reach in reachability_probes(config):
         if secrets_ok.get(system):
             probes.append(reach())
+            if system == "Jira" and probes[-1].ok:
+                from flows.check_jira import jira_probes  # it builds on this module's Probe
+
+                probes += jira_probes(config, day)
     sheets_ok = secrets_ok.get("Google Sheets", True)
     if sheets_ok and uses_google(config):
         probes += google_key_probes(config)
         sheets_ok = probes[-1].ok
     if sheets_ok:
-        probes += layout_probes(config, today or config.now().date())
+        probes += layout_probes(config, day)
     return probes
 
 
