@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.records import Employee, JiraIssue, JiraUser
 from domain.weeks import local_date
@@ -102,3 +104,27 @@ def test_now_is_taken_in_the_configured_zone() -> None:
     # Kiritimati is UTC+14 all year, Pago Pago UTC−11: "today" differs by a day for most of the day.
     assert Config(timezone="Pacific/Kiritimati").now().utcoffset() == timedelta(hours=14)
     assert Config(timezone="Pacific/Pago_Pago").now().utcoffset() == timedelta(hours=-11)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    today=st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31)),
+    overdue_by=st.integers(min_value=1, max_value=40),
+    hours=st.integers(min_value=1, max_value=60),
+)
+def test_overdue_work_is_placed_on_every_day_of_the_year(today: date, overdue_by: int, hours: int) -> None:
+    # Whatever the day (weekend, public holiday, year end), overdue work is allocated in full to the first
+    # working week from today on: spread over its free days, or at risk on its Friday when it has none.
+    late = issue("P-LATE", hours, today - timedelta(days=overdue_by))
+    model = compute_availability(
+        Sources([late], USERS, 8.0, [ANA]), Calendar.of(today, 2, 0, "Europe/Berlin")
+    )
+    allocation = model.allocations["P-LATE"]
+    assert allocation.unscheduled == 0 and allocation.allocated == pytest.approx(hours)
+    first = today if today.weekday() < 5 else today + timedelta(days=7 - today.weekday())
+    assert all(first <= day <= first + timedelta(days=4 - first.weekday()) for day in allocation.per_day)
+    if today.weekday() >= 5:  # a weekend run plans as the Monday after does
+        monday = compute_availability(
+            Sources([late], USERS, 8.0, [ANA]), Calendar.of(first, 2, 0, "Europe/Berlin")
+        )
+        assert monday.allocations["P-LATE"].per_day == allocation.per_day
