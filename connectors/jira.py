@@ -30,7 +30,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from functools import cached_property, partial
 from typing import Any, Literal
 
@@ -178,9 +178,11 @@ class JiraConnector:
         sprint_field: str | None = None,
         start_date_field: str | None = None,
         page_size: int | None = None,
+        zone: tzinfo = UTC,
     ) -> None:
         """Cloud: `email` + `api_token` (basic auth). Data Center: `pat` (bearer), or `email` + `api_token`
-        as username and password. `page_size` defaults to the deployment's cap."""
+        as username and password. `page_size` defaults to the deployment's cap. `zone`: the configured
+        timezone, in which a sprint's start and end instants fall on their days."""
         self.client = jira_api_client(
             base_url, email=email, api_token=api_token, pat=pat, policy=policy, rewrite=rewrite
         )
@@ -188,6 +190,7 @@ class JiraConnector:
         self._hours_override = hours_per_day
         self._field_overrides = (sprint_field, start_date_field)
         self._page_size = page_size
+        self._zone = zone
         self._users: dict[str, JiraUser] = {}
         self._users_lock = threading.Lock()
 
@@ -266,7 +269,7 @@ class JiraConnector:
         extra = [r for r in unique_by_key(i for c in pages[: len(logged)] for i in c) if r["key"] not in keys]
         for raw in [*planned, *extra]:
             self._remember(raw_users(raw))
-        issues = [parse_issue(raw, custom, fetched.get(raw["key"])) for raw in planned]
+        issues = [parse_issue(raw, custom, fetched.get(raw["key"]), self._zone) for raw in planned]
         return JiraFetch(
             [within(issue, worklogs_since) for issue in issues],
             [w for raw in extra for w in raw_worklogs(raw, fetched.get(raw["key"]), worklogs_since)],

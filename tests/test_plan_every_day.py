@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from connectors.jira_parse import CustomFieldIds, parse_issue
 from domain.records import Employee, JiraIssue, JiraUser
 from domain.weeks import local_date
 from flows.availability_model import Calendar, Sources, compute_availability
@@ -128,3 +129,21 @@ def test_overdue_work_is_placed_on_every_day_of_the_year(today: date, overdue_by
             Sources([late], USERS, 8.0, [ANA]), Calendar.of(first, 2, 0, "Europe/Berlin")
         )
         assert monday.allocations["P-LATE"].per_day == allocation.per_day
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "end"),
+    [
+        ("Europe/Berlin", date(2026, 11, 23), date(2026, 12, 4)),
+        ("UTC", date(2026, 11, 22), date(2026, 12, 4)),
+        ("Australia/Sydney", date(2026, 11, 23), date(2026, 12, 5)),
+    ],
+)
+def test_a_sprints_days_are_taken_in_the_configured_zone(zone: str, start: date, end: date) -> None:
+    # Monday 23 Nov 00:00 in Berlin is Sunday 22 Nov 23:00 UTC, and 10:00 in Sydney (UTC+11);
+    # Friday 4 Dec 17:00 in Berlin is 16:00 UTC, and Saturday 03:00 in Sydney.
+    sprint = {"id": 7, "name": "S7", "state": "active",
+              "startDate": "2026-11-22T23:00:00.000Z", "endDate": "2026-12-04T16:00:00.000Z"}  # fmt: skip
+    raw = {"key": "P-1", "fields": {"customfield_10020": [sprint]}}
+    parsed = parse_issue(raw, CustomFieldIds("customfield_10020", None), zone=ZoneInfo(zone))
+    assert (parsed.sprints[0].start, parsed.sprints[0].end) == (start, end)
