@@ -107,17 +107,28 @@ _TIME_OFF_INDEX = _TimeOffIndex()
 def public_holidays(country: str | None, years: Iterable[int]) -> tuple[Mapping[date, str], str | None]:
     """Public holidays for an ISO country code, optionally with a subdivision ("DE-BY").
 
-    An unknown or missing country yields no holidays and a warning rather than stopping the sync.
+    An unknown or missing country yields no holidays and a warning rather than stopping the sync; an
+    unknown region of a known country (a typo in the People tab) the country's common holidays and a warning.
     """
     if not country or not country.strip():
         return MappingProxyType({}), "no country known, so no public holidays are taken off"
     code, _, subdiv = country.strip().upper().partition("-")
+    span = tuple(sorted(set(years)))
     try:
-        return _holidays_for(code, subdiv or None, tuple(sorted(set(years)))), None
+        return _holidays_for(code, subdiv or None, span), None
+    except NotImplementedError:
+        pass
+    try:
+        common = _holidays_for(code, None, span)
     except NotImplementedError:
         return MappingProxyType(
             {}
         ), f"country {country!r} is unknown to the holidays package, so none are taken off"
+    regions = ", ".join(holidays.country_holidays(code).subdivisions[:20])
+    return common, (
+        f"{subdiv!r} is not a region of {code} in the holidays package ({regions}), so only the holidays "
+        f"common to all of {code} are taken off: write the country as {code}-<one of those>"
+    )
 
 
 @lru_cache(maxsize=256)

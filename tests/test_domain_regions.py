@@ -18,6 +18,7 @@ Known answers from the 2026 calendar (Easter Sunday is 5 April 2026):
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import holidays
@@ -177,3 +178,12 @@ def test_region_settings_are_read_in_any_spelling() -> None:
     settings = parse_config({"availability": section}).availability
     assert settings.regions == {"GB": "SCT", "FR": NATIONAL}
     assert settings.locations == {"Sydney": "AU-NSW"}
+
+
+def test_an_unknown_region_keeps_the_countrys_common_holidays_and_says_so() -> None:
+    person = person_in("United Kingdom", rules=RegionRules())
+    typo = replace(person, country="GB-ENGLND")
+    result = daily_capacity(typo, date(2026, 12, 25), date(2026, 12, 25))
+    assert result.per_day == {date(2026, 12, 25): 0.0}  # Christmas: a holiday in every nation
+    (warning,) = result.warnings
+    assert "'ENGLND' is not a region of GB in the holidays package (ENG, NIR, SCT, WLS)" in warning
