@@ -62,30 +62,21 @@ def test_an_unknown_project_key_fails_both_probes_naming_it(
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize(
-    ("jira", "key", "message"),
-    [
-        (
-            {"jql": "project = PLAT AND", "projects": []},
-            "jira.jql",
-            "Expecting a clause around 'AND' or 'OR'",
-        ),
-        ({"jql": "project in (PLAT", "projects": []}, "jira.jql", "Error in the JQL Query"),
-        (
-            {"projects": ["PLAT"], "actuals_jql": "project = PLAT OR OR"},
-            "jira.actuals_jql",
-            "around 'AND' or 'OR'",
-        ),
-    ],
-)
-def test_a_jql_syntax_error_fails_naming_the_config_key(
-    dataset: dict[str, Any], tmp_path: Path, mode: str, jira: dict[str, Any], key: str, message: str
+def test_jql_syntax_errors_fail_naming_each_config_key(
+    dataset: dict[str, Any], tmp_path: Path, mode: str
 ) -> None:
-    probes, _ = checked(dataset, tmp_path, mode, jira)
-    probe = probes["jira: JQL"]
+    jira = {"jql": "project = PLAT AND", "actuals_jql": "project in (PLAT", "projects": []}
+    probe = checked(dataset, tmp_path, mode, jira)[0]["jira: JQL"]
     assert not probe.ok
-    assert f"{key}: " in probe.detail and message in probe.detail
-    assert probe.fix == f"fix {key} in the config: the run would fail on it"
+    planned, logged = probe.detail.split("; ")
+    assert (
+        "jira.jql: 'project = PLAT AND': " in planned and "Expecting a clause around 'AND' or 'OR'" in planned
+    )
+    assert (
+        "jira.actuals_jql: '(project in (PLAT) AND worklogDate" in logged
+        and "Error in the JQL Query" in logged
+    )
+    assert probe.fix == "fix jira.actuals_jql, jira.jql in the config: the run would fail on it"
 
 
 def test_check_never_calls_jira_queries_when_reach_failed(dataset: dict[str, Any], tmp_path: Path) -> None:
