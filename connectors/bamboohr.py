@@ -39,9 +39,11 @@ class FeatureDisabledError(AuthError):
     """403 on an endpoint whose feature is off for this company, or not granted to this key."""
 
 
-def report_fields(team_field: str) -> list[str]:
-    """The employee fields opsheets asks BambooHR for: nothing beyond name, dates, team and status."""
-    fields = ["firstName", "lastName", "workEmail", team_field, "country", "state", "location", "status"]
+def report_fields(team_field: str, places: bool = True) -> list[str]:
+    """The employee fields opsheets asks BambooHR for: nothing beyond name, dates, team and status, and
+    with `places` the country, state and location that decide public holidays (budgets need none)."""
+    fields = ["firstName", "lastName", "workEmail", team_field, "status"]
+    fields += ["country", "state", "location"] if places else []
     fields += ["employmentHistoryStatus", "hireDate", "terminationDate"]
     return list(dict.fromkeys(fields))
 
@@ -66,9 +68,10 @@ class BambooHRClient:
             rewrite=rewrite,
         )
 
-    def employees(self, team_field: str = "department") -> list[Employee]:
-        """Active and inactive employees (leavers matter for pro-rated headcount)."""
-        body = {"title": "opsheets", "fields": report_fields(team_field)}
+    def employees(self, team_field: str = "department", *, places: bool = True) -> list[Employee]:
+        """Active and inactive employees (leavers matter for pro-rated headcount); `places`: with the
+        fields public holidays follow."""
+        body = {"title": "opsheets", "fields": report_fields(team_field, places)}
         report = _feature_call(
             "custom reports",
             REPORT_PATH,

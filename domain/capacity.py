@@ -112,7 +112,8 @@ def public_holidays(country: str | None, years: Iterable[int]) -> tuple[Mapping[
     """
     if not country or not country.strip():
         return MappingProxyType({}), "no country known, so no public holidays are taken off"
-    code, _, subdiv = country.strip().upper().partition("-")
+    code, _, subdiv = country.strip().partition("-")
+    code = code.upper()  # subdivision codes keep their case: the holidays package has "NSW Western"
     span = tuple(sorted(set(years)))
     try:
         return _holidays_for(code, subdiv or None, span), None

@@ -135,6 +135,10 @@ def holiday_calendar(
 ) -> str | None:
     """The calendar key for `holidays` ("GB-ENG", or "GB" when no region applies or is known); an
     unknown country is passed on as written (upper case), so capacity can warn about it by name."""
+    prefix, dash, rest = (country or "").strip().partition("-")
+    explicit = country_code(prefix) if dash else None
+    if explicit and (region := subdivision(explicit, rest)):  # "GB-SCT", "gb-sct", "Germany-Bayern"
+        return f"{explicit}-{region}"
     nation = _NATIONS.get(_key(country or ""))
     if nation and "-" in nation:
         return nation

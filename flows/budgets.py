@@ -75,7 +75,8 @@ def fetch_people(config: Config) -> People:
         raise ConfigError("the config has no 'bamboohr' section; budgets need it for headcount")
     client = bamboohr_client(config)
     team_field = config.bamboohr.team_field
-    employees, history = client.employees(team_field), client.job_history(team_field)
+    employees = client.employees(team_field, places=False)  # where people live is no budget's business
+    history = client.job_history(team_field)
     people = People(employees, history, client.employment_statuses())
     get_run_logger().info(
         "BambooHR: %d employees, %d job history rows, %d employment status rows",

@@ -115,6 +115,7 @@ def test_only_name_dates_team_status_place_and_email_are_requested(
     client.employees()
     assert state.requested_fields and set(state.requested_fields) <= ALLOWED
     assert "payRate" not in report_fields("department") and "dateOfBirth" not in report_fields("department")
+    assert not {"country", "state", "location"} & set(report_fields("department", places=False))
 
 
 def test_a_custom_team_field_is_read_from_the_report(served: tuple, client: BambooHRClient) -> None:

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 KEY = "budget-test-key"
 TODAY = "2026-11-26"
 ALLOWED_FIELDS = {
-    "firstName", "lastName", "workEmail", "department", "country", "status",
+    "firstName", "lastName", "workEmail", "department", "status",  # no country: budgets ignore places
     "employmentHistoryStatus", "hireDate", "terminationDate",
 }  # fmt: skip
 PEOPLE = [

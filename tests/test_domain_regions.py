@@ -23,7 +23,7 @@ from datetime import date
 
 import holidays
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from domain.capacity import daily_capacity
@@ -110,6 +110,8 @@ def test_subdivision_names_codes_and_prefixed_codes() -> None:
     assert subdivision("GB", "Yorkshire") is None
     assert holiday_calendar("Narnia") == "NARNIA"  # unknown: passed on for capacity to warn by name
     assert holiday_calendar("Scotland") == "GB-SCT"  # a nation typed as the country
+    assert holiday_calendar("gb-sct") == holiday_calendar("United Kingdom-Scotland") == "GB-SCT"
+    assert holiday_calendar("Germany-Bayern") == "DE-BY" and holiday_calendar("Guinea-Bissau") == "GW"
 
 
 REGIONS = [
@@ -120,6 +122,7 @@ REGIONS = [
 
 
 @settings(max_examples=150, deadline=None)
+@example(region=("AU", "NSW Western"), day=date(2026, 10, 5))  # a subdivision code in mixed case
 @given(
     region=st.sampled_from(REGIONS), day=st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31))
 )
