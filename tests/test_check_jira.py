@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from flows.check import Probe, run_checks
+from flows.cli import app
 from flows.sandbox_env import sandbox_environment
 from sandbox.demo_org import generate
 
@@ -85,3 +87,12 @@ def test_check_never_calls_jira_queries_when_reach_failed(dataset: dict[str, Any
         probes = {p.check: p for p in run_checks(str(env.config_path), TODAY)}
         assert not probes["reach: Jira"].ok and "jira: JQL" not in probes
         assert env.services["jira"].log.count("POST", "/jql/parse") == 0
+
+
+def test_the_check_command_exits_1_and_shows_the_key_to_fix(dataset: dict[str, Any], tmp_path: Path) -> None:
+    overrides = {"jira": {"projects": ["PLAT", "PLTA"]}}
+    with sandbox_environment(dataset, tmp_path, config_overrides=overrides) as env:
+        result = CliRunner(env={"COLUMNS": "250"}).invoke(app, ["check", "--config", str(env.config_path)])
+    assert result.exit_code == 1
+    assert "jira: projects" in result.output and "PLTA not found" in result.output
+    assert "2 check(s) failed" in result.output and "Traceback" not in result.output
