@@ -2,7 +2,7 @@
 
 Steps: read people and job history from BambooHR, read the ledger tab (never written), parse it
 (bad rows kept with their reason), compute every period of the current year up to today's and of the
-`keep_years` years before (older years with ledger rows go to an Archive tab), then write one
+`keep_years` years before (the `archive_years` before those go to an Archive tab), then write one
 spreadsheet per mapped team and the overview. A team whose spreadsheet cannot be written
 does not stop the others: the run writes everything else, then fails naming that team, and the
 next run completes it (the keyed merge makes a rerun safe).
