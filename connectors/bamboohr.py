@@ -5,18 +5,16 @@ under `/api/v1`. The key is the basic-auth user name ("x" as password). What the
 beyond the document (README of the specs): ids and amounts arrive as strings or numbers,
 `0000-00-00` means "no date", unknown or forbidden report fields are dropped without an error.
 
-Only the fields the rules need are requested: name, work email, team, country, status,
-employment status, hire and termination dates. Never salary, birth date or anything else.
+Only the fields the rules need are requested: name, work email, team, country, state and location
+(the region public holidays follow), status, employment status, hire and termination dates. Never
+salary, birth date or anything else.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any, TypeVar
-
-from holidays.registry import COUNTRIES
 
 from connectors.http import ApiClient, ApiError, AuthError, RetryPolicy
 from domain.records import CompanyHoliday, Employee, JobInfoEntry, StatusEntry, TimeOffDay
@@ -33,8 +31,6 @@ HINTS = {
     401: "check the API key in bamboohr.api_key (BAMBOOHR_API_KEY by default) and bamboohr.company",
     404: "check bamboohr.company (the subdomain in https://<company>.bamboohr.com) and bamboohr.base_url",
 }
-_COUNTRY_CODES = {re.sub(r"[^a-z]", "", key): entry[1] for key, entry in COUNTRIES.items()}
-_COUNTRY_ALIASES = {alias: entry[1] for entry in COUNTRIES.values() for alias in entry[2:]}  # "UK", "DEU"
 _T = TypeVar("_T")
 _Entry = TypeVar("_Entry", JobInfoEntry, StatusEntry)
 
@@ -43,9 +39,11 @@ class FeatureDisabledError(AuthError):
     """403 on an endpoint whose feature is off for this company, or not granted to this key."""
 
 
-def report_fields(team_field: str) -> list[str]:
-    """The employee fields opsheets asks BambooHR for: nothing beyond name, dates, team and status."""
-    fields = ["firstName", "lastName", "workEmail", team_field, "country", "status"]
+def report_fields(team_field: str, places: bool = True) -> list[str]:
+    """The employee fields opsheets asks BambooHR for: nothing beyond name, dates, team and status, and
+    with `places` the country, state and location that decide public holidays (budgets need none)."""
+    fields = ["firstName", "lastName", "workEmail", team_field, "status"]
+    fields += ["country", "state", "location"] if places else []
     fields += ["employmentHistoryStatus", "hireDate", "terminationDate"]
     return list(dict.fromkeys(fields))
 
@@ -70,9 +68,10 @@ class BambooHRClient:
             rewrite=rewrite,
         )
 
-    def employees(self, team_field: str = "department") -> list[Employee]:
-        """Active and inactive employees (leavers matter for pro-rated headcount)."""
-        body = {"title": "opsheets", "fields": report_fields(team_field)}
+    def employees(self, team_field: str = "department", *, places: bool = True) -> list[Employee]:
+        """Active and inactive employees (leavers matter for pro-rated headcount); `places`: with the
+        fields public holidays follow."""
+        body = {"title": "opsheets", "fields": report_fields(team_field, places)}
         report = _feature_call(
             "custom reports",
             REPORT_PATH,
@@ -185,11 +184,13 @@ def _employee(row: Mapping[str, Any], team_field: str) -> Employee:
         name=name or f"Employee {employee_id}",
         email=_text(row.get("workEmail")),
         team=_text(row.get(team_field)),
-        country=_country_code(row.get("country")),
+        country=_text(row.get("country")),
         status=_text(row.get("status")) or "Active",
         employment_status=_text(row.get("employmentHistoryStatus")),
         hire_date=_date(row.get("hireDate"), f"hireDate of employee {employee_id}"),
         termination_date=_date(row.get("terminationDate"), f"terminationDate of employee {employee_id}"),
+        state=_text(row.get("state")),
+        location=_text(row.get("location")),
     )
 
 
@@ -241,15 +242,3 @@ def _amount(value: Any, employee_id: str) -> float:
         raise ApiError(
             SYSTEM, f"time off amount {value!r} of employee {employee_id} is not a number"
         ) from None
-
-
-def _country_code(value: Any) -> str | None:
-    """ISO 3166-1 alpha-2 from what BambooHR sends: usually the country's name, sometimes its code."""
-    text = _text(value)
-    if text is None:
-        return None
-    if text.upper() in _COUNTRY_ALIASES:
-        return _COUNTRY_ALIASES[text.upper()]
-    if len(text) == 2 and text.isalpha():
-        return text.upper()
-    return _COUNTRY_CODES.get(re.sub(r"[^a-z]", "", text.lower()))

@@ -443,7 +443,10 @@ class ApiClient:
         json: Any = None,
         data: Any = None,
         headers: Mapping[str, str] | None = None,
+        answers: tuple[int, ...] = (),
     ) -> requests.Response:
+        """The response; an error status raises unless listed in `answers` (a 400 that is the answer
+        sought, e.g. whether a query is valid)."""
         url = self.url(path)
         try:
             response = self.session.request(method, url, params=params, json=json, data=data, headers=headers)
@@ -451,7 +454,7 @@ class ApiClient:
             raise FatalAPIError(
                 self.system, f"{type(exc).__name__}: {exc} — check the {self.system} URL in the config"
             ) from None
-        if response.status_code >= 400:
+        if response.status_code >= 400 and response.status_code not in answers:
             raise self._error_for(f"{method.upper()} {urlsplit(url).path}", response)
         return response
 

@@ -30,7 +30,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from functools import cached_property, partial
 from typing import Any, Literal
 
@@ -73,6 +73,7 @@ class JiraApi:
     fields: str
     myself: str
     worklog: str  # format with key=
+    project: str  # format with key=
 
 
 CLOUD = JiraApi(
@@ -84,6 +85,7 @@ CLOUD = JiraApi(
     fields="/rest/api/3/field",
     myself="/rest/api/3/myself",
     worklog="/rest/api/3/issue/{key}/worklog",
+    project="/rest/api/3/project/{key}",
 )
 DATACENTER = JiraApi(
     deployment="datacenter",
@@ -94,6 +96,7 @@ DATACENTER = JiraApi(
     fields="/rest/api/2/field",
     myself="/rest/api/2/myself",
     worklog="/rest/api/2/issue/{key}/worklog",
+    project="/rest/api/2/project/{key}",
 )
 APIS_BY_DEPLOYMENT_TYPE = {"Cloud": CLOUD, "Server": DATACENTER, "DataCenter": DATACENTER}
 WORKLOG_PAGE_SIZE = 5000
@@ -104,6 +107,7 @@ WORKLOG_FIELDS = ["worklog"]  # what a worklog chain needs of each issue it find
 class JiraFetch:
     issues: list[JiraIssue]
     worklogs: list[Worklog]  # of issues found only by the worklog queries: they count in Actuals only
+
 
 API_TOKEN_HINTS = {
     401: "check jira.email and the API token in jira.token (JIRA_API_TOKEN by default): the token must "
@@ -174,9 +178,11 @@ class JiraConnector:
         sprint_field: str | None = None,
         start_date_field: str | None = None,
         page_size: int | None = None,
+        zone: tzinfo = UTC,
     ) -> None:
         """Cloud: `email` + `api_token` (basic auth). Data Center: `pat` (bearer), or `email` + `api_token`
-        as username and password. `page_size` defaults to the deployment's cap."""
+        as username and password. `page_size` defaults to the deployment's cap. `zone`: the configured
+        timezone, in which a sprint's start and end instants fall on their days."""
         self.client = jira_api_client(
             base_url, email=email, api_token=api_token, pat=pat, policy=policy, rewrite=rewrite
         )
@@ -184,6 +190,7 @@ class JiraConnector:
         self._hours_override = hours_per_day
         self._field_overrides = (sprint_field, start_date_field)
         self._page_size = page_size
+        self._zone = zone
         self._users: dict[str, JiraUser] = {}
         self._users_lock = threading.Lock()
 
@@ -262,7 +269,7 @@ class JiraConnector:
         extra = [r for r in unique_by_key(i for c in pages[: len(logged)] for i in c) if r["key"] not in keys]
         for raw in [*planned, *extra]:
             self._remember(raw_users(raw))
-        issues = [parse_issue(raw, custom, fetched.get(raw["key"])) for raw in planned]
+        issues = [parse_issue(raw, custom, fetched.get(raw["key"]), self._zone) for raw in planned]
         return JiraFetch(
             [within(issue, worklogs_since) for issue in issues],
             [w for raw in extra for w in raw_worklogs(raw, fetched.get(raw["key"]), worklogs_since)],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from domain.records import JiraIssue, JiraUser, Sprint, Worklog
@@ -73,20 +73,24 @@ def parse_worklog(raw: Mapping[str, Any], issue_key: str) -> Worklog:
     )
 
 
-def parse_sprint(raw: Mapping[str, Any]) -> Sprint:
+def parse_sprint(raw: Mapping[str, Any], zone: tzinfo = UTC) -> Sprint:
     return Sprint(
         id=int(raw["id"]),
         name=str(raw.get("name", "")),
         state=str(raw.get("state", "")).lower(),
-        start=_date_of(raw.get("startDate")),
-        end=_date_of(raw.get("endDate")),
+        start=_date_of(raw.get("startDate"), zone),
+        end=_date_of(raw.get("endDate"), zone),
     )
 
 
 def parse_issue(
-    raw: Mapping[str, Any], custom: CustomFieldIds, worklogs: Iterable[Worklog] | None = None
+    raw: Mapping[str, Any],
+    custom: CustomFieldIds,
+    worklogs: Iterable[Worklog] | None = None,
+    zone: tzinfo = UTC,
 ) -> JiraIssue:
-    """One search result. `worklogs` replaces the embedded (≤ 20) list when the caller fetched them all."""
+    """One search result. `worklogs` replaces the embedded (≤ 20) list when the caller fetched them all.
+    A sprint's start and end are instants: their day is taken in `zone`, the configured timezone."""
     key = str(raw["key"])
     fields = raw.get("fields") or {}
     seconds, warnings = _time_fields(fields)
@@ -110,7 +114,7 @@ def parse_issue(
         spent_seconds=seconds["timespent"],
         due=_date_of(fields.get("duedate")),
         start=_date_of(fields.get(custom.start_date)) if custom.start_date else None,
-        sprints=tuple(parse_sprint(s) for s in sprints),
+        sprints=tuple(parse_sprint(s, zone) for s in sprints),
         fix_version_dates=_unreleased_dates(fields.get("fixVersions") or []),
         worklogs=tuple(worklogs),
         warnings=tuple(warnings),
@@ -151,9 +155,13 @@ def _unreleased_dates(versions: Iterable[Mapping[str, Any]]) -> tuple[date, ...]
     return tuple(sorted(d for d in dates if d))
 
 
-def _date_of(value: Any) -> date | None:
-    """A Jira date ("2026-12-01") or datetime ("2026-11-23T08:00:00.000Z") as a date."""
+def _date_of(value: Any, zone: tzinfo = UTC) -> date | None:
+    """A Jira date ("2026-12-01") as it is, or an instant ("2026-11-22T23:00:00.000Z") as its day in
+    `zone`: a sprint starting Monday 00:00 in Berlin is sent as Sunday 23:00 UTC."""
     if not value:
         return None
     text = str(value)
-    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    instant = datetime.fromisoformat(text)
+    return instant.astimezone(zone).date() if instant.tzinfo is not None else instant.date()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 
 from domain.allocation import SECONDS_PER_HOUR
 from domain.people import Person
 from domain.records import Worklog
-from domain.weeks import week_start
+from domain.weeks import local_date, week_start
 
 
 @dataclass(frozen=True)
@@ -19,11 +19,15 @@ class Actuals:
     unmatched: dict[str, float]  # author (account id or email) → hours logged by no known person
 
 
-def logged_hours(worklogs: Iterable[Worklog], people: Iterable[Person], weeks: Sequence[date]) -> Actuals:
+def logged_hours(
+    worklogs: Iterable[Worklog], people: Iterable[Person], weeks: Sequence[date], *, zone: tzinfo
+) -> Actuals:
     """Sum worklogs into person × week, matching the author by Jira account id, else by email.
 
-    Only the given weeks count (by the day the work started); a worklog nobody matches is reported,
-    since hours silently vanishing would make a team look idle.
+    Only the given weeks count, by the day the work started in `zone` (the configured timezone): Jira
+    renders an instant with whatever offset the account or site prefers, and the same instant must
+    land in the same week however it was written. A worklog nobody matches is reported, since hours
+    silently vanishing would make a team look idle.
     """
     roster = list(people)
     by_account = {p.jira_account_id: p.key for p in roster if p.jira_account_id}
@@ -32,7 +36,7 @@ def logged_hours(worklogs: Iterable[Worklog], people: Iterable[Person], weeks: S
     hours = {p.key: dict.fromkeys(weeks, 0.0) for p in roster}
     unmatched: dict[str, float] = defaultdict(float)
     for log in worklogs:
-        monday = week_start(log.started.date())
+        monday = week_start(local_date(log.started, zone))
         if monday not in wanted:
             continue
         logged = log.seconds / SECONDS_PER_HOUR

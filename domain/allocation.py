@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain.records import JiraIssue, Sprint
-from domain.weeks import days_between, week_friday
+from domain.weeks import days_between, next_working_day, week_friday
 
 SECONDS_PER_HOUR = 3600
 END_DUE = "due date"
@@ -78,17 +78,24 @@ def remaining_hours(issue: JiraIssue) -> float | None:
 
 
 def plan_window(issue: JiraIssue, today: date) -> Window:
-    """Start: the start-date field, else the open sprint's start, but never before today.
-    End: due date, else the open sprint's end, else the earliest unreleased fix version's release date."""
+    """Start: the start-date field, else the open sprint's start, but never before the first working
+    day from today on. End: due date, else the open sprint's end, else the earliest unreleased fix
+    version's release date.
+
+    A run on a Saturday or Sunday plans from the Monday after: work due before it is overdue and goes
+    to that week, exactly as a Monday run would place it, instead of into a week that has no working
+    day left (which left its hours unscheduled).
+    """
+    first = next_working_day(today)
     sprint = open_sprint(issue.sprints)
     planned_start = issue.start or (sprint.start if sprint else None)
-    start = max(planned_start, today) if planned_start else today
+    start = max(planned_start, first) if planned_start else first
     end, source = _end_of(issue, sprint)
     if end is None:
         return Window(start, None, source, None, overdue=False)
-    if end < today:
-        return Window(today, end, source, week_friday(today), overdue=True)
-    limit = today + timedelta(days=PLANNING_LIMIT_DAYS)
+    if end < first:
+        return Window(first, end, source, week_friday(first), overdue=True)
+    limit = first + timedelta(days=PLANNING_LIMIT_DAYS)
     return Window(min(start, limit), end, source, min(end, limit), overdue=False)
 
 

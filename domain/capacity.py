@@ -104,20 +104,36 @@ class _TimeOffIndex:
 _TIME_OFF_INDEX = _TimeOffIndex()
 
 
+_SET_COUNTRY = "set it in BambooHR, or in the People tab's Country as an ISO code (GB, DE-BY)"
+
+
 def public_holidays(country: str | None, years: Iterable[int]) -> tuple[Mapping[date, str], str | None]:
     """Public holidays for an ISO country code, optionally with a subdivision ("DE-BY").
 
-    An unknown or missing country yields no holidays and a warning rather than stopping the sync.
+    An unknown or missing country yields no holidays and a warning rather than stopping the sync; an
+    unknown region of a known country (a typo in the People tab) its common holidays and a warning.
     """
     if not country or not country.strip():
-        return MappingProxyType({}), "no country known, so no public holidays are taken off"
-    code, _, subdiv = country.strip().upper().partition("-")
+        return MappingProxyType({}), f"no country known, so no public holidays are taken off: {_SET_COUNTRY}"
+    code, _, subdiv = country.strip().partition("-")
+    code = code.upper()  # subdivision codes keep their case: the holidays package has "NSW Western"
+    span = tuple(sorted(set(years)))
     try:
-        return _holidays_for(code, subdiv or None, tuple(sorted(set(years)))), None
+        return _holidays_for(code, subdiv or None, span), None
     except NotImplementedError:
-        return MappingProxyType(
-            {}
-        ), f"country {country!r} is unknown to the holidays package, so none are taken off"
+        pass
+    try:
+        common = _holidays_for(code, None, span)
+    except NotImplementedError:
+        unknown = (
+            f"country {country!r} is unknown to the holidays package, so none are taken off: {_SET_COUNTRY}"
+        )
+        return MappingProxyType({}), unknown
+    regions = ", ".join(holidays.country_holidays(code).subdivisions[:20])
+    return common, (
+        f"{subdiv!r} is not a region of {code} in the holidays package ({regions}), so only the holidays "
+        f"common to all of {code} are taken off: write the country as {code}-<one of those>"
+    )
 
 
 @lru_cache(maxsize=256)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from domain.records import Employee, JiraUser
+from domain.regions import RegionRules, holiday_calendar
 
 BAMBOOHR_KEY_PREFIX = "bamboohr:"
 WORKING_DAYS_PER_WEEK = 5
@@ -145,6 +146,7 @@ def match_people(
     *,
     hours_per_day: float = 8.0,
     focus: float = 1.0,
+    regions: RegionRules = RegionRules(),
 ) -> list[Person]:
     """Join Jira users to employees, apply overrides. One person, one row:
 
@@ -156,7 +158,8 @@ def match_people(
     4. else the Jira user stays unmatched: capacity unknown, never an invented one.
 
     Every Jira user given is kept; active employees without a Jira user are kept too, since someone
-    with no issues yet is exactly who a planner is looking for.
+    with no issues yet is exactly who a planner is looking for. A person's country is the holiday
+    calendar it names, with its region where known (domain.regions): "GB-ENG", "DE-BY", "SE".
     """
     staff = list(employees)
     users = list(_first_per_account(jira_users))
@@ -177,7 +180,7 @@ def match_people(
         override = by_override.get(user.account_id)
         if user.account_id in chosen:
             employee, flags = chosen[user.account_id]
-            base = _from_employee(user.account_id, employee, user, hours_per_day, focus, flags)
+            base = _from_employee(user.account_id, employee, user, (hours_per_day, focus, regions), flags)
         else:
             base = _unmatched_user(user, override, hours_per_day, focus)
         people[base.key] = _apply(base, override)
@@ -186,7 +189,7 @@ def match_people(
         override = by_override.get(key)
         if employee.id in claimed or not (_is_active(employee) or override):
             continue
-        base = _from_employee(key, employee, None, hours_per_day, focus, (NO_JIRA_USER,))
+        base = _from_employee(key, employee, None, (hours_per_day, focus, regions), (NO_JIRA_USER,))
         people[key] = _apply(base, override)
     return sorted(people.values(), key=lambda p: (p.name.lower(), p.key))
 
@@ -277,10 +280,10 @@ def _from_employee(
     key: str,
     employee: Employee,
     user: JiraUser | None,
-    hours_per_day: float,
-    focus: float,
+    defaults: tuple[float, float, RegionRules],  # hours per day, focus, region rules
     flags: tuple[str, ...],
 ) -> Person:
+    hours_per_day, focus, regions = defaults
     if not _is_active(employee):
         flags = (*flags, f"{employee.status or 'no status'} in BambooHR")
     return Person(
@@ -288,7 +291,7 @@ def _from_employee(
         name=employee.name or (user.name if user else key),
         email=employee.email or (user.email if user else None),
         team=employee.team,
-        country=_country(employee.country),
+        country=holiday_calendar(employee.country, employee.state, employee.location, regions),
         hours_per_day=hours_per_day,
         focus=focus,
         employee_id=employee.id,
@@ -363,4 +366,5 @@ def _text(value: object) -> str | None:
 
 
 def _country(value: object) -> str | None:
-    return None if _is_empty(value) else str(value).strip().upper()
+    """A country typed in the People tab: "GB-SCT", "Scotland", "Deutschland", "DE-BY" all work."""
+    return None if _is_empty(value) else holiday_calendar(str(value))

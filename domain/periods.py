@@ -71,3 +71,52 @@ def overlap_days(period: Period, first: date, last: date) -> int:
     start = max(first, period.start)
     end = min(last, period.end)
     return max(0, (end - start).days + 1)
+
+
+@dataclass(frozen=True)
+class BudgetHistory:
+    """The periods a budget run computes: `kept` are shown in the Budget and Overview tabs, `archived`
+    (whole years before them) in an Archive tab, so a year boundary never erases a line."""
+
+    kept: list[Period]  # the `keep_years` years before today's, whole, then today's year up to today's period
+    archived: list[
+        Period
+    ]  # up to `archive_years` whole years before the kept ones, from the first year with data
+
+    @property
+    def current(self) -> Period:
+        return self.kept[-1]
+
+    @property
+    def kept_labels(self) -> frozenset[str]:
+        return frozenset(p.label for p in self.kept)
+
+    @property
+    def all(self) -> list[Period]:
+        return [*self.archived, *self.kept]
+
+
+def budget_history(
+    kind: PeriodKind, today: date, keep_years: int, archive_years: int = 0, first_year: int | None = None
+) -> BudgetHistory:
+    """Periods of `kind` to compute on `today`: the current year's up to today's period and every period of
+    the `keep_years` previous years; archived, every period of the `archive_years` years before those,
+    but none before `first_year` (the earliest year with data: nobody employed, nothing spent).
+
+    Which years are kept or archived depends only on today's year, so every day of a year gives the same
+    history, and a year leaving the kept ones moves to the archive instead of disappearing.
+    """
+    if keep_years < 0 or archive_years < 0:
+        raise ValueError(f"years kept and archived must be 0 or more, got {keep_years} and {archive_years}")
+    first_kept = today.year - keep_years
+    kept = [
+        p
+        for year in range(first_kept, today.year + 1)
+        for p in periods_in_year(kind, year)
+        if p.start <= today
+    ]
+    oldest = first_kept - archive_years
+    if first_year is not None:
+        oldest = max(oldest, first_year)
+    archived = [p for year in range(oldest, first_kept) for p in periods_in_year(kind, year)]
+    return BudgetHistory(kept, archived)

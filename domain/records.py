@@ -19,13 +19,17 @@ class Employee:
     name: str
     email: str | None
     team: str | None
-    country: str | None  # ISO 3166-1 alpha-2 when known, e.g. "DE"
+    country: str | None  # as BambooHR sends it: "United Kingdom", "Deutschland", "GB" (see domain.regions)
     status: str  # "Active" / "Inactive"
     # Today's: "Full-Time", "Contractor"… and "Terminated" once someone has left, which is why the
     # budget rules read the status a person had in a period from the StatusEntry history instead.
     employment_status: str | None
     hire_date: date | None
     termination_date: date | None  # None when BambooHR sends 0000-00-00 or nothing
+    # Where public holidays differ by region, these say which: the address state ("Scotland", "QC",
+    # "Bayern") and the job location ("Edinburgh office"), as BambooHR sends them.
+    state: str | None = None
+    location: str | None = None
 
 
 @dataclass(frozen=True)

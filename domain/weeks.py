@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
 DEFAULT_HORIZON_WEEKS = 12
 _FRIDAY = 4
+
+
+def local_date(instant: datetime, zone: tzinfo) -> date:
+    """The calendar day of `instant` in `zone` (the configured timezone), whatever offset it was written
+    with; a time without an offset is taken as already local."""
+    return instant.astimezone(zone).date() if instant.tzinfo is not None else instant.date()
 
 
 @lru_cache(maxsize=4096)  # called per day per person and per allocated day: a few thousand distinct dates
@@ -53,6 +59,11 @@ def past_weeks(today: date, weeks: int, *, include_current: bool = False) -> lis
 def is_working_day(d: date) -> bool:
     """Monday to Friday; holidays are handled by capacity, not here."""
     return d.weekday() <= _FRIDAY
+
+
+def next_working_day(d: date) -> date:
+    """`d` itself on Monday to Friday, else the Monday after: the first day work can happen from `d` on."""
+    return d if is_working_day(d) else week_start(d) + timedelta(weeks=1)
 
 
 def days_between(start: date, end: date) -> Iterator[date]:

@@ -24,6 +24,7 @@ from connectors.sheets import OnChange, Spreadsheet, SyncResult, Table
 from connectors.sheets.values import is_blank
 from domain.people import PersonOverride
 from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
+from domain.regions import RegionRules
 from flows.artifacts import publish_run_artifacts, sheet_url
 from flows.availability_model import (
     AvailabilityModel,
@@ -43,7 +44,7 @@ from flows.availability_tables import (
     sync_log_table,
 )
 from flows.clients import bamboohr_client, jira_connector, jira_queries, open_sheet, worklog_queries
-from flows.config import Config, JiraSettings, load_config
+from flows.config import AvailabilitySettings, Config, JiraSettings, load_config
 from flows.report import RunReport
 
 # The HTTP layer already retried each request; a task retry covers a longer outage, and only then.
@@ -158,8 +159,9 @@ def fetch_time_off(config: Config, start: date, end: date) -> tuple[list[TimeOff
 
 
 @task(name="compute availability", cache_policy=NO_CACHE)
-def compute(sources: Sources, calendar: Calendar, focus: float) -> AvailabilityModel:
-    model = compute_availability(sources, calendar, focus=focus)
+def compute(sources: Sources, calendar: Calendar, settings: AvailabilitySettings) -> AvailabilityModel:
+    regions = RegionRules(settings.regions, settings.locations)
+    model = compute_availability(sources, calendar, focus=settings.focus_factor, regions=regions)
     get_run_logger().info(
         "%d planned people, %d overbooked, %d unestimated issue(s)",
         len(model.planned), len(model.overbooked), len(model.unestimated),
@@ -186,10 +188,10 @@ def sync_resource_availability(
     """Sync the availability spreadsheet. `today` (ISO date) defaults to the date in config.timezone;
     a dry run computes everything and reports the cell changes it would make, writing nothing."""
     config = load_config(config_path)
-    run_at = datetime.now(ZoneInfo(config.timezone))
+    run_at = config.now()
     day = date.fromisoformat(today) if today else run_at.date()
     settings = config.availability
-    calendar = Calendar.of(day, settings.weeks, settings.actuals_weeks)
+    calendar = Calendar.of(day, settings.weeks, settings.actuals_weeks, config.timezone)
     sheet = open_sheet(config, settings.spreadsheet)
 
     overrides, override_warnings = read_people_overrides(sheet)
@@ -201,7 +203,7 @@ def sync_resource_availability(
     sources = Sources(
         jira.issues, jira.users, jira.hours_per_day, employees, time_off, holidays, overrides, jira.worklogs
     )
-    model = compute(quote(sources), calendar, settings.focus_factor)
+    model = compute(quote(sources), calendar, settings)
 
     report = build_report(model, [*override_warnings, *jira.warnings], dry_run)
     tables = quote(availability_tables(model))

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.actuals import Actuals, logged_hours
 from domain.allocation import Allocation, allocate, plan_window
@@ -30,6 +31,7 @@ from domain.people import (
     match_people,
 )
 from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
+from domain.regions import RegionRules, region_warnings
 from domain.teams import TeamNames
 from domain.weeks import horizon, past_weeks
 
@@ -43,14 +45,15 @@ UNKNOWN_CAPACITY = (
 class Calendar:
     """The week columns of the forecast tabs and of the Actuals tab."""
 
-    today: date
+    today: date  # in `zone`
     weeks: list[date]  # Mondays, current week first
     past: list[date]  # Mondays before the current week, oldest first; empty when actuals are off
+    zone: str = "UTC"  # the configured timezone: worklogs are put in weeks by their instant there
 
     @classmethod
-    def of(cls, today: date, weeks: int, actuals_weeks: int) -> Calendar:
+    def of(cls, today: date, weeks: int, actuals_weeks: int, zone: str = "UTC") -> Calendar:
         past = past_weeks(today, actuals_weeks) if actuals_weeks else []
-        return cls(today, horizon(today, weeks), past)
+        return cls(today, horizon(today, weeks), past, zone)
 
     @property
     def first_day(self) -> date:
@@ -128,19 +131,22 @@ def capacity_range(issues: Sequence[JiraIssue], calendar: Calendar) -> tuple[dat
     return calendar.first_day, max([calendar.last_day, *ends])
 
 
-def compute_availability(sources: Sources, calendar: Calendar, *, focus: float = 1.0) -> AvailabilityModel:
+def compute_availability(
+    sources: Sources, calendar: Calendar, *, focus: float = 1.0, regions: RegionRules = RegionRules()
+) -> AvailabilityModel:
     people = match_people(
         sources.employees,
         sources.jira_users,
         sources.overrides,
         hours_per_day=sources.hours_per_day,
         focus=focus,
+        regions=regions,
     )
     names = TeamNames((e.team for e in sources.employees), (o.team for o in sources.overrides))
     people = [replace(p, team=names.canonical(p.team)) for p in people]  # `platform` typed is Platform
     start, end = capacity_range(sources.issues, calendar)
     planned = [p for p in people if not p.excluded]
-    warnings: list[str] = []
+    warnings = region_warnings(((p.name, p.country) for p in planned if p.capacity_known), regions)
     daily: dict[str, dict[date, float]] = {}
     for person in planned:
         if not person.capacity_known:
@@ -153,7 +159,8 @@ def compute_availability(sources: Sources, calendar: Calendar, *, focus: float =
     rows = _person_weeks(planned, daily, list(allocations.values()), calendar)
     worklogs = [w for issue in sources.issues for w in issue.worklogs] + list(sources.worklogs)
     counted = [p for p in people if p.capacity_known]  # hours of an unmatched user count for nobody
-    actuals = logged_hours(worklogs, counted, calendar.past) if calendar.past else Actuals({}, {})
+    zone = ZoneInfo(calendar.zone)
+    actuals = logged_hours(worklogs, counted, calendar.past, zone=zone) if calendar.past else Actuals({}, {})
     warnings = _people_warnings(people) + warnings + _issue_warnings(sources.issues, allocations)
     warnings += _actuals_warnings(actuals, people)
     return AvailabilityModel(calendar, people, rows, sources.issues, allocations, actuals, warnings)

@@ -28,7 +28,7 @@ def person_labels(people: Iterable[Person]) -> dict[str, str]:
 
 
 def count(number: int, noun: str, plural: str | None = None) -> str:
-    """"1 issue", "2 issues"."""
+    """ "1 issue", "2 issues"."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 

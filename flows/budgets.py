@@ -1,8 +1,9 @@
 """Flow `sync_team_budgets`: BambooHR headcount + the PeopleOps spend ledger → team budget sheets.
 
 Steps: read people and job history from BambooHR, read the ledger tab (never written), parse it
-(bad rows kept with their reason), compute every period of the current year up to today's, then
-write one spreadsheet per mapped team and the overview. A team whose spreadsheet cannot be written
+(bad rows kept with their reason), compute every period of the current year up to today's and of the
+`keep_years` years before (the `archive_years` before those go to an Archive tab), then write one
+spreadsheet per mapped team and the overview. A team whose spreadsheet cannot be written
 does not stop the others: the run writes everything else, then fails naming that team, and the
 next run completes it (the keyed merge makes a rerun safe).
 """
@@ -10,9 +11,8 @@ next run completes it (the keyed merge makes a rerun safe).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -28,7 +28,7 @@ from connectors.sheets import SyncResult, Table
 from connectors.sheets.google import SYSTEM as SHEETS_SYSTEM
 from domain.budgets import BudgetLine, BudgetRules, compute_budgets
 from domain.ledger import REQUIRED_COLUMNS, Rejection, parse_ledger
-from domain.periods import Period, periods_in_year
+from domain.periods import BudgetHistory, Period, budget_history
 from domain.records import Employee, JobInfoEntry, LedgerRow, Spend, StatusEntry
 from domain.teams import canonical_people
 from flows import budgets_tables as bt
@@ -75,7 +75,8 @@ def fetch_people(config: Config) -> People:
         raise ConfigError("the config has no 'bamboohr' section; budgets need it for headcount")
     client = bamboohr_client(config)
     team_field = config.bamboohr.team_field
-    employees, history = client.employees(team_field), client.job_history(team_field)
+    employees = client.employees(team_field, places=False)  # where people live is no budget's business
+    history = client.job_history(team_field)
     people = People(employees, history, client.employment_statuses())
     get_run_logger().info(
         "BambooHR: %d employees, %d job history rows, %d employment status rows",
@@ -136,12 +137,22 @@ def canonical(people: People, settings: BudgetSettings) -> People:
 def run_day(config: Config, today: str | None) -> date:
     if today:
         return date.fromisoformat(today)
-    return datetime.now(ZoneInfo(config.timezone)).date()
+    return config.now().date()
 
 
 def periods_to_date(settings: BudgetSettings, today: date) -> list[Period]:
-    """Every period of the current year up to and including today's."""
-    return [p for p in periods_in_year(settings.period, today.year) if p.start <= today]
+    """The periods the Budget and Overview tabs show: the kept past years', then this year's up to today's."""
+    return budget_history(settings.period, today, settings.keep_years).kept
+
+
+def history_of(settings: BudgetSettings, today: date, people: People, spends: list[Spend]) -> BudgetHistory:
+    """The kept periods, and the archived years back to the first with data (a hire, an expense): a late
+    expense for an old period still counts in it, and a year leaving the kept ones moves to the Archive
+    tab instead of disappearing."""
+    years = [s.day.year for s in spends] + [e.hire_date.year for e in people.employees if e.hire_date]
+    years += [j.effective.year for j in people.job_history]
+    first_year = min(years, default=None)
+    return budget_history(settings.period, today, settings.keep_years, settings.archive_years, first_year)
 
 
 def budget_rules(settings: BudgetSettings) -> BudgetRules:
@@ -164,11 +175,14 @@ def _targets(
     lines: list[BudgetLine],
     spends: list[Spend],
     rejections: list[Rejection],
-    periods: list[Period],
+    history: BudgetHistory,
     people: People,
 ) -> list[Target]:
-    """Every spreadsheet to write: one per mapped team, then the overview."""
-    currency, carry, current = settings.currency, settings.carry_over, periods[-1]
+    """Every spreadsheet to write: one per mapped team, then the overview; each with an Archive tab
+    when older years are archived."""
+    currency, carry, current = settings.currency, settings.carry_over, history.current
+    kept = [line for line in lines if line.period_label in history.kept_labels]
+    archived = [line for line in lines if line.period_label not in history.kept_labels]
     roster = bt.roster(
         people.employees, people.job_history, current, settings.excluded_statuses, people.status_history
     )
@@ -177,15 +191,19 @@ def _targets(
     for team, key in sorted(keys.items()):
         members = roster.get(team, []) if settings.roster else None
         tables = bt.team_tables(
-            team, lines, spends, periods, members, currency, carry, settings.ledger.id_column
+            team, kept, spends, history.all, members, currency, carry, settings.ledger.id_column
         )
-        line = next(x for x in lines if x.team == team and x.period_label == current.label)
+        if history.archived:
+            tables.append(bt.budget_table(team, archived, currency, carry, tab=bt.ARCHIVE_TAB))
+        line = next(x for x in kept if x.team == team and x.period_label == current.label)
         tables.append(
             explanation_table(team, line, current, roster, employees, currency=currency, carry_over=carry,
                               excluded_statuses=settings.excluded_statuses, names=settings.roster)
         )  # fmt: skip
         targets.append((f"Budget {team}", key, tables))
-    overview = bt.overview_tables(lines, rejections, currency, carry, current_period=periods[-1].label)
+    overview = bt.overview_tables(kept, rejections, currency, carry, current_period=current.label)
+    if history.archived:
+        overview.append(bt.overview_table(archived, currency, carry, tab=bt.ARCHIVE_TAB))
     return [*targets, (OVERVIEW_NAME, settings.overview_spreadsheet, overview)]
 
 
@@ -231,11 +249,10 @@ class Written:
     lines: list[BudgetLine]
     rejected: int
     count: int  # spreadsheets attempted
+    current: Period
 
 
-def _compute_and_write(
-    config: Config, settings: BudgetSettings, day: date, periods: list[Period], report: RunReport
-) -> Written:
+def _compute_and_write(config: Config, settings: BudgetSettings, day: date, report: RunReport) -> Written:
     logger = get_run_logger()
     people = canonical(fetch_people(config), settings)
     teams = bt.canonical_teams(people.employees, people.job_history, settings.teams)
@@ -243,15 +260,17 @@ def _compute_and_write(
     ledger = quote(read_ledger(config, settings))
     spends, rejections = parse_spend(ledger, teams, settings.currency, settings.ledger.id_column)
     keys = bt.spreadsheet_keys(teams, settings.teams)
-    lines = compute_team_budgets(quote(people), quote(spends), budget_rules(settings), periods, sorted(keys))
-    report.warnings += bt.mapping_warnings(lines, keys)
-    report.warnings += bt.uncounted_spend_warnings(spends, periods)
+    history = history_of(settings, day, people, spends)
+    rules = budget_rules(settings)
+    lines = compute_team_budgets(quote(people), quote(spends), rules, history.all, sorted(keys))
+    report.warnings += bt.mapping_warnings([x for x in lines if x.period_label in history.kept_labels], keys)
+    report.warnings += bt.uncounted_spend_warnings(spends, history.all)
     for warning in report.warnings:
         logger.warning(warning)
 
-    targets = _targets(settings, keys, lines, spends, rejections, periods, people)
+    targets = _targets(settings, keys, lines, spends, rejections, history, people)
     _write_all(config, targets, day, report.dry_run, report)
-    return Written(lines, len(rejections), len(targets))
+    return Written(lines, len(rejections), len(targets), history.current)
 
 
 @flow(name=FLOW_NAME, task_runner=ThreadPoolTaskRunner(max_workers=SPREADSHEET_WRITERS))
@@ -265,15 +284,13 @@ def sync_team_budgets(
         raise ConfigError("the config has no 'budgets' section; add it (see opsheets.example.yaml)")
     settings = config.budgets
     day = run_day(config, today)
-    periods = periods_to_date(settings, day)
-    current = periods[-1]
     report = RunReport(FLOW_NAME, dry_run=dry_run)
 
     quota = {"reads": SHEETS_QUOTA_PER_MINUTE, "writes": SHEETS_QUOTA_PER_MINUTE, "window_s": QUOTA_WINDOW_S}
     with limit_rate(SHEETS_SYSTEM, **quota):  # the ledger read counts against the same per-user quota
-        targets = _compute_and_write(config, settings, day, periods, report)
+        targets = _compute_and_write(config, settings, day, report)
 
-    _summarise(report, targets.lines, current, targets.rejected)
+    _summarise(report, targets.lines, targets.current, targets.rejected)
     publish_run_artifacts(FLOW_NAME, summary_md=report.markdown(), table=report.table, links=report.links)
     if report.failures:
         raise BudgetSyncFailed(

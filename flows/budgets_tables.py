@@ -29,6 +29,8 @@ from flows.budgets_spend import DEFAULT_ID_COLUMN, period_label, spend_table
 
 BUDGET_TAB, ROSTER_TAB = "Budget", "Roster"
 OVERVIEW_TAB, REJECTED_TAB, CURRENT_TAB = "Overview", "Rejected", "Current period"
+# Budget lines of years older than the kept ones: the same columns as Budget (team sheets) or Overview.
+ARCHIVE_TAB = "Archive"
 PCT_USED = "% used"
 CARRIED = "Carried over"
 # "Headcount" used to mean anyone counted at some point in the period; the columns now say which is which.
@@ -138,15 +140,17 @@ def _head_values(line: BudgetLine) -> dict[str, Value]:
     return {PEOPLE_COUNTED: line.headcount, AVERAGE_HEADS: line.average_heads, HEAD_DAYS: line.head_days}
 
 
-def budget_table(team: str, lines: Iterable[BudgetLine], currency: str, carry_over: bool) -> Table:
-    """The team's `Budget` tab: one row per period, keyed by period."""
+def budget_table(
+    team: str, lines: Iterable[BudgetLine], currency: str, carry_over: bool, tab: str = BUDGET_TAB
+) -> Table:
+    """The team's `Budget` tab (or its `Archive`, for older years): one row per period, keyed by period."""
     columns = [Column("Period", "text", 90), *_head_columns()]
     rows = [
         {"Period": line.period_label, **_head_values(line), **_money_values(line, carry_over)}
         for line in lines
         if line.team == team
     ]
-    return Table(BUDGET_TAB, columns + _money_columns(carry_over), ("Period",), rows, currency, _BUDGET_RULES)
+    return Table(tab, columns + _money_columns(carry_over), ("Period",), rows, currency, _BUDGET_RULES)
 
 
 def roster_table(team: str, entries: Iterable[RosterEntry], period: Period) -> Table:
@@ -195,8 +199,10 @@ def team_tables(
     return tables
 
 
-def overview_table(lines: Iterable[BudgetLine], currency: str, carry_over: bool) -> Table:
-    """PeopleOps' `Overview` tab: one row per team and period, then a total row per period."""
+def overview_table(
+    lines: Iterable[BudgetLine], currency: str, carry_over: bool, tab: str = OVERVIEW_TAB
+) -> Table:
+    """PeopleOps' `Overview` tab (or `Archive`): one row per team and period, then a total row per period."""
     columns = [
         Column("Team", "text", 160),
         Column("Period", "text", 90),
@@ -210,9 +216,7 @@ def overview_table(lines: Iterable[BudgetLine], currency: str, carry_over: bool)
     totals = [total_line(group, TOTAL) for _, group in sorted(by_period.items())]
     rows = [_overview_row(line, line.allowance, carry_over) for line in lines]
     rows += [_overview_row(total, None, carry_over) for total in totals]  # teams' allowances may differ
-    return Table(
-        OVERVIEW_TAB, columns + _money_columns(carry_over), ("Team", "Period"), rows, currency, _BUDGET_RULES
-    )
+    return Table(tab, columns + _money_columns(carry_over), ("Team", "Period"), rows, currency, _BUDGET_RULES)
 
 
 def _overview_row(line: BudgetLine, allowance: Decimal | None, carry_over: bool) -> dict[str, Value]:
@@ -322,8 +326,8 @@ def mapping_warnings(lines: Iterable[BudgetLine], keys: Mapping[str, str]) -> li
         for team in sorted(active - set(keys))
     ]
     empty = [
-        f"budgets.teams names '{team}', but nobody in BambooHR is in it this year and it has no spend: "
-        f"check the spelling against the BambooHR team field{_did_you_mean(team, active)}"
+        f"budgets.teams names '{team}', but nobody in BambooHR is in it in the periods shown and it has no "
+        f"spend: check the spelling against the BambooHR team field{_did_you_mean(team, active)}"
         for team in sorted(set(keys) - active)
     ]
     return unmapped + empty

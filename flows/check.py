@@ -76,9 +76,14 @@ def run_checks(path: str | None = None, today: date | None = None) -> list[Probe
         probe = secret_probe(system, ref)
         secrets_ok[system] = probe.ok
         probes.append(probe)
+    day = today or config.now().date()
     for system, reach in reachability_probes(config):
         if secrets_ok.get(system):
             probes.append(reach())
+            if system == "Jira" and probes[-1].ok:
+                from flows.check_jira import jira_probes  # it builds on this module's Probe
+
+                probes += jira_probes(config, day)
     if _reached(probes, "Intercom") and (config.jira is None or _reached(probes, "Jira")):
         probes += safely("bridge", lambda: bridge_probes(config, Probe))
     sheets_ok = secrets_ok.get("Google Sheets", True)
@@ -86,7 +91,7 @@ def run_checks(path: str | None = None, today: date | None = None) -> list[Probe
         probes += google_key_probes(config)
         sheets_ok = probes[-1].ok
     if sheets_ok:
-        probes += layout_probes(config, today or date.today())
+        probes += layout_probes(config, day)
     return probes
 
 
@@ -165,7 +170,7 @@ def jira_whoami(config: Config) -> str:
 
 def bamboohr_ping(config: Config) -> str:
     client = bamboohr_client(config)
-    today = date.today()
+    today = config.now().date()
     try:
         client.company_holidays(today, today)
     finally:

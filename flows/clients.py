@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from connectors.bamboohr import BambooHRClient
 from connectors.http import RetryPolicy, register_secret
@@ -45,6 +46,7 @@ def jira_connector(config: Config) -> JiraConnector:
         hours_per_day=settings.hours_per_day,
         sprint_field=settings.sprint_field,
         start_date_field=settings.start_date_field,
+        zone=ZoneInfo(config.timezone),
     )
 
 

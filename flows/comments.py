@@ -42,7 +42,7 @@ def sync_comments(
         log=log,  # type: ignore[arg-type]
     )
     result = bridge.run(cursor_store(config, resolve_config_path(config_path)))
-    report = bridge_report(result, dry_run, date.fromisoformat(today) if today else date.today())
+    report = bridge_report(result, dry_run, date.fromisoformat(today) if today else config.now().date())
     publish_run_artifacts(FLOW_NAME, summary_md=comment_bridge_markdown(report), table=report.table, links={})
     if result.failed:
         raise CommentBridgeFailed(

@@ -11,13 +11,15 @@ from __future__ import annotations
 import os
 import re
 import types
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -30,6 +32,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from connectors.redaction import MIN_SECRET_LEN, install_log_redaction, register_secret
+from flows.cron import check_cron
 
 DEFAULT_CONFIG_ENV = "OPSHEETS_CONFIG"
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -182,6 +185,25 @@ class AvailabilitySettings(Strict):
     weeks: int = Field(12, ge=1, le=52)
     actuals_weeks: int = Field(8, ge=0, le=52)
     focus_factor: float = Field(1.0, gt=0, le=1)
+    # Public holidays by region (domain.regions): a default region per country, {GB: ENG, CA: ON}, used
+    # when BambooHR's state and location fields name none; and BambooHR locations mapped to a region,
+    # {"Edinburgh office": GB-SCT}. Both checked at load against the holidays package.
+    regions: dict[str, str] = Field(default_factory=dict)
+    locations: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("regions")
+    @classmethod
+    def _known_regions(cls, value: dict[str, str]) -> dict[str, str]:
+        from flows.regions_config import default_regions
+
+        return default_regions(value)
+
+    @field_validator("locations")
+    @classmethod
+    def _known_locations(cls, value: dict[str, str]) -> dict[str, str]:
+        from flows.regions_config import location_regions
+
+        return location_regions(value)
 
 
 class LedgerSettings(Strict):
@@ -199,6 +221,10 @@ class BudgetSettings(Strict):
     overrides: dict[str, Decimal] = Field(default_factory=dict)
     excluded_statuses: list[str] = Field(default_factory=lambda: ["Contractor"])
     carry_over: bool = False
+    # Past years whose lines stay in the Budget and Overview tabs; the `archive_years` years before them
+    # are in an Archive tab instead (from the first year anyone was employed or anything was spent).
+    keep_years: int = Field(1, ge=0, le=10)
+    archive_years: int = Field(5, ge=0, le=20)
     roster: bool = True
     ledger: LedgerSettings
     overview_spreadsheet: str = "budgets-overview"
@@ -245,7 +271,8 @@ JobName = Literal["availability", "budgets", "comments"]
 class Config(Strict):
     timezone: str = "UTC"
     # Cron overrides for `opsheets serve`, e.g. {budgets: "0 6 * * 1-5"}; prefect.yaml keeps its own.
-    schedules: dict[JobName, str] = Field(default_factory=dict)
+    # Each one checked at load (flows.cron): five fields, fires at least once a year.
+    schedules: dict[JobName, Annotated[str, AfterValidator(check_cron)]] = Field(default_factory=dict)
     http: HttpSettings = HttpSettings()
     sheets: SheetsSettings = SheetsSettings()
     jira: JiraSettings | None = None
@@ -254,6 +281,11 @@ class Config(Strict):
     availability: AvailabilitySettings = AvailabilitySettings()
     budgets: BudgetSettings | None = None
 
+    def now(self) -> datetime:
+        """The current time in the configured timezone: "today", and every date derived from it, is
+        taken here and never from the host's clock zone (a 23:30 UTC run is already tomorrow in Berlin)."""
+        return datetime.now(ZoneInfo(self.timezone))
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -261,18 +293,6 @@ class Config(Strict):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("unknown timezone: use an IANA name like Europe/Berlin or UTC") from None
-        return value
-
-    @field_validator("schedules")
-    @classmethod
-    def _valid_crons(cls, value: dict[str, str]) -> dict[str, str]:
-        from prefect.client.schemas.schedules import CronSchedule  # only when schedules are given
-
-        for job, cron in value.items():
-            try:
-                CronSchedule(cron=cron)
-            except ValidationError:
-                raise ValueError(f"'{cron}' for {job} is not a valid cron expression") from None
         return value
 
 

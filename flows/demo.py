@@ -6,7 +6,7 @@ leaves local workbooks (plus the dataset it served) under the output folder.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -24,7 +24,7 @@ def run_demo(out_dir: Path, *, today: date | None = None, console: Console | Non
     from flows.comments import comment_bridge_markdown, sync_comments
 
     console = console or Console()
-    today = today or date.today()
+    today = today or datetime.now(UTC).date()  # the demo config's timezone is UTC, whatever the host's
     dataset = generate(today=today)
     write_private(out_dir / "dataset.json", dumps(dataset))
     reports: list[RunReport] = []

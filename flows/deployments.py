@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.config import ConfigError
+from flows.cron import check_cron
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEZONE = "Europe/Berlin"  # the example config's timezone; `serve` uses the config's own
@@ -84,7 +85,9 @@ def cron_schedule(spec: DeploymentSpec, timezone: str, cron: str | None = None) 
     from pydantic import ValidationError
 
     try:
-        return CronSchedule(cron=cron or spec.cron, timezone=timezone)
+        return CronSchedule(cron=check_cron(cron or spec.cron), timezone=timezone)
+    except ValueError as exc:
+        raise ConfigError(f"schedule of '{spec.name}': {exc}") from None
     except ValidationError as exc:
         problems = "; ".join(err["msg"] for err in exc.errors())
         raise ConfigError(

@@ -38,7 +38,7 @@ def expected_layouts(config: Config, today: date) -> list[SheetLayout]:
 
 def availability_layout(config: Config, today: date) -> SheetLayout:
     settings = config.availability
-    calendar = Calendar.of(today, settings.weeks, settings.actuals_weeks)
+    calendar = Calendar.of(today, settings.weeks, settings.actuals_weeks, config.timezone)
     model = compute_availability(Sources([], [], 8.0, []), calendar)
     return SheetLayout("Resource availability", settings.spreadsheet, availability_tables(model))
 

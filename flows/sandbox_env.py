@@ -135,7 +135,12 @@ def _config(env: SandboxEnvironment, out_dir: Path, sheets: str, jira_mode: str)
             "token": {"env": "INTERCOM_ACCESS_TOKEN"},
             "link_attribute": "jira_issue_key",
         },
-        "availability": {"spreadsheet": "resource-availability"},
+        # The demo's offices: Berlin, Madrid and New York name their region as BambooHR's location;
+        # London and Toronto do not, so the config says which region's holidays apply there.
+        "availability": {
+            "spreadsheet": "resource-availability",
+            "regions": {"GB": "ENG", "CA": "ON", "FR": "national", "IT": "MI", "PT": "11"},
+        },
         "budgets": {
             "period": "quarter",
             "allowance_per_head": 150,

@@ -35,6 +35,7 @@ FIELD_TYPES: dict[str, tuple[str, str]] = {
     "location": ("list", "Location"),
     "jobTitle": ("list", "Job Title"),
     "country": ("country", "Country"),
+    "state": ("state", "State"),
     "status": ("status", "Status"),
     "employmentHistoryStatus": ("list", "Employment Status"),
     "hireDate": ("date", "Hire Date"),

@@ -10,6 +10,7 @@ import pytest
 from connectors.bamboohr import BambooHRClient, FeatureDisabledError, report_fields
 from connectors.http import ApiError, AuthError, RetryPolicy
 from domain.records import CompanyHoliday, Employee, JobInfoEntry, StatusEntry, TimeOffDay
+from domain.regions import country_code
 from sandbox.bamboohr import BambooState, start_bamboohr_sandbox
 from sandbox.core import Knobs, RunningService
 from sandbox.demo_org import generate
@@ -17,7 +18,7 @@ from sandbox.demo_org import generate
 KEY = "bamboo-SECRET-key"
 FAST = RetryPolicy(max_attempts=5, backoff_base_s=0.01, backoff_cap_s=0.05, read_timeout_s=5.0)
 ALLOWED = {"firstName", "lastName", "displayName", "workEmail", "department", "country", "status"}
-ALLOWED |= {"employmentHistoryStatus", "hireDate", "terminationDate"}
+ALLOWED |= {"employmentHistoryStatus", "hireDate", "terminationDate", "state", "location"}
 
 
 def employee(eid: str, first: str, team: str | None, country: str, **extra: str) -> dict:
@@ -38,7 +39,7 @@ def hand_built() -> dict:
             "employees": [
                 employee("7", "Ana", "Platform", "DE"),
                 employee("8", "Ben", "Payments", "GB", status="Inactive", terminationDate="2026-10-15",
-                         employmentHistoryStatus="Contractor"),
+                         employmentHistoryStatus="Contractor", state="Scotland", location="Edinburgh"),
                 employee("9", "Cleo", None, "US", hireDate="2026-08-15"),
             ],
             "job_info": [
@@ -87,12 +88,18 @@ def client(served: tuple[RunningService, BambooState]) -> BambooHRClient:
 def test_employees_are_parsed_into_records(client: BambooHRClient, state: BambooState) -> None:
     by_id = {e.id: e for e in client.employees()}
     assert by_id["7"] == Employee(
-        id="7", name="Ana Doe", email="ana@org.example", team="Platform", country="DE", status="Active",
+        id="7", name="Ana Doe", email="ana@org.example", team="Platform", country="Germany", status="Active",
         employment_status="Full-Time", hire_date=date(2020, 1, 6), termination_date=None,
     )  # fmt: skip
     assert by_id["8"].status == "Inactive" and by_id["8"].termination_date == date(2026, 10, 15)
     # BambooHR shows a departed person as Terminated: the contractor they were is in the history table
-    assert by_id["8"].country == "GB" and by_id["8"].employment_status == "Terminated"
+    assert by_id["8"].employment_status == "Terminated"
+    # The country as BambooHR names it, and the fields its region is read from (domain.regions)
+    assert (by_id["8"].country, by_id["8"].state, by_id["8"].location) == (
+        "United Kingdom",
+        "Scotland",
+        "Edinburgh",
+    )
     assert by_id["9"].team is None and by_id["9"].hire_date == date(2026, 8, 15)
 
 
@@ -102,12 +109,13 @@ def test_ids_are_strings_when_they_arrive_as_numbers(client: BambooHRClient, sta
     assert {d.employee_id for d in client.time_off(date(2026, 11, 1), date(2026, 12, 31))} == {"7", "9"}
 
 
-def test_only_name_dates_team_status_country_and_email_are_requested(
+def test_only_name_dates_team_status_place_and_email_are_requested(
     client: BambooHRClient, state: BambooState
 ) -> None:
     client.employees()
     assert state.requested_fields and set(state.requested_fields) <= ALLOWED
     assert "payRate" not in report_fields("department") and "dateOfBirth" not in report_fields("department")
+    assert not {"country", "state", "location"} & set(report_fields("department", places=False))
 
 
 def test_a_custom_team_field_is_read_from_the_report(served: tuple, client: BambooHRClient) -> None:
@@ -199,7 +207,14 @@ def test_demo_org_round_trip_survives_injected_faults() -> None:
         people = client.employees()
         history = client.job_history()
         days = client.time_off(date(2026, 9, 1), date(2027, 3, 1))
-    assert len(people) == 60 and {p.country for p in people} <= {"DE", "GB", "FR", "ES", "NL", "US"}
+    assert len(people) == 60 and {country_code(p.country) for p in people} <= {
+        "DE",
+        "GB",
+        "FR",
+        "ES",
+        "NL",
+        "US",
+    }
     assert {h.employee_id for h in history} == {p.id for p in people}
     assert any(d.amount == 0.5 for d in days) and any(d.unit == "hours" for d in days)
     assert set(state.requested_fields) <= ALLOWED

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 KEY = "budget-test-key"
 TODAY = "2026-11-26"
 ALLOWED_FIELDS = {
-    "firstName", "lastName", "workEmail", "department", "country", "status",
+    "firstName", "lastName", "workEmail", "department", "status",  # no country: budgets ignore places
     "employmentHistoryStatus", "hireDate", "terminationDate",
 }  # fmt: skip
 PEOPLE = [
@@ -200,7 +200,8 @@ def test_budgets_written_isolated_rejections_listed_and_rerun_writes_nothing(org
         "Period": "2026-Q4", "People counted": 2, "Average heads": 1.51, "Head-days": 139, "Budget": 181.3,
         "Spent": 100, "Remaining": 81.3, "% used": 0.552, "Sync status": None,
     }  # fmt: skip
-    assert list(budget) == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    # the previous year is kept by default
+    assert list(budget) == [f"{year}-Q{q}" for year in (2025, 2026) for q in (1, 2, 3, 4)]
     assert {r["Name"]: r["Days"] for r in tab_rows(org, "data", "Roster")} == {"Cleo Gamma": 92}
     assert [r["Description"] for r in tab_rows(org, "data", "Spend")] == LEDGER_DATA_SPEND
 
@@ -279,6 +280,34 @@ def test_a_failing_team_spreadsheet_does_not_stop_the_others_and_the_next_run_co
     rename_header(org, "Spent so far", "Spent")
     sync_team_budgets(config, today=TODAY)
     assert {r["Period"]: r for r in tab_rows(org, "platform", "Budget")}["2026-Q4"]["Spent"] == 150
+
+
+def test_the_year_boundary_keeps_last_year_archives_older_and_counts_a_late_expense(org: Org) -> None:
+    # On 31 Dec 2026: 2025 and 2026 shown (previous year kept), 2020 (Ana's hire) – 2024 archived.
+    config = workbook_config(org)
+    sync_team_budgets(config, today="2026-12-31")
+    quarters = [f"{year}-Q{q}" for year in range(2020, 2028) for q in (1, 2, 3, 4)]
+    assert [r["Period"] for r in tab_rows(org, "platform", "Budget")] == quarters[20:28]
+    assert [r["Period"] for r in tab_rows(org, "platform", "Archive")] == quarters[0:20]
+
+    # In January PeopleOps enters a December expense (ledger row 11); the run on 1 Jan 2027 shows
+    # 2026 whole and 2027-Q1, counts the expense in 2026-Q4, and moves 2025 to the Archive tab.
+    book = openpyxl.load_workbook(book_path(org, "ledger"))
+    book["Ledger"].append(["2026-12-20", "Platform", "25", "EUR", "Platform December lunch"])
+    book.save(book_path(org, "ledger"))
+    report = sync_team_budgets(config, today="2027-01-01")
+    budget = {r["Period"]: r for r in tab_rows(org, "platform", "Budget")}
+    assert list(budget) == [*quarters[24:28], "2027-Q1"]
+    assert [r["Period"] for r in tab_rows(org, "platform", "Archive")] == quarters[4:24]  # 2021–2025
+    assert budget["2026-Q4"]["Spent"] == 125  # 100 bowling in October + 25 entered late
+    overview = {(r["Team"], r["Period"]): r for r in tab_rows(org, "overview", "Overview")}
+    assert overview[("Platform", "2026-Q4")]["Spent"] == 125
+    assert overview[("All teams", "2026-Q4")]["Spent"] == 125 + 50 + 40  # and Data cooking, Web karaoke
+    assert {p for _, p in overview} == {*quarters[24:28], "2027-Q1"}
+    archive = {(r["Team"], r["Period"]) for r in tab_rows(org, "overview", "Archive")}
+    assert {("Platform", "2025-Q4"), ("All teams", "2021-Q1")} <= archive
+    assert not [w for w in report.warnings if "dated outside" in w]
+    assert "Period 2027-Q1 (2027-01-01 – 2027-03-31)" in report.summary
 
 
 # --- Google Sheets stand-in --------------------------------------------------------------------

@@ -63,9 +63,8 @@ def test_schedule_override_must_be_valid_cron() -> None:
     assert parse_config({"schedules": {"budgets": "0 6 * * 1-5"}}).schedules == {"budgets": "0 6 * * 1-5"}
     with pytest.raises(ConfigError) as info:
         parse_config({"schedules": {"budgets": "every morning"}}, "x.yaml")
-    assert "'schedules': Value error, 'every morning' for budgets is not a valid cron expression" in str(
-        info.value
-    )
+    expected = "'schedules.budgets': Value error, 'every morning' has 2 field(s); a schedule takes exactly 5"
+    assert expected in str(info.value)
     with pytest.raises(ConfigError, match=r"schedules\.nightly\.\[key\]': Input should be"):
         parse_config({"schedules": {"nightly": "0 1 * * *"}}, "x.yaml")
 
@@ -144,3 +143,29 @@ def test_a_blank_secret_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BAMBOOHR_API_KEY", " \n")
     with pytest.raises(ConfigError, match="secret missing: environment variable BAMBOOHR_API_KEY is empty"):
         SecretRef(env="BAMBOOHR_API_KEY").resolve()
+
+
+@pytest.mark.parametrize(
+    ("cron", "why"),
+    [
+        ("0 0 30 2 *", "never fires within a year"),  # 30 February
+        ("0 0 31 4,6,9,11 *", "never fires within a year"),  # 31st of 30-day months only
+        ("0 0 29 2 *", "never fires within a year"),  # every fourth year only: refused whatever today is
+        ("0 9 * * 1-5 *", "has 6 field(s)"),  # a sixth field is read as seconds: 60 runs a minute
+        ("0 9 * *", "has 4 field(s)"),
+        ("@daily", "has 1 field(s)"),
+        ("61 * * * *", "is not a valid cron expression"),
+        ("H 0 * * *", "is not a valid cron expression"),  # croniter's hashed form, which Prefect refuses
+    ],
+)
+def test_a_cron_override_that_would_misfire_is_refused_naming_its_key(cron: str, why: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config({"schedules": {"comments": "*/5 * * * *", "availability": cron}}, "x.yaml")
+    message = str(info.value)
+    assert message.startswith("x.yaml: 'schedules.availability': ")
+    assert why in message and "comments" not in message
+
+
+@pytest.mark.parametrize("cron", ["0 0 31 * *", "0 0 28 2 *", "0 9 * * 1-5", "*/5 * * * *", "30 2 * * 0"])
+def test_crons_that_fire_every_year_are_kept(cron: str) -> None:
+    assert parse_config({"schedules": {"budgets": cron}}).schedules == {"budgets": cron}

@@ -60,6 +60,12 @@ def test_a_malformed_cron_is_a_config_error_naming_the_deployment() -> None:
         cron_schedule(bad, "UTC")
 
 
+def test_a_cron_that_never_fires_is_refused_before_serving() -> None:
+    bad = replace(DEPLOYMENTS[1], cron="0 0 30 2 *")
+    with pytest.raises(ConfigError, match="schedule of 'budgets': '0 0 30 2 \\*' never fires"):
+        cron_schedule(bad, "UTC")
+
+
 def test_an_unknown_timezone_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="Mars/Olympus"):
         cron_schedule(DEPLOYMENTS[0], "Mars/Olympus")

@@ -236,14 +236,20 @@ def test_capacity_must_cover_the_window() -> None:
         spread(5, {TODAY: 8.0}, TODAY, TODAY + timedelta(days=2))
 
 
-def test_overdue_on_a_weekend_has_no_capacity_left_this_week() -> None:
+def test_overdue_on_a_weekend_goes_to_the_next_working_week() -> None:
+    # Sat 26 Dec: the week has no working day left, so the overdue hour goes to Mon 28 Dec – Fri 1 Jan,
+    # in proportion to capacity (Mon 28 Dec 0 here), as a Monday run would place it.
     saturday = date(2026, 12, 26)
     capacity = dict.fromkeys((saturday + timedelta(days=i) for i in range(10)), 8.0)
-    capacity[saturday] = capacity[saturday + timedelta(days=1)] = 0.0
-    result = allocate(issue("A", "p", remaining_seconds=H, due=date(2026, 12, 1)), "p", capacity, saturday)
-    assert result.overdue
-    assert result.unscheduled == 1
-    assert result.reason.startswith("starts 2026-12-26, after its end 2026-12-25")
+    capacity[saturday] = capacity[saturday + timedelta(days=1)] = capacity[date(2026, 12, 28)] = 0.0
+    result = allocate(
+        issue("A", "p", remaining_seconds=4 * H, due=date(2026, 12, 1)), "p", capacity, saturday
+    )
+    assert result.overdue and result.unscheduled == 0
+    assert (result.start, result.spread_end) == (date(2026, 12, 28), date(2027, 1, 1))
+    assert result.per_day == pytest.approx(
+        {date(2026, 12, d): 1.0 for d in (29, 30, 31)} | {date(2027, 1, 1): 1.0}
+    )
 
 
 # --- properties ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from domain.weeks import (
     days_between,
     horizon,
     is_working_day,
+    next_working_day,
     past_weeks,
     week_friday,
     week_label,
@@ -75,3 +76,17 @@ def test_every_day_belongs_to_the_week_of_its_monday(day: date) -> None:
     assert monday.weekday() == 0
     assert timedelta(0) <= day - monday < timedelta(days=7)
     assert week_label(day).startswith(f"W{day.isocalendar().week:02d} · {monday.day} ")
+
+
+def test_next_working_day_by_hand() -> None:
+    # Fri 27 Nov 2026 stays; Sat 28 and Sun 29 go to Mon 30 Nov; Sat 2 Jan 2027 to Mon 4 Jan (across the year)
+    assert next_working_day(date(2026, 11, 27)) == date(2026, 11, 27)
+    assert next_working_day(date(2026, 11, 28)) == next_working_day(date(2026, 11, 29)) == date(2026, 11, 30)
+    assert next_working_day(date(2027, 1, 2)) == date(2027, 1, 4)
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
+def test_next_working_day_is_the_first_weekday_from_the_day_on(day: date) -> None:
+    found = next_working_day(day)
+    assert is_working_day(found) and timedelta(0) <= found - day <= timedelta(days=2)
+    assert not any(is_working_day(d) for d in days_between(day, found - timedelta(days=1)))

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.jira.comments import register_comment_routes
 from sandbox.jira.jql import JqlError, parse
+from sandbox.jira.projects import register_project_routes
 from sandbox.jira.render import FieldSelection, Renderer, field_list
 from sandbox.jira.state import JiraState
 
@@ -152,6 +153,7 @@ def create_app(state: JiraState) -> FastAPI:
         return search_response(state, lambda: offset_page(state, params, str(request.base_url)))
 
     register_comment_routes(app, state, check_access)
+    register_project_routes(app, state, check_access)
 
     @app.get("/rest/api/{version}/issue/{key}")
     async def get_issue(version: str, key: str, request: Request) -> Response:

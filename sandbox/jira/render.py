@@ -157,6 +157,17 @@ class Renderer:
             return None
         return {"self": f"{self.api}/resolution/10000", "id": "10000", "name": "Done", "description": ""}
 
+    def project(self, key: str) -> dict[str, Any]:
+        """The project as `GET /project/{key}` returns it: the issue field's summary and a little more."""
+        expand = "description,lead,issueTypes,url,projectKeys,permissions,insight"
+        return {
+            "expand": expand,
+            **self._project(key),
+            "simplified": False,
+            "style": "classic",
+            "isPrivate": False,
+        }
+
     def _project(self, key: str) -> dict[str, Any]:
         project = self.state.projects.get(key, {"key": key, "name": key})
         return {
