@@ -36,6 +36,7 @@ from flows.artifacts import publish_run_artifacts, sheet_url
 from flows.budgets_explained import explanation_table
 from flows.clients import bamboohr_client, open_sheet
 from flows.config import BudgetSettings, Config, ConfigError, load_config
+from flows.deployments import not_configured_state
 from flows.report import RunReport
 
 FLOW_NAME = "sync_team_budgets"
@@ -251,12 +252,13 @@ def _compute_and_write(
 @masking_errors
 def sync_team_budgets(
     config_path: str | None = None, dry_run: bool = False, today: str | None = None
-) -> RunReport:
+) -> RunReport | State:
     logger = get_run_logger()
     config = load_config(config_path)
-    if config.budgets is None:
-        raise ConfigError("the config has no 'budgets' section; add it (see opsheets.example.yaml)")
+    if (not_configured := not_configured_state("budgets", config, config_path)) is not None:
+        return not_configured
     settings = config.budgets
+    assert settings is not None  # a run without the section ended above
     day = run_day(config, today)
     periods = periods_to_date(settings, day)
     current = periods[-1]

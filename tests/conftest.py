@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+if TYPE_CHECKING:
+    from flows.sandbox_env import SandboxEnvironment
+
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+DEMO_TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +31,20 @@ def prefect_harness() -> Iterator[None]:
         prefect_test_harness(server_startup_timeout=600)  # a ceiling, for a loaded machine,
     ):
         yield
+
+
+@pytest.fixture(scope="session")
+def demo_dataset() -> dict[str, Any]:
+    """The demo organisation as of DEMO_TODAY (generated once: it is never modified)."""
+    from sandbox.demo_org import generate
+
+    return generate(today=DEMO_TODAY)
+
+
+@pytest.fixture
+def demo_sandbox(demo_dataset: dict[str, Any], tmp_path: Path) -> Iterator[SandboxEnvironment]:
+    """The stand-ins serving the demo organisation, local workbooks under tmp_path/out."""
+    from flows.sandbox_env import sandbox_environment
+
+    with sandbox_environment(demo_dataset, tmp_path / "out") as env:
+        yield env

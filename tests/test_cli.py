@@ -7,8 +7,6 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,22 +16,14 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from flows.cli import WithoutTraceback, app
-from flows.sandbox_env import SandboxEnvironment, sandbox_environment
-from sandbox.demo_org import generate
+from flows.sandbox_env import SandboxEnvironment
 
-TODAY = date(2026, 11, 25)
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def dataset() -> dict[str, Any]:
-    return generate(today=TODAY)
-
-
 @pytest.fixture
-def sandbox(dataset: dict[str, Any], tmp_path: Path) -> Iterator[SandboxEnvironment]:
-    with sandbox_environment(dataset, tmp_path / "out") as env:
-        yield env
+def sandbox(demo_sandbox: SandboxEnvironment) -> SandboxEnvironment:
+    return demo_sandbox
 
 
 @pytest.fixture
