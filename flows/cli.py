@@ -65,6 +65,27 @@ def demo(out: Path = typer.Option(Path("out/demo"), help="Where the workbooks an
 
 
 @app.command()
+def sandbox(
+    dataset: Path | None = typer.Option(
+        None, "--dataset", help="A dataset.json to serve (docs/dataset.md); default: the demo organisation."
+    ),
+    config: Path = typer.Option(Path("opsheets.yaml"), "--config", "-c", help="Where to write the config."),
+    out: Path = typer.Option(Path("out/sandbox"), help="Folder for sandbox.env and local workbooks."),
+    sheets: str = typer.Option("google", help="google: the Sheets stand-in; workbook: local .xlsx files."),
+) -> None:
+    """Start Jira, BambooHR, Intercom and Google Sheets stand-ins on loopback until Ctrl-C, and write an
+    opsheets.yaml pointing at them: check, run, serve and prefect deploy work with no account."""
+    from flows.sandbox_session import run_sandbox
+
+    if sheets not in ("google", "workbook"):
+        fail(ConfigError(f"--sheets {sheets!r}: choose google or workbook"))
+    try:
+        run_sandbox(dataset, config, out, sheets, console.print)  # type: ignore[arg-type]
+    except user_errors() as exc:
+        fail(exc)
+
+
+@app.command()
 def run(
     job: str = typer.Argument(..., help="availability, budgets or comments"),
     config: Path | None = CONFIG_OPTION,

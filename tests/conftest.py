@@ -48,3 +48,10 @@ def demo_sandbox(demo_dataset: dict[str, Any], tmp_path: Path) -> Iterator[Sandb
 
     with sandbox_environment(demo_dataset, tmp_path / "out") as env:
         yield env
+
+
+@pytest.fixture
+def prefect_logging() -> None:
+    """Importing prefect.main sets up Prefect's console log handler, bound to the stderr of that moment:
+    do it outside any CliRunner invocation, whose stream is closed when the invocation ends."""
+    import prefect.main  # noqa: F401

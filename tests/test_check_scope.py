@@ -22,7 +22,7 @@ TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def sandbox(demo_sandbox: SandboxEnvironment) -> SandboxEnvironment:
+def sandbox(demo_sandbox: SandboxEnvironment, prefect_logging: None) -> SandboxEnvironment:
     return demo_sandbox
 
 

@@ -59,7 +59,7 @@ class NeverAnswers:
 
 
 @pytest.fixture
-def no_prefect_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
+def no_prefect_server(monkeypatch: pytest.MonkeyPatch, prefect_logging: None) -> Iterator[list[float]]:
     import prefect.server.api.server
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
