@@ -47,6 +47,7 @@ from flows.clients import bamboohr_client, jira_connector, jira_queries, open_sh
 from flows.config import Config, JiraSettings, load_config
 from flows.deployments import not_configured_state
 from flows.report import RunReport
+from flows.sheets_quota import shared_sheets_quota
 
 # The HTTP layer already retried each request; a task retry covers a longer outage, and only then.
 READ_RETRIES = 1
@@ -190,6 +191,11 @@ def sync_resource_availability(
     config = load_config(config_path)
     if (not_configured := not_configured_state("availability", config, config_path)) is not None:
         return not_configured
+    with shared_sheets_quota(config):
+        return _sync(config, dry_run, today)
+
+
+def _sync(config: Config, dry_run: bool, today: str | None) -> RunReport:
     run_at = datetime.now(ZoneInfo(config.timezone))
     day = date.fromisoformat(today) if today else run_at.date()
     settings = config.availability

@@ -17,6 +17,10 @@ from flows.config import Config, ConfigError
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEZONE = "Europe/Berlin"  # the example config's timezone; `serve` uses the config's own
 WORK_POOL = "opsheets"
+# The same deployments for a Docker work pool (prefect-docker.yaml), running the image the Dockerfile builds.
+DOCKER_WORK_POOL = "opsheets-docker"
+DOCKER_IMAGE = "opsheets:latest"
+IMAGE_CONFIG_PATH = "/etc/opsheets/opsheets.yaml"  # the Docker pool's job template mounts /etc/opsheets
 # One run at a time per deployment: a run triggered while another is active waits for it.
 CONCURRENCY = {"limit": 1, "collision_strategy": "ENQUEUE"}
 
@@ -146,4 +150,12 @@ def prefect_yaml_deployment(spec: DeploymentSpec, timezone: str = DEFAULT_TIMEZO
         "schedules": [{"cron": spec.cron, "timezone": timezone, "active": True}],
         "concurrency_limit": dict(CONCURRENCY),
         "work_pool": {"name": WORK_POOL},
+    }
+
+
+def docker_yaml_deployment(spec: DeploymentSpec, timezone: str = DEFAULT_TIMEZONE) -> dict[str, Any]:
+    """What the deployment's block in prefect-docker.yaml must say: the same job, run in the image."""
+    return prefect_yaml_deployment(spec, timezone) | {
+        "parameters": {"config_path": IMAGE_CONFIG_PATH},
+        "work_pool": {"name": DOCKER_WORK_POOL, "job_variables": {"image": DOCKER_IMAGE}},
     }
