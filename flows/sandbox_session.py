@@ -95,20 +95,25 @@ def instructions(env: SandboxEnvironment, out: Path) -> list[str]:
     return lines
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 def wait_until_stopped() -> None:
-    """Until Ctrl-C or a TERM signal (a service manager, a test): both end the block cleanly."""
+    """Until Ctrl-C, INT or TERM (a service manager, a test): each ends the block cleanly. INT is handled
+    here too because a shell starts a background job (`opsheets sandbox &`) with INT ignored."""
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         return
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def run_sandbox(

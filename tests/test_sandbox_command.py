@@ -34,6 +34,20 @@ def wait_for_file(path: Path, proc: subprocess.Popen[str]) -> None:
         time.sleep(0.2)
 
 
+def stopped(proc: subprocess.Popen[str]) -> str:
+    """Its output once it has ended; a sandbox that ignores the signal fails the test, not hangs it."""
+    try:
+        return proc.communicate(timeout=READY_CEILING_S)[0]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail(f"the sandbox did not stop on INT:\n{proc.communicate()[0]}")
+
+
+def as_a_background_job() -> None:
+    """As a shell starts `opsheets sandbox &`: with INT ignored, which Ctrl-C's signal must still stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def exported(env_file: Path) -> dict[str, str]:
     """The variables `source sandbox.env` would set, read as the shell would."""
     pairs = {}
@@ -52,7 +66,7 @@ def test_check_passes_against_a_running_sandbox_serving_my_dataset(tmp_path: Pat
     secrets_free = {k: v for k, v in os.environ.items() if k not in ("JIRA_API_TOKEN", "BAMBOOHR_API_KEY")}
     proc = subprocess.Popen(
         [*args, "--out", str(out)], cwd=tmp_path, env=secrets_free, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
+        stderr=subprocess.STDOUT, text=True, preexec_fn=as_a_background_job,
     )  # fmt: skip
     try:
         wait_for_file(out / ENV_FILE, proc)
@@ -66,7 +80,7 @@ def test_check_passes_against_a_running_sandbox_serving_my_dataset(tmp_path: Pat
         )
     finally:
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate()
+        output = stopped(proc)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "FAIL" not in check.stdout
     for row in ("reach: Jira", "reach: BambooHR", "reach: Intercom", "credential: Google key"):
