@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench chaos contracts clean pictures
+.PHONY: install demo test lint bench chaos contracts clean pictures lock
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,11 @@ bench: $(STAMP)
 # needs libreoffice-calc and poppler-utils (apt); nothing else in the build depends on it.
 pictures: $(STAMP)
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python docs/render_sheets.py
+
+# requirements.lock (what the Docker image installs) from pyproject.toml's dependencies, pinned.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-find-links --no-emit-index-url --no-header \
+		--output-file requirements.lock.new pyproject.toml
+	{ sed -n '/^#/!q;p' requirements.lock; cat requirements.lock.new; } > requirements.lock.tmp
+	rm requirements.lock.new && mv requirements.lock.tmp requirements.lock

@@ -11,14 +11,14 @@ import logging
 import random
 import threading
 import time
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import orjson
@@ -52,14 +52,14 @@ __all__ = [
     "ApiError",
     "AuthError",
     "FatalAPIError",
+    "Gate",
     "NotFoundError",
     "PolicyAdapter",
     "RetriableAPIError",
     "RetriesExhaustedError",
     "RetryPolicy",
     "UnreachableError",
-    "clear_rate_limits",
-    "limit_rate",
+    "gated",
     "mount_policy",
     "parse_retry_after",
     "redact",
@@ -132,80 +132,45 @@ def reset_request_counts() -> None:
         _counts.clear()
 
 
-# ---- per-system request quotas ------------------------------------------------------------------
+# ---- per-system request gates --------------------------------------------------------------------
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class SlidingWindow:
-    """At most `limit` admissions in any `window_s` seconds; `admit` blocks until there is room.
+class Gate(Protocol):
+    """Blocks until one more request may go out under a quota. Where the quota is kept is the gate's
+    business: opsheets' flows keep Google's per-user quota in the Prefect server, shared by every process."""
 
-    Waiting here instead of being refused with 429 keeps a long run (e.g. a hundred spreadsheets
-    against Google's per-user, per-minute quota) from spending its retries on a quota it can predict.
-    """
-
-    def __init__(self, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
-        if limit < 1 or window_s <= 0:
-            raise ValueError("a rate limit needs limit >= 1 and window_s > 0")
-        self.limit, self.window_s, self.clock = limit, window_s, clock
-        self._admitted: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def wait_needed(self) -> float:
-        """Seconds until the next admission fits; 0 admits it now."""
-        with self._lock:
-            now = self.clock()
-            while self._admitted and self._admitted[0] <= now - self.window_s:
-                self._admitted.popleft()
-            if len(self._admitted) < self.limit:
-                self._admitted.append(now)
-                return 0.0
-            return self._admitted[0] + self.window_s - now
-
-    def admit(self) -> None:
-        while (wait := self.wait_needed()) > 0:
-            sleep(wait)
+    def admit(self) -> None: ...
 
 
-_rate_limits: dict[tuple[str, bool], SlidingWindow] = {}
-_rate_limits_lock = threading.Lock()
+_gates: dict[tuple[str, bool], Gate] = {}
+_gates_lock = threading.Lock()
 
 
 @contextmanager
-def limit_rate(
-    system: str,
-    *,
-    reads: int | None,
-    writes: int | None,
-    window_s: float = 60.0,
-    clock: Callable[[], float] = time.monotonic,
-) -> Iterator[None]:
-    """While inside, pace every request to `system` in this process: at most `reads` GET and `writes`
-    other requests per `window_s` as `clock` tells it. Nested or concurrent uses share the windows
-    already running (their history counts); the windows go when the use that installed them ends."""
+def gated(system: str, *, reads: Gate | None, writes: Gate | None) -> Iterator[None]:
+    """While inside, every attempt to `system` in this process passes `reads` (GET) or `writes` (any other
+    method) first, retries included: waiting for room replaces drawing 429s from a predictable quota.
+    Nested or concurrent uses share the gates already there; a gate goes when the use that set it ends."""
     installed = []
-    with _rate_limits_lock:
-        for is_write, limit in ((False, reads), (True, writes)):
-            if limit is not None and (system, is_write) not in _rate_limits:
-                _rate_limits[(system, is_write)] = SlidingWindow(limit, window_s, clock)
+    with _gates_lock:
+        for is_write, gate in ((False, reads), (True, writes)):
+            if gate is not None and (system, is_write) not in _gates:
+                _gates[(system, is_write)] = gate
                 installed.append((system, is_write))
     try:
         yield
     finally:
-        with _rate_limits_lock:
+        with _gates_lock:
             for key in installed:
-                _rate_limits.pop(key, None)
-
-
-def clear_rate_limits() -> None:
-    with _rate_limits_lock:
-        _rate_limits.clear()
+                _gates.pop(key, None)
 
 
 def _admit(system: str, method: str | None) -> None:
-    window = _rate_limits.get((system, (method or "GET").upper() not in READ_METHODS))
-    if window is not None:
-        window.admit()
+    gate = _gates.get((system, (method or "GET").upper() not in READ_METHODS))
+    if gate is not None:
+        gate.admit()
 
 
 # ---- waiting ----------------------------------------------------------------------------------

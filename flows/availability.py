@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import State
 from prefect.utilities.annotations import quote  # Prefect must not walk 10,000s of records per task call
 
 from connectors.errors import RetriesExhaustedError
@@ -45,7 +46,9 @@ from flows.availability_tables import (
 )
 from flows.clients import bamboohr_client, jira_connector, jira_queries, open_sheet, worklog_queries
 from flows.config import AvailabilitySettings, Config, JiraSettings, load_config
+from flows.deployments import not_configured_state
 from flows.report import RunReport
+from flows.sheets_quota import shared_sheets_quota
 
 # The HTTP layer already retried each request; a task retry covers a longer outage, and only then.
 READ_RETRIES = 1
@@ -184,10 +187,17 @@ def write_sheet(
 @masking_errors
 def sync_resource_availability(
     config_path: str | None = None, dry_run: bool = False, today: str | None = None
-) -> RunReport:
+) -> RunReport | State:
     """Sync the availability spreadsheet. `today` (ISO date) defaults to the date in config.timezone;
     a dry run computes everything and reports the cell changes it would make, writing nothing."""
     config = load_config(config_path)
+    if (not_configured := not_configured_state("availability", config, config_path)) is not None:
+        return not_configured
+    with shared_sheets_quota(config):
+        return _sync(config, dry_run, today)
+
+
+def _sync(config: Config, dry_run: bool, today: str | None) -> RunReport:
     run_at = config.now()
     day = date.fromisoformat(today) if today else run_at.date()
     settings = config.availability

@@ -22,10 +22,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from connectors.errors import RetriableAPIError, RetriesExhaustedError
-from connectors.http import limit_rate
 from connectors.redaction import masking_errors
 from connectors.sheets import SyncResult, Table
-from connectors.sheets.google import SYSTEM as SHEETS_SYSTEM
 from domain.budgets import BudgetLine, BudgetRules, compute_budgets
 from domain.ledger import REQUIRED_COLUMNS, Rejection, parse_ledger
 from domain.periods import BudgetHistory, Period, budget_history
@@ -36,16 +34,12 @@ from flows.artifacts import publish_run_artifacts, sheet_url
 from flows.budgets_explained import explanation_table
 from flows.clients import bamboohr_client, open_sheet
 from flows.config import BudgetSettings, Config, ConfigError, load_config
+from flows.deployments import not_configured_state
 from flows.report import RunReport
+from flows.sheets_quota import shared_sheets_quota
 
 FLOW_NAME = "sync_team_budgets"
 OVERVIEW_NAME = "Budgets overview"
-# Google Sheets allows 60 read and 60 write requests per minute per user; pacing to it beats drawing
-# 429s once a run has more than a few dozen teams. Sheets counts a request when it gets to it, which
-# a busy server does seconds after we sent it (61 s of window drew three 429s in 406 requests at 201
-# teams), so our window is wider by that much.
-SHEETS_QUOTA_PER_MINUTE = 60
-QUOTA_WINDOW_S = 64.0
 # Spreadsheets written at once: enough to hide the latency; under the quota more threads gain nothing.
 SPREADSHEET_WRITERS = 4
 
@@ -277,17 +271,17 @@ def _compute_and_write(config: Config, settings: BudgetSettings, day: date, repo
 @masking_errors
 def sync_team_budgets(
     config_path: str | None = None, dry_run: bool = False, today: str | None = None
-) -> RunReport:
+) -> RunReport | State:
     logger = get_run_logger()
     config = load_config(config_path)
-    if config.budgets is None:
-        raise ConfigError("the config has no 'budgets' section; add it (see opsheets.example.yaml)")
+    if (not_configured := not_configured_state("budgets", config, config_path)) is not None:
+        return not_configured
     settings = config.budgets
+    assert settings is not None  # a run without the section ended above
     day = run_day(config, today)
     report = RunReport(FLOW_NAME, dry_run=dry_run)
 
-    quota = {"reads": SHEETS_QUOTA_PER_MINUTE, "writes": SHEETS_QUOTA_PER_MINUTE, "window_s": QUOTA_WINDOW_S}
-    with limit_rate(SHEETS_SYSTEM, **quota):  # the ledger read counts against the same per-user quota
+    with shared_sheets_quota(config):  # the ledger read counts against the same per-user quota
         targets = _compute_and_write(config, settings, day, report)
 
     _summarise(report, targets.lines, targets.current, targets.rejected)

@@ -8,60 +8,24 @@ so each problem is reported once, where it is caused.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
-from connectors.errors import ApiError, RetriesExhaustedError, UnreachableError
-from connectors.redaction import redact
-from connectors.sheets import SheetError, Spreadsheet
+from connectors.errors import ApiError
 from connectors.sheets.google_auth import fetch_token
 from flows.check_bridge import bridge_probes
+from flows.check_sheets import layout_probes
 from flows.clients import (
     bamboohr_client,
     google_credentials,
     jira_connector,
-    open_sheet,
     retry_policy,
     uses_google,
 )
 from flows.config import Config, ConfigError, SecretRef, config_path, load_config
-from flows.layouts import SheetLayout, expected_layouts
-
-
-@dataclass(frozen=True)
-class Probe:
-    check: str
-    ok: bool
-    detail: str
-    fix: str = ""
-    unreachable: bool = False  # the system could not be reached at all: later probes of it are skipped
-
-
-def split_fix(message: str) -> tuple[str, str]:
-    """Our errors carry their fix after "Fix:" or an em dash; the table shows it in its own column."""
-    for marker in (" Fix: ", ". Fix: ", " — "):
-        if marker in message:
-            detail, fix = message.split(marker, 1)
-            return detail.strip(), re.sub(r"\s*\(server said: .*\)$", "", fix).strip()
-    return message, ""
-
-
-def failed(check: str, error: Exception, default_fix: str) -> Probe:
-    detail, fix = split_fix(str(error))
-    unreachable = isinstance(error, UnreachableError | RetriesExhaustedError)
-    return Probe(check, False, detail, fix or default_fix, unreachable)
-
-
-def unexpected(check: str, error: Exception) -> Probe:
-    """A probe never ends `check`: an error nobody foresaw is a FAIL row too, with its type."""
-    return Probe(
-        check,
-        False,
-        redact(f"{type(error).__name__}: {error}"),  # not one of ours: not redacted when raised
-        "an error opsheets does not know yet: report it with this line",
-    )
+from flows.deployments import available_deployments, configured_deployments, unconfigured_reason
+from flows.probes import Probe, failed, unexpected
 
 
 def run_checks(path: str | None = None, today: date | None = None) -> list[Probe]:
@@ -69,8 +33,8 @@ def run_checks(path: str | None = None, today: date | None = None) -> list[Probe
     try:
         config = load_config(file)
     except ConfigError as exc:
-        return [failed("config", exc, "edit the file (opsheets.example.yaml shows every key)")]
-    probes = [Probe("config", True, f"{file} is valid")]
+        return [failed("config", exc, config_fix(file, str(exc)))]
+    probes = [Probe("config", True, f"{file} is valid"), *job_probes(config, file), *backend_probes(config)]
     secrets_ok = {}
     for system, ref in configured_secrets(config):
         probe = secret_probe(system, ref)
@@ -106,14 +70,62 @@ def safely(check: str, make: Callable[[], list[Probe]]) -> list[Probe]:
         return [unexpected(check, exc)]
 
 
-def layout_probes(config: Config, today: date) -> list[Probe]:
-    """Every expected spreadsheet, until one cannot be reached at all: the others share its host."""
-    probes: list[Probe] = []
-    for layout in expected_layouts(config, today):
-        probes += list(sheet_probes(config, layout))
-        if any(p.unreachable for p in probes):
-            break
+def config_fix(file: Path, message: str) -> str:
+    if not file.is_file():
+        return (
+            f"copy opsheets.example.yaml to {file} and fill it in, or pass --config / set OPSHEETS_CONFIG "
+            "(`opsheets sandbox` writes one that points at local stand-ins)"
+        )
+    if ": not valid YAML:" in message:
+        return "fix the YAML syntax at the line and column shown"
+    if "secret refused:" in message:
+        return "put the whole secret in the variable or block named (not a part or a placeholder)"
+    return "correct each key named (opsheets.example.yaml shows every key and its values)"
+
+
+def job_probes(config: Config, file: Path) -> list[Probe]:
+    """Which jobs this config runs: a job without its sections is left out of `serve`, and a deployed
+    run of it ends at once as 'Not configured'."""
+    probes = []
+    for spec in available_deployments():
+        missing = spec.missing(config)
+        if not missing:
+            probes.append(Probe(f"job: {spec.name}", True, f"configured ({', '.join(spec.needs)})"))
+            continue
+        reason = unconfigured_reason(spec, missing, file)
+        fix = f"add {' and '.join(missing)} to run it"
+        probes.append(Probe(f"job: {spec.name}", True, reason, fix, note="OFF"))
+    if not configured_deployments(config):
+        fix = "add jira + bamboohr (availability), bamboohr + budgets (budgets) or jira + intercom (comments)"
+        probes.append(Probe("jobs", True, "no job is configured: nothing would run", fix, note="WARN"))
     return probes
+
+
+def backend_probes(config: Config) -> list[Probe]:
+    """Where the sheets go. `backend: auto` without credentials quietly means local files, which is
+    not what someone who set up Google Sheets expects: said as a WARN, with both ways out."""
+    if not writes_sheets(config):
+        return []
+    folder = Path(config.sheets.workbook_dir).resolve()
+    ref = config.sheets.credentials
+    if uses_google(config):
+        return [Probe("sheets: backend", True, f"Google Sheets, credentials from {ref.describe()}")]
+    if config.sheets.backend == "workbook":
+        detail = f"local .xlsx workbooks under {folder} (sheets.backend: workbook)"
+        return [Probe("sheets: backend", True, detail)]
+    detail = (
+        f"no Google credentials ({ref.describe()} is not set): sheets.backend auto writes local .xlsx "
+        f"workbooks under {folder}, not Google Sheets"
+    )
+    fix = (
+        f"for Google Sheets, set {ref.describe()} to the service-account key file; to keep local workbooks "
+        "and silence this, set sheets.backend: workbook"
+    )
+    return [Probe("sheets: backend", True, detail, fix, note="WARN")]
+
+
+def writes_sheets(config: Config) -> bool:
+    return any(spec.name in ("availability", "budgets") for spec in configured_deployments(config))
 
 
 def configured_secrets(config: Config) -> list[tuple[str, SecretRef]]:
@@ -206,36 +218,6 @@ def google_key_probes(config: Config) -> list[Probe]:
 def google_token(credentials: object, config: Config) -> str:
     fetch_token(credentials, retry_policy(config))  # type: ignore[arg-type]
     return f"access token issued for {getattr(credentials, 'service_account_email', 'the key')}"
-
-
-def sheet_probes(config: Config, layout: SheetLayout) -> Iterator[Probe]:
-    """Access first (the read says whether it is shared), then the headers opsheets needs there."""
-    try:
-        sheet = open_sheet(config, layout.key)
-        if layout.read_tab:
-            sheet.read_rows(layout.read_tab, required=layout.read_columns)
-            yield Probe(f"sheet: {layout.name}", True, f"'{layout.key}' tab '{layout.read_tab}' readable")
-            return
-        problems = sheet.check_layout(layout.tables)
-    except (SheetError, ApiError, ConfigError) as exc:
-        yield failed(f"sheet: {layout.name}", exc, f"check the spreadsheet key '{layout.key}' in the config")
-        return
-    except Exception as exc:  # check reports, it never crashes
-        yield unexpected(f"sheet: {layout.name}", exc)
-        return
-    yield Probe(f"sheet: {layout.name}", True, access_detail(sheet, layout))
-    for problem in problems:
-        yield failed(f"layout: {layout.name}", ValueError(problem), "restore the header")
-    if not problems:
-        tabs = ", ".join(t.tab for t in layout.tables)
-        yield Probe(f"layout: {layout.name}", True, f"headers as expected ({tabs})")
-
-
-def access_detail(sheet: Spreadsheet, layout: SheetLayout) -> str:
-    workbook = getattr(sheet.backend, "path", None)  # local backend: absent until the first run
-    if workbook is not None and not workbook.exists():
-        return f"{workbook} does not exist yet: the first run creates it"
-    return f"'{sheet.title}' ({layout.key}) readable"
 
 
 def any_failed(probes: list[Probe]) -> bool:

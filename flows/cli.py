@@ -7,7 +7,6 @@ with one paragraph naming it and the fix, and a non-zero exit code, never a trac
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from connectors.errors import ApiError
 from connectors.redaction import RedactingStream
 from connectors.sheets import SheetError
 from flows.config import ConfigError, config_path, load_config
+from flows.local_prefect import PrefectUnavailable, allow_slow_start, ensure_prefect_api
 from flows.report import RunReport
 
 app = typer.Typer(
@@ -31,13 +31,15 @@ app = typer.Typer(
 # each write, so a test runner's captured streams are the ones written to).
 console = Console(file=RedactingStream(lambda: sys.stdout))
 errors = Console(file=RedactingStream(lambda: sys.stderr))
-USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, ApiError, SheetError)
+USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, ApiError, SheetError, PrefectUnavailable)
+RESULT_COLOURS = {"OK": "green", "WARN": "yellow", "OFF": "dim", "FAIL": "red"}
 CONFIG_OPTION = typer.Option(None, "--config", "-c", help="opsheets.yaml (default: $OPSHEETS_CONFIG).")
 
 
 @app.callback()
 def main() -> None:
     """opsheets: scheduled Prefect jobs keeping sheets in sync with the systems of record."""
+    allow_slow_start()  # again for callers that skip run_cli (a no-op once Prefect has read it)
 
 
 def run_cli() -> None:
@@ -46,17 +48,41 @@ def run_cli() -> None:
     if not isinstance(sys.stdout, RedactingStream):
         sys.stdout = RedactingStream(sys.stdout)  # type: ignore[assignment]
         sys.stderr = RedactingStream(sys.stderr)  # type: ignore[assignment]
+    allow_slow_start()  # before anything imports prefect, which reads its settings once
     app()
 
 
 @app.command()
 def demo(out: Path = typer.Option(Path("out/demo"), help="Where the workbooks and dataset go.")) -> None:
     """Start the sandbox on loopback, run every flow against it, write workbooks under OUT."""
-    # The demo's temporary Prefect server must not try to phone home: the demo needs no network.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.demo import run_demo
 
+    try:
+        ensure_prefect_api(console.print)
+    except PrefectUnavailable as exc:
+        fail(exc)
     run_demo(out, console=console)
+
+
+@app.command()
+def sandbox(
+    dataset: Path | None = typer.Option(
+        None, "--dataset", help="A dataset.json to serve (docs/dataset.md); default: the demo organisation."
+    ),
+    config: Path = typer.Option(Path("opsheets.yaml"), "--config", "-c", help="Where to write the config."),
+    out: Path = typer.Option(Path("out/sandbox"), help="Folder for sandbox.env and local workbooks."),
+    sheets: str = typer.Option("google", help="google: the Sheets stand-in; workbook: local .xlsx files."),
+) -> None:
+    """Start Jira, BambooHR, Intercom and Google Sheets stand-ins on loopback until Ctrl-C, and write an
+    opsheets.yaml pointing at them: check, run, serve and prefect deploy work with no account."""
+    from flows.sandbox_session import run_sandbox
+
+    if sheets not in ("google", "workbook"):
+        fail(ConfigError(f"--sheets {sheets!r}: choose google or workbook"))
+    try:
+        run_sandbox(dataset, config, out, sheets, console.print)  # type: ignore[arg-type]
+    except user_errors() as exc:
+        fail(exc)
 
 
 @app.command()
@@ -68,12 +94,16 @@ def run(
     traceback: bool = typer.Option(False, "--traceback", help="Keep tracebacks in the console log."),
 ) -> None:
     """Run one job now. Progress is logged as each source is fetched and each sheet written."""
-    from flows.deployments import deployment
+    from flows.deployments import deployment, not_configured
 
     try:
         file = config_path(config)
-        load_config(file)  # a config problem is reported before any API call
-        flow = deployment(job).load_flow()
+        spec = deployment(job)
+        missing = spec.missing(load_config(file))  # a config problem is reported before any API call
+        if missing:
+            raise ConfigError(not_configured(spec, missing, file))
+        flow = spec.load_flow()
+        ensure_prefect_api(console.print)
         if not traceback:
             hide_console_tracebacks()
         console.print(f"[bold]{job}[/bold]: running with {file}" + (" (dry run)" if dry_run else ""))
@@ -103,8 +133,9 @@ def check(config: Path | None = CONFIG_OPTION) -> None:
     for column in ("Check", "Result", "Detail", "Fix"):
         table.add_column(column, overflow="fold")
     for probe in probes:
-        result = "[green]OK[/green]" if probe.ok else "[red]FAIL[/red]"
-        table.add_row(probe.check, result, probe.detail, "" if probe.ok else probe.fix)
+        colour = RESULT_COLOURS[probe.result]
+        fix = probe.fix if probe.result != "OK" else ""
+        table.add_row(probe.check, f"[{colour}]{probe.result}[/{colour}]", probe.detail, fix)
     console.print(table)
     if any_failed(probes):
         errors.print(f"{sum(not p.ok for p in probes)} check(s) failed: apply the fixes above and run again.")
@@ -117,7 +148,7 @@ def serve(config: Path | None = CONFIG_OPTION) -> None:
     from flows.serve import serve_all
 
     try:
-        serve_all(config)
+        serve_all(config, before_serving=lambda: ensure_prefect_api(console.print), say=console.print)
     except user_errors() as exc:
         fail(exc)
 

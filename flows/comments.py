@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import date
 
 from prefect import flow, get_run_logger
+from prefect.states import State
 
 from connectors.redaction import masking_errors
 from flows.artifacts import publish_run_artifacts
@@ -17,6 +18,7 @@ from flows.comments_bridge import MAX_ATTEMPTS, TO_INTERCOM, TO_JIRA, Bridge, Br
 from flows.comments_cursor import cursor_store, intercom_connector, intercom_settings, jira_comments
 from flows.config import config_path as resolve_config_path
 from flows.config import load_config
+from flows.deployments import not_configured_state
 from flows.report import RunReport
 
 FLOW_NAME = "sync_comments"
@@ -26,9 +28,11 @@ FLOW_NAME = "sync_comments"
 @masking_errors
 def sync_comments(
     config_path: str | None = None, dry_run: bool = False, today: str | None = None
-) -> RunReport:
+) -> RunReport | State:
     """Mirror Jira comments to Intercom notes and Intercom admin notes to Jira comments, once each."""
     config = load_config(config_path)
+    if (not_configured := not_configured_state("comments", config, config_path)) is not None:
+        return not_configured
     settings = intercom_settings(config)
     log = get_run_logger()
     bridge = Bridge(

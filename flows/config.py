@@ -139,6 +139,8 @@ class SheetsSettings(Strict):
     backend: Literal["auto", "google", "workbook"] = "auto"
     workbook_dir: Path = Path("out/sheets")
     credentials: SecretRef = SecretRef(env="GOOGLE_APPLICATION_CREDENTIALS")
+    # Google's per-user quota (reads and writes each), shared by every worker through the Prefect server.
+    requests_per_minute: int = Field(60, ge=10, le=100_000)
     # Sandbox/testing only: send Google Sheets calls to this base URL instead of Google.
     api_base: str | None = None
 

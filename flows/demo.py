@@ -39,7 +39,13 @@ def run_demo(out_dir: Path, *, today: date | None = None, console: Console | Non
         bridge = sync_comments(config_path=config, today=today.isoformat())
         write_report(out_dir / "comment-bridge.md", comment_bridge_markdown(bridge))
         reports.append(bridge)
+    # Its ports are closed now: a config left behind would point nowhere (`opsheets sandbox` keeps them up).
+    env.config_path.unlink(missing_ok=True)
     print_summary(console, reports, out_dir)
+    console.print(
+        "\nTo try check, run, serve and prefect deploy against stand-ins that stay up: "
+        "[bold].venv/bin/opsheets sandbox[/bold] (see the README)"
+    )
     return reports
 
 

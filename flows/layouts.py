@@ -25,6 +25,7 @@ class SheetLayout:
     tables: list[Table] = field(default_factory=list)  # tabs opsheets writes
     read_tab: str | None = None  # a tab opsheets only reads (the ledger)
     read_columns: tuple[str, ...] = ()
+    setting: str = ""  # the config key that names the spreadsheet, for the fix when it is wrong
 
 
 def expected_layouts(config: Config, today: date) -> list[SheetLayout]:
@@ -40,7 +41,12 @@ def availability_layout(config: Config, today: date) -> SheetLayout:
     settings = config.availability
     calendar = Calendar.of(today, settings.weeks, settings.actuals_weeks, config.timezone)
     model = compute_availability(Sources([], [], 8.0, []), calendar)
-    return SheetLayout("Resource availability", settings.spreadsheet, availability_tables(model))
+    return SheetLayout(
+        "Resource availability",
+        settings.spreadsheet,
+        availability_tables(model),
+        setting="availability.spreadsheet",
+    )
 
 
 def budget_layouts(config: Config, today: date) -> list[SheetLayout]:
@@ -56,6 +62,7 @@ def budget_layouts(config: Config, today: date) -> list[SheetLayout]:
         settings.ledger.spreadsheet,
         read_tab=settings.ledger.tab,
         read_columns=tuple(REQUIRED_COLUMNS),
+        setting="budgets.ledger.spreadsheet",
     )
     teams = [
         SheetLayout(
@@ -65,8 +72,12 @@ def budget_layouts(config: Config, today: date) -> list[SheetLayout]:
                 *bt.team_tables(team, [], [], periods, roster, settings.currency, settings.carry_over),
                 empty_explanation(),
             ],
+            setting=f"budgets.teams.{team}",
         )
         for team, key in sorted(settings.teams.items())
     ]
     overview = bt.overview_tables([], [], settings.currency, settings.carry_over)
-    return [ledger, *teams, SheetLayout(OVERVIEW_NAME, settings.overview_spreadsheet, overview)]
+    overview_layout = SheetLayout(
+        OVERVIEW_NAME, settings.overview_spreadsheet, overview, setting="budgets.overview_spreadsheet"
+    )
+    return [ledger, *teams, overview_layout]

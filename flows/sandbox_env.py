@@ -36,6 +36,11 @@ SANDBOX_SECRETS = {
     "OPSHEETS_SANDBOX_GOOGLE": json.dumps({"type": "opsheets-sandbox", "token": "sandbox-google-token"}),
 }
 JIRA_EMAIL = "sandbox-bot@example.com"
+# The first line of every config written here: `opsheets sandbox` overwrites only a file that has it.
+CONFIG_HEADER = (
+    "# Written by opsheets for its sandbox on loopback (the ports change with every start).\n"
+    "# The secrets it names are demo values: `opsheets sandbox` writes them to sandbox.env.\n"
+)
 
 
 @dataclass
@@ -66,8 +71,10 @@ def sandbox_environment(
     jira_mode: Literal["cloud", "datacenter"] = "cloud",
     knobs: dict[str, Knobs] | None = None,
     config_overrides: dict[str, Any] | None = None,
+    config_path: Path | None = None,
 ) -> Iterator[SandboxEnvironment]:
-    """Start the stand-ins, seed the ledger, write `out_dir/opsheets.yaml`, set the demo secrets."""
+    """Start the stand-ins, seed the ledger, write `config_path` (default `out_dir/opsheets.yaml`) and
+    set the demo secrets in this process's environment."""
     knobs = knobs or {}
     make_private_dirs(out_dir)
     with ExitStack() as stack:
@@ -84,7 +91,8 @@ def sandbox_environment(
         )
         stack.callback(intercom_service.stop)
         services = {"jira": jira_service, "bamboohr": bamboo_service, "intercom": intercom_service}
-        env = SandboxEnvironment(dataset, out_dir / "opsheets.yaml", services, jira_state, bamboo_state)
+        config_file = config_path or out_dir / "opsheets.yaml"
+        env = SandboxEnvironment(dataset, config_file, services, jira_state, bamboo_state)
         env.intercom = intercom_state
         env.team_keys = _team_keys(dataset, sheets)
         if sheets == "google":
@@ -97,7 +105,7 @@ def sandbox_environment(
         config = _config(env, out_dir, sheets, jira_mode)
         for section, values in (config_overrides or {}).items():
             config.setdefault(section, {}).update(values)
-        write_private(env.config_path, yaml.safe_dump(config, sort_keys=False))
+        write_private(env.config_path, CONFIG_HEADER + yaml.safe_dump(config, sort_keys=False))
         stack.enter_context(_secrets_in_environment(jira_mode))
         yield env
 

@@ -6,15 +6,23 @@ flows/deployments.py); the schedules run in the config's timezone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flows.config import Config, ConfigError, config_path, load_config
-from flows.deployments import CONCURRENCY, available_deployments, cron_schedule
+from flows.deployments import (
+    CONCURRENCY,
+    available_deployments,
+    configured_deployments,
+    cron_schedule,
+    unconfigured_reason,
+)
 
 
 def build_deployments(config: Config, config_file: Path) -> list[Any]:
-    """One RunnerDeployment per flow in the tree; a bad schedule fails here, before anything runs."""
+    """One RunnerDeployment per configured job (a job without its config sections is left out: it
+    could only fail); a bad schedule fails here, before anything runs."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig
 
     parameters = {"config_path": str(config_file.resolve())}
@@ -26,18 +34,30 @@ def build_deployments(config: Config, config_file: Path) -> list[Any]:
             concurrency_limit=ConcurrencyLimitConfig(**CONCURRENCY),
             parameters=parameters,
         )
-        for spec in available_deployments()
+        for spec in configured_deployments(config)
     ]
 
 
-def serve_all(path: str | Path | None = None) -> None:
-    """Validate the config, then serve until interrupted (Ctrl-C)."""
+def serve_all(
+    path: str | Path | None = None,
+    *,
+    before_serving: Callable[[], None] = lambda: None,
+    say: Callable[[str], None] = print,
+) -> None:
+    """Validate the config, then serve the configured jobs until interrupted (Ctrl-C)."""
     from prefect import serve
 
     file = config_path(path)
     config = load_config(file)
+    deployments = build_deployments(config, file)
+    if not deployments:
+        raise ConfigError(f"{file}: no job is configured, so there is nothing to serve; run `opsheets check`")
+    for spec in available_deployments():
+        if missing := spec.missing(config):
+            say(f"not serving {unconfigured_reason(spec, missing, file)}")
     register_run_secrets(config)
-    serve(*build_deployments(config, file))
+    before_serving()
+    serve(*deployments)
 
 
 def register_run_secrets(config: Config) -> None:

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from flows.sandbox_env import SandboxEnvironment
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # Every stand-in checks each exchange against the published API contract (sandbox/contracts).
@@ -27,6 +33,9 @@ def api_contracts() -> Iterator[None]:
         pytest.fail("API contract violated:\n" + "\n".join(f"  {v}" for v in found[:20]), pytrace=False)
 
 
+DEMO_TODAY = date(2026, 11, 25)
+
+
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
@@ -37,3 +46,27 @@ def prefect_harness() -> Iterator[None]:
         prefect_test_harness(server_startup_timeout=600)  # a ceiling, for a loaded machine,
     ):
         yield
+
+
+@pytest.fixture(scope="session")
+def demo_dataset() -> dict[str, Any]:
+    """The demo organisation as of DEMO_TODAY (generated once: it is never modified)."""
+    from sandbox.demo_org import generate
+
+    return generate(today=DEMO_TODAY)
+
+
+@pytest.fixture
+def demo_sandbox(demo_dataset: dict[str, Any], tmp_path: Path) -> Iterator[SandboxEnvironment]:
+    """The stand-ins serving the demo organisation, local workbooks under tmp_path/out."""
+    from flows.sandbox_env import sandbox_environment
+
+    with sandbox_environment(demo_dataset, tmp_path / "out") as env:
+        yield env
+
+
+@pytest.fixture
+def prefect_logging() -> None:
+    """Importing prefect.main sets up Prefect's console log handler, bound to the stderr of that moment:
+    do it outside any CliRunner invocation, whose stream is closed when the invocation ends."""
+    import prefect.main  # noqa: F401

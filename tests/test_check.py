@@ -17,11 +17,12 @@ from fastapi import FastAPI
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from flows.check import Probe, run_checks, split_fix
+from flows.check import run_checks
 from flows.cli import app
 from flows.clients import open_sheet
 from flows.config import load_config
 from flows.layouts import expected_layouts
+from flows.probes import Probe, split_fix
 from flows.sandbox_env import SandboxEnvironment, sandbox_environment
 from sandbox.core import RunningService
 from sandbox.demo_org import generate

@@ -25,8 +25,9 @@ from connectors import http
 from connectors.http import request_counts, reset_request_counts
 from connectors.transport import shorten
 from flows import cli
-from flows.check import Probe, run_checks
+from flows.check import run_checks
 from flows.cli import app
+from flows.probes import Probe
 from sandbox.core import Knobs, RunningService
 from tests.reliability.test_security import service_account_key
 

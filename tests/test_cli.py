@@ -7,8 +7,6 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +17,13 @@ from typer.testing import CliRunner
 
 from flows.cli import WithoutTraceback, app
 from flows.sandbox_env import SandboxEnvironment, sandbox_environment
-from sandbox.demo_org import generate
 
-TODAY = date(2026, 11, 25)
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def dataset() -> dict[str, Any]:
-    return generate(today=TODAY)
-
-
 @pytest.fixture
-def sandbox(dataset: dict[str, Any], tmp_path: Path) -> Iterator[SandboxEnvironment]:
-    with sandbox_environment(dataset, tmp_path / "out") as env:
-        yield env
+def sandbox(demo_sandbox: SandboxEnvironment) -> SandboxEnvironment:
+    return demo_sandbox
 
 
 @pytest.fixture
@@ -174,12 +164,12 @@ def test_comment_bridge_dry_run_lists_what_it_would_post_and_posts_nothing(
 
 @pytest.mark.prefect
 def test_comment_bridge_items_that_cannot_be_mirrored_fail_the_run_naming_each_one(
-    prefect_cli: None, dataset: dict[str, Any], tmp_path: Path
+    prefect_cli: None, demo_dataset: dict[str, Any], tmp_path: Path
 ) -> None:
     from prefect.client.orchestration import get_client
 
     gone = {"intercom": {"admin_id": "999"}}  # the admin the bridge writes as was removed from the workspace
-    with sandbox_environment(dataset, tmp_path, config_overrides=gone) as env:
+    with sandbox_environment(demo_dataset, tmp_path, config_overrides=gone) as env:
         result = runner.invoke(app, ["run", "comments", "--config", str(env.config_path)])
         assert env.services["jira"].log.count("POST", "/comment") > 0  # the other direction went on
     assert result.exit_code == 1, result.output

@@ -14,6 +14,7 @@ from flows.deployments import (
     DEFAULT_TIMEZONE,
     DEPLOYMENTS,
     PROJECT_DIR,
+    DeploymentSpec,
     available_deployments,
     cron_schedule,
     deployment,
@@ -21,6 +22,12 @@ from flows.deployments import (
 )
 from flows.serve import build_deployments
 
+SECTIONS = {
+    "jira": {"url": "https://jira.example.test"},
+    "bamboohr": {"company": "acme"},
+    "intercom": {},
+    "budgets": {"ledger": {"spreadsheet": "ledger-key"}},
+}
 PREFECT_YAML = yaml.safe_load((PROJECT_DIR / "prefect.yaml").read_text(encoding="utf-8"))
 
 
@@ -77,7 +84,7 @@ def test_an_unknown_job_names_the_choices() -> None:
 
 
 def test_serve_builds_every_deployment_in_the_configs_timezone_one_run_at_a_time(tmp_path: Path) -> None:
-    config = parse_config({"timezone": "America/New_York"})
+    config = parse_config({"timezone": "America/New_York", **SECTIONS})
     built = build_deployments(config, tmp_path / "opsheets.yaml")
     assert [d.name for d in built] == [spec.name for spec in available_deployments()]
     for runner, spec in zip(built, available_deployments(), strict=True):
@@ -86,6 +93,29 @@ def test_serve_builds_every_deployment_in_the_configs_timezone_one_run_at_a_time
         assert runner.concurrency_limit == 1
         assert runner.concurrency_options.collision_strategy == "ENQUEUE"
         assert runner.parameters == {"config_path": str((tmp_path / "opsheets.yaml").resolve())}
+
+
+@pytest.mark.parametrize(
+    ("left_out", "not_served"),
+    [("intercom", {"comments"}), ("budgets", {"budgets"}), ("jira", {"availability", "comments"})],
+)
+def test_serve_leaves_out_each_job_whose_sections_are_missing(
+    left_out: str, not_served: set[str], tmp_path: Path
+) -> None:
+    config = parse_config({k: v for k, v in SECTIONS.items() if k != left_out})
+    built = {d.name for d in build_deployments(config, tmp_path / "opsheets.yaml")}
+    assert built == {spec.name for spec in available_deployments()} - not_served
+    for name in not_served:
+        assert deployment(name).missing(config) == [left_out]
+
+
+def test_serve_with_no_job_configured_refuses_naming_the_file(tmp_path: Path) -> None:
+    from flows.serve import serve_all
+
+    file = tmp_path / "opsheets.yaml"
+    file.write_text("timezone: UTC\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"no job is configured.*opsheets check"):
+        serve_all(file, before_serving=lambda: pytest.fail("nothing is served without a job"))
 
 
 def test_serve_refuses_a_bad_timezone_before_serving(tmp_path: Path) -> None:
@@ -107,3 +137,18 @@ def test_serve_masks_the_secrets_its_runs_will_use_and_skips_those_not_set(
     })  # fmt: skip
     register_run_secrets(config)  # the missing one is for its run to report, not for serve
     assert redact("child printed tok-serve-registers-31") == "child printed ***"
+
+
+@pytest.mark.prefect
+@pytest.mark.parametrize("spec", DEPLOYMENTS, ids=lambda spec: spec.name)
+def test_a_deployed_run_of_a_job_the_config_leaves_out_ends_at_once_as_not_configured(
+    spec: DeploymentSpec, prefect_harness: None, tmp_path: Path
+) -> None:
+    """prefect.yaml deploys every job; one this installation does not configure must not fail on
+    every schedule tick: its run completes at once, named 'Not configured', saying what to add."""
+    file = tmp_path / "opsheets.yaml"
+    file.write_text("timezone: UTC\n", encoding="utf-8")
+    state = spec.load_flow()(config_path=str(file), return_state=True)
+    assert (state.type.value, state.name) == ("COMPLETED", "Not configured")
+    assert f"{spec.name} is not configured: {file} has no" in state.message
+    assert all(f"'{section}'" in state.message for section in spec.needs)

@@ -1,14 +1,16 @@
-"""Client-side pacing under a per-minute quota: requests wait for room instead of drawing 429s."""
+"""Request gates in the HTTP layer: every attempt to a gated system waits at its gate (reads and writes
+apart), so a quota kept elsewhere is met by waiting instead of drawing 429s."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 
 import pytest
 import requests
 
 import connectors.http as http
-from connectors.http import SlidingWindow, clear_rate_limits, limit_rate, mount_policy
+from connectors.http import gated, mount_policy
 from sandbox.core import RunningService
 from sandbox.sheets import SheetsState, create_app
 
@@ -20,18 +22,33 @@ class FakeClock:
     def __call__(self) -> float:
         return self.now
 
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
+
+class WindowGate:
+    """A gate over `limit` per `window_s` on a fake clock that moves only when the gate waits."""
+
+    def __init__(self, limit: int, window_s: float, clock: FakeClock) -> None:
+        self.limit, self.window_s, self.clock = limit, window_s, clock
+        self.admitted: deque[float] = deque()
+        self.waits: list[float] = []
+
+    def admit(self) -> None:
+        while self.admitted and self.admitted[0] <= self.clock.now - self.window_s:
+            self.admitted.popleft()
+        if len(self.admitted) >= self.limit:
+            wait = self.admitted[0] + self.window_s - self.clock.now
+            self.waits.append(wait)
+            self.clock.now += wait
+            return self.admit()
+        self.admitted.append(self.clock.now)
+        return None
 
 
-def test_window_admits_limit_then_waits_until_the_oldest_leaves() -> None:
-    clock = FakeClock()
-    window = SlidingWindow(3, 60.0, clock)
-    assert [window.wait_needed() for _ in range(3)] == [0.0, 0.0, 0.0]
-    clock.now = 10.0
-    assert window.wait_needed() == pytest.approx(50.0)
-    clock.now = 60.0
-    assert window.wait_needed() == 0.0
+class Counting:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def admit(self) -> None:
+        self.count += 1
 
 
 @pytest.fixture
@@ -41,27 +58,29 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def sheets(clock: FakeClock) -> Iterator[tuple[RunningService, SheetsState]]:
-    # The stand-in's quota and the client's pacing read one clock, which moves only when the client
-    # waits: the test shows the pacing, whatever the machine's speed.
+    # The stand-in's quota and the gate read one clock, which moves only when the gate waits: the test
+    # shows the gating, whatever the machine's speed.
     state = SheetsState(write_limit=3, read_limit=100, window_s=60.0, clock=clock)
     state.create_spreadsheet("Paced", spreadsheet_id="paced")
     with RunningService(create_app(state)) as service:
         yield service, state
-    clear_rate_limits()
 
 
-def test_writes_paced_to_the_quota_are_never_refused(
-    sheets: tuple[RunningService, SheetsState], clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+def test_writes_through_a_gate_are_never_refused(
+    sheets: tuple[RunningService, SheetsState], clock: FakeClock
 ) -> None:
     service, state = sheets
-    sleeps: list[float] = []
-    monkeypatch.setattr(http, "sleep", lambda s: (sleeps.append(s), clock.sleep(s)))
-    with limit_rate("Sheets test", reads=None, writes=3, window_s=60.0, clock=clock):
+    gate = WindowGate(3, 60.0, clock)
+    with gated("Sheets test", reads=None, writes=gate):
         statuses = post_seven_writes(service)
     assert statuses == [200] * 7
-    assert state.write_requests == 7 and sleeps == [60.0, 60.0]  # two windows' worth of waiting
+    assert state.write_requests == 7 and gate.waits == [60.0, 60.0]  # two windows' worth of waiting
     assert all(e.status == 200 for e in service.log.entries)
-    http._admit("Sheets test", "POST")  # the limit ended with its block: no wait, no failure
+
+
+def test_without_a_gate_the_same_writes_draw_429(sheets: tuple[RunningService, SheetsState]) -> None:
+    service, _ = sheets
+    assert post_seven_writes(service).count(429) == 4
 
 
 def post_seven_writes(service: RunningService) -> list[int]:
@@ -70,12 +89,29 @@ def post_seven_writes(service: RunningService) -> list[int]:
     mount_policy(session, "Sheets test", http.RetryPolicy(max_attempts=1))
     url = f"{service.url}/v4/spreadsheets/paced/values:batchUpdate"
     body = {"valueInputOption": "RAW", "data": [{"range": "Sheet1!A1", "values": [[1]]}]}
-    return [session.post(url, json=body).status_code for _ in range(7)]
+    statuses = []
+    for _ in range(7):
+        try:
+            statuses.append(session.post(url, json=body).status_code)
+        except http.ApiError as exc:  # one attempt only: a 429 surfaces as the error
+            statuses.append(429 if "429" in str(exc) else 0)
+    return statuses
 
 
-def test_unlimited_systems_and_reads_are_not_paced(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(http, "sleep", lambda s: pytest.fail(f"slept {s}"))
-    with limit_rate("Only writes", reads=None, writes=1, window_s=60):
-        for _ in range(5):
-            http._admit("Only writes", "GET")
-            http._admit("Some other system", "POST")
+def test_reads_writes_and_other_systems_pass_their_own_gate_only() -> None:
+    reads, writes = Counting(), Counting()
+    with gated("Gated", reads=reads, writes=writes):
+        for method in ("GET", "HEAD", "POST", "PUT", None):
+            http._admit("Gated", method)
+        http._admit("Some other system", "POST")
+    assert (reads.count, writes.count) == (3, 2)  # None is a GET, as requests sends it
+
+
+def test_nested_uses_share_the_first_gate_and_it_goes_when_its_use_ends() -> None:
+    outer, inner = Counting(), Counting()
+    with gated("Gated", reads=None, writes=outer):
+        with gated("Gated", reads=None, writes=inner):
+            http._admit("Gated", "POST")
+        http._admit("Gated", "POST")
+    http._admit("Gated", "POST")
+    assert (outer.count, inner.count) == (2, 0)
