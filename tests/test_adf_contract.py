@@ -11,7 +11,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.comments import jira_comment_body, untagged_document
+from domain.comment_text import jira_comment_body, untagged_document
+from domain.comments import attribution
 from domain.records import IntercomPart
 from domain.wiki import wiki_to_adf
 from sandbox.contracts.jira import adf_problems
@@ -51,7 +52,7 @@ def note(body: str) -> IntercomPart:
 def test_every_note_becomes_a_comment_body_atlassians_schema_accepts(body: str, tag: str | None) -> None:
     document = untagged_document(body, tag)
     if document is not None:
-        written = jira_comment_body("2004", note(body), document)
+        written = jira_comment_body(attribution("Intercom 2004", note(body).author_name), document)
         assert adf_problems(written) == [], (body, written)
 
 
