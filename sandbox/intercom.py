@@ -320,14 +320,18 @@ def add_reply(state: IntercomState, conversation: dict[str, Any], body: dict[str
 
 def _attachment(url: str) -> dict[str, Any]:
     name = url.rstrip("/").rsplit("/", 1)[-1] or "file"
+    # width and height are integers for images only; a file without them leaves them out
     return {"type": "upload", "name": name, "url": url, "content_type": "application/octet-stream",
-            "filesize": 0, "width": None, "height": None}  # fmt: skip
+            "filesize": 0}  # fmt: skip
 
 
 def admin_body(admin: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "admin", "id": admin["id"], "name": admin["name"], "email": admin.get("email"),
-            "away_mode_enabled": False, "away_mode_reassign": False,
-            "has_inbox_seat": admin.get("has_inbox_seat", True), "team_ids": []}  # fmt: skip
+    body = {"type": "admin", "id": admin["id"], "name": admin["name"], "away_mode_enabled": False,
+            "away_mode_reassign": False, "has_inbox_seat": admin.get("has_inbox_seat", True),
+            "team_ids": []}  # fmt: skip
+    if admin.get("email"):  # the contract's email is a string: an admin without one has none
+        body["email"] = admin["email"]
+    return body
 
 
 def conversation_body(

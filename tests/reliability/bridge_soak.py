@@ -75,13 +75,20 @@ RICH_COMMENT = [
     },
     {
         "type": "taskList",
+        "attrs": {"localId": "t1"},
         "content": [
-            {"type": "taskItem", "attrs": {"state": "TODO"}, "content": [{"type": "text", "text": "restart"}]}
+            {
+                "type": "taskItem",
+                "attrs": {"localId": "t2", "state": "TODO"},
+                "content": [{"type": "text", "text": "restart"}],
+            }
         ],
     },
     {
         "type": "mediaSingle",
-        "content": [{"type": "media", "attrs": {"type": "file", "id": "f1", "alt": "shot.png"}}],
+        "content": [
+            {"type": "media", "attrs": {"type": "file", "id": "f1", "collection": "", "alt": "shot.png"}}
+        ],
     },
 ]
 RICH_NOTE = (
