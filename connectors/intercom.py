@@ -24,7 +24,8 @@ from typing import Any
 import requests
 
 from connectors import http
-from connectors.http import ApiClient, FatalAPIError, PolicyAdapter, RetryPolicy
+from connectors.http import ApiClient, PolicyAdapter, RetryPolicy
+from connectors.paging import cursor_pages
 from connectors.post_once import post_once, single_attempt, writer_for
 from domain.records import IntercomConversation, IntercomPart
 
@@ -35,6 +36,7 @@ REGIONS = {
     "eu": "https://api.eu.intercom.io",
     "au": "https://api.au.intercom.io",
 }
+SEARCH = "/conversations/search"
 SEARCH_PAGE_CAP = 150
 RATE_WINDOW_S = 10  # Intercom counts requests over 10-second windows; X-RateLimit-Reset ends the current one
 HINTS = {
@@ -179,19 +181,14 @@ class IntercomConnector:
                 yield parse_conversation(item)
 
     def search_pages(self, query: dict[str, Any], per_page: int = SEARCH_PAGE_CAP) -> Iterator[list[dict]]:
-        """The one page loop: follow `pages.next.starting_after` until there is none."""
-        pagination: dict[str, Any] = {"per_page": min(per_page, SEARCH_PAGE_CAP)}
-        seen: set[str] = set()
-        while True:
-            page = self.client.post_json("/conversations/search", {"query": query, "pagination": pagination})
-            yield list(page.get("conversations", []))
-            cursor = ((page.get("pages") or {}).get("next") or {}).get("starting_after")
-            if not cursor:
-                return
-            if cursor in seen:
-                raise FatalAPIError(SYSTEM, "search returned the same starting_after twice; stopping")
-            seen.add(cursor)
-            pagination = {"per_page": pagination["per_page"], "starting_after": cursor}
+        """Every page of the search, following `pages.next.starting_after` until there is none."""
+        size = min(per_page, SEARCH_PAGE_CAP)
+
+        def fetch(cursor: str | None) -> Mapping[str, Any]:
+            pagination = {"per_page": size} | ({"starting_after": cursor} if cursor else {})
+            return self.client.post_json(SEARCH, {"query": query, "pagination": pagination})
+
+        return cursor_pages(SYSTEM, f"POST {SEARCH}", fetch, "conversations", _next_cursor)
 
     def conversation(self, conversation_id: str) -> IntercomConversation:
         """One conversation with its parts (Intercom returns at most the 500 most recent)."""
@@ -211,6 +208,10 @@ class IntercomConnector:
             return _note_id(parse_conversation(answer), marker) or ""
 
         return post_once(self.policy, post, lambda: _note_id(self.conversation(conversation_id), marker))
+
+
+def _next_cursor(page: Mapping[str, Any]) -> str | None:
+    return ((page.get("pages") or {}).get("next") or {}).get("starting_after")
 
 
 def _note_id(conversation: IntercomConversation, marker: str) -> str | None:

@@ -38,10 +38,8 @@ from connectors.http import ApiClient, AuthError, FatalAPIError, RetryPolicy
 from connectors.jira_pages import (
     SYSTEM,
     WorklogFetches,
-    offset_pages,
     raw_users,
     raw_worklogs,
-    token_pages,
     unique_by_key,
     within,
 )
@@ -53,6 +51,7 @@ from connectors.jira_parse import (
     parse_worklog,
     requested_fields,
 )
+from connectors.paging import offset_pages, token_pages
 from domain.records import JiraIssue, JiraUser, Worklog
 
 SERVER_INFO = "/rest/api/2/serverInfo"  # the same path on Cloud and Data Center
@@ -300,7 +299,10 @@ class JiraConnector:
             # One millisecond early, whether the server reads startedAfter as > or ≥; filtered exactly below.
             params["startedAfter"] = int(since.timestamp() * 1000) - 1
         pages = offset_pages(
-            lambda start: self.client.get_json(path, params=params | {"startAt": start}), "worklogs"
+            SYSTEM,
+            f"GET {path}",
+            lambda start: self.client.get_json(path, params=params | {"startAt": start}),
+            "worklogs",
         )
         raw = [worklog for page in pages for worklog in page]
         self._remember(w.get("author") for w in raw)
@@ -325,10 +327,11 @@ class JiraConnector:
         api = self.api
         body: dict[str, Any] = {"jql": jql, "fields": fields, "maxResults": self._page_size or api.page_size}
         post = self._search_post(jql)
+        endpoint = f"POST {api.search}"
         if api.paging == "token":
-            pages = token_pages(post, body)
+            pages = token_pages(SYSTEM, endpoint, post, body)
         else:
-            pages = offset_pages(lambda start: post(body | {"startAt": start}), "issues")
+            pages = offset_pages(SYSTEM, endpoint, lambda start: post(body | {"startAt": start}), "issues")
         issues = []
         for page in pages:
             if on_page:

@@ -24,7 +24,8 @@ from functools import cached_property
 from typing import Any, Literal
 
 from connectors.http import FatalAPIError, RetryPolicy
-from connectors.jira import SERVER_INFO, SYSTEM, jira_api_client, offset_pages
+from connectors.jira import SERVER_INFO, SYSTEM, jira_api_client
+from connectors.paging import offset_pages
 from connectors.post_once import post_once, writer_for
 from domain.records import JiraComment, JiraIssueRef
 
@@ -76,7 +77,7 @@ class JiraComments:
             params = {"startAt": start, "maxResults": PAGE_SIZE, "orderBy": "created", "expand": "properties"}
             return self.client.get_json(path, params=params)
 
-        return offset_pages(fetch, "comments")
+        return offset_pages(SYSTEM, f"GET {path}", fetch, "comments")
 
     def add_comment(
         self, issue_key: str, body: object, properties: Mapping[str, object], marker: tuple[str, object]

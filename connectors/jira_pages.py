@@ -1,54 +1,22 @@
-"""Jira's page loops and what a page of raw issues holds: pure helpers of the Jira connector.
+"""What a page of raw Jira issues holds: pure helpers of the Jira connector.
 
-Two paginations: Cloud's enhanced search follows opaque `nextPageToken`s until `isLast`; Data Center
-search and every worklog list advance `startAt` by what came back until `total`. A truncated issue's
-worklogs are fetched as soon as its page arrives (`WorklogFetches`), beside the search chains.
+The page loops themselves are `connectors.paging`'s. A truncated issue's worklogs are fetched as
+soon as its page arrives (`WorklogFetches`), beside the search chains.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from connectors.http import FatalAPIError
 from connectors.jira_parse import parse_worklog, worklogs_truncated
 from domain.records import JiraIssue, Worklog
 
 SYSTEM = "Jira"
-
-
-def token_pages(
-    post: Callable[[dict[str, Any]], Mapping[str, Any]], body: dict[str, Any]
-) -> Iterator[list[Any]]:
-    """Cloud enhanced search: follow `nextPageToken` until `isLast` (there is no total to count to)."""
-    token: str | None = None
-    while True:
-        page = post(body | {"nextPageToken": token} if token else body)
-        yield list(page.get("issues", []))
-        next_token = page.get("nextPageToken")
-        if page.get("isLast") or not next_token:
-            return
-        if next_token == token:
-            raise FatalAPIError(
-                SYSTEM, "search returned the same nextPageToken twice; stopping to avoid a loop"
-            )
-        token = next_token
-
-
-def offset_pages(fetch: Callable[[int], Mapping[str, Any]], items_key: str) -> Iterator[list[Any]]:
-    """`startAt` paging (Data Center search, worklogs): advance by what came back, until `total`."""
-    start = 0
-    while True:
-        page = fetch(start)
-        items = list(page.get(items_key, []))
-        yield items
-        start += len(items)
-        if not items or start >= int(page.get("total", 0)):
-            return
 
 
 class WorklogFetches:
