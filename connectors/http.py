@@ -57,9 +57,11 @@ __all__ = [
     "PolicyAdapter",
     "RetriableAPIError",
     "RetriesExhaustedError",
+    "RetryAfterOrBackoff",
     "RetryPolicy",
     "UnreachableError",
     "gated",
+    "mount_adapter",
     "mount_policy",
     "parse_retry_after",
     "redact",
@@ -193,10 +195,12 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-class _RetryAfterOrBackoff(wait_base):
-    """The server's Retry-After when it sent one (capped), else capped exponential full-jitter backoff.
+class RetryAfterOrBackoff(wait_base):
+    """The one wait between attempts, for every retry loop (this adapter's and `connectors.post_once`'s):
+    the server's Retry-After when it sent one (capped), else capped exponential full-jitter backoff.
 
     A Retry-After is waited out in full plus a little jitter, so a fleet does not come back in step.
+    An attempt that was itself a whole retry loop (`RetriesExhaustedError`) is judged by its last answer.
     """
 
     def __init__(self, policy: RetryPolicy) -> None:
@@ -205,6 +209,8 @@ class _RetryAfterOrBackoff(wait_base):
 
     def __call__(self, retry_state: RetryCallState) -> float:
         error = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(error, RetriesExhaustedError):
+            error = error.last
         retry_after = getattr(error, "retry_after", None)
         if retry_after is None:
             return self.backoff(retry_state)
@@ -295,7 +301,7 @@ class PolicyAdapter(HTTPAdapter):
     def _retrying(self, what: str) -> Retrying:
         return Retrying(
             stop=stop_after_attempt(self.policy.max_attempts),
-            wait=_RetryAfterOrBackoff(self.policy),
+            wait=RetryAfterOrBackoff(self.policy),
             retry=retry_if_exception_type(RetriableAPIError),
             sleep=_sleep,
             before_sleep=lambda state: self._log_retry(state, what),
@@ -353,7 +359,11 @@ def mount_policy(
     url_source: str | None = None,
 ) -> None:
     """Put the policy on every request `session` sends, whoever created the session."""
-    adapter = PolicyAdapter(system, policy, rewrite, url_source)
+    mount_adapter(session, PolicyAdapter(system, policy, rewrite, url_source))
+
+
+def mount_adapter(session: requests.Session, adapter: PolicyAdapter) -> None:
+    """The one way a policy adapter (or a connector's subclass of it) is put on a session."""
     # Also replace adapters already mounted on narrower prefixes: they would win over "https://".
     for prefix in {"http://", "https://", *session.adapters}:
         session.mount(prefix, adapter)

@@ -24,7 +24,7 @@ from typing import Any
 import requests
 
 from connectors import http
-from connectors.http import ApiClient, PolicyAdapter, RetryPolicy
+from connectors.http import ApiClient, PolicyAdapter, RetryPolicy, mount_adapter
 from connectors.paging import cursor_pages
 from connectors.post_once import post_once, single_attempt, writer_for
 from domain.records import IntercomConversation, IntercomPart
@@ -103,11 +103,6 @@ class RateLimitedAdapter(PolicyAdapter):
         return response
 
 
-def _mount(session: requests.Session, adapter: RateLimitedAdapter) -> None:
-    for prefix in {"http://", "https://", *session.adapters}:
-        session.mount(prefix, adapter)
-
-
 def linked_or_updated_query(link_attribute: str, updated_since: int) -> dict[str, Any]:
     """Conversations updated since `updated_since`, and every linked conversation that is not closed
     (Jira comments can arrive while the conversation itself stays untouched)."""
@@ -140,8 +135,8 @@ class IntercomConnector:
         self.rate_limit = RateLimit(clock, policy.max_retry_after_s)
         self.client = ApiClient(SYSTEM, base_url, headers=headers, policy=policy, hints=HINTS)
         self.writer = writer_for(self.client, policy)
-        _mount(self.client.session, RateLimitedAdapter(policy, self.rate_limit, rewrite))
-        _mount(self.writer.session, RateLimitedAdapter(single_attempt(policy), self.rate_limit, rewrite))
+        for client, client_policy in ((self.client, policy), (self.writer, single_attempt(policy))):
+            mount_adapter(client.session, RateLimitedAdapter(client_policy, self.rate_limit, rewrite))
         self._admin_id = admin_id
         self._app_id: str | None = None
 

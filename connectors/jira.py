@@ -65,6 +65,7 @@ class JiraApi:
     """Where each resource lives and how search pages, per deployment."""
 
     deployment: Literal["cloud", "datacenter"]
+    rest: str  # the REST API's root: v3 (ADF bodies) on Cloud, v2 (wiki markup) on Data Center
     search: str
     paging: Literal["token", "offset"]
     page_size: int  # the server's cap when fields beyond id/key are requested
@@ -77,6 +78,7 @@ class JiraApi:
 
 CLOUD = JiraApi(
     deployment="cloud",
+    rest="/rest/api/3",
     search="/rest/api/3/search/jql",
     paging="token",
     page_size=100,
@@ -88,6 +90,7 @@ CLOUD = JiraApi(
 )
 DATACENTER = JiraApi(
     deployment="datacenter",
+    rest="/rest/api/2",
     search="/rest/api/2/search",
     paging="offset",
     page_size=1000,
@@ -163,6 +166,22 @@ def jira_api_client(
     )  # fmt: skip
 
 
+def detect_api(client: ApiClient, with_pat: bool) -> JiraApi:
+    """The one flavour check: serverInfo's deploymentType picks Cloud (REST v3) or Data Center (v2)."""
+    deployment_type = str(client.get_json(SERVER_INFO).get("deploymentType", ""))
+    api = APIS_BY_DEPLOYMENT_TYPE.get(deployment_type)
+    if api is None:
+        raise FatalAPIError(SYSTEM, f"unknown serverInfo.deploymentType {deployment_type!r}; "
+                                    "expected Cloud, Server or DataCenter")  # fmt: skip
+    if api is CLOUD and with_pat:
+        raise AuthError(
+            SYSTEM,
+            "this is Jira Cloud, which does not accept a personal access token: "
+            "set jira.email to the account that created the API token in jira.token",
+        )
+    return api
+
+
 class JiraConnector:
     def __init__(
         self,
@@ -195,19 +214,7 @@ class JiraConnector:
 
     @cached_property
     def api(self) -> JiraApi:
-        info = self.client.get_json(SERVER_INFO)
-        deployment_type = str(info.get("deploymentType", ""))
-        api = APIS_BY_DEPLOYMENT_TYPE.get(deployment_type)
-        if api is None:
-            raise FatalAPIError(SYSTEM, f"unknown serverInfo.deploymentType {deployment_type!r}; "
-                                        "expected Cloud, Server or DataCenter")  # fmt: skip
-        if api is CLOUD and self._uses_pat:
-            raise AuthError(
-                SYSTEM,
-                "this is Jira Cloud, which does not accept a personal access token: "
-                "set jira.email to the account that created the API token in jira.token",
-            )
-        return api
+        return detect_api(self.client, self._uses_pat)
 
     def hours_per_day(self) -> float:
         if self._hours_override is not None:

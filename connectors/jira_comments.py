@@ -2,8 +2,8 @@
 properties), update, delete; an issue's id, key and security level; the comment permissions.
 
 Cloud speaks REST v3 (bodies are ADF documents); Data Center speaks REST v2 (bodies are wiki
-markup). The deployment comes from serverInfo, as in `connectors.jira`; `body_format` tells the
-caller which body to build.
+markup). The deployment comes from `connectors.jira.detect_api`, as for the issue search;
+`body_format` tells the caller which body to build.
 
 Built on `connectors.http.ApiClient`, not on the `jira` package, although the product owner
 prescribes the package where it serves. Here it does not: its `add_comment(issue, body, visibility,
@@ -23,8 +23,8 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, Literal
 
-from connectors.http import FatalAPIError, RetryPolicy
-from connectors.jira import SERVER_INFO, SYSTEM, jira_api_client
+from connectors.http import RetryPolicy
+from connectors.jira import SYSTEM, JiraApi, detect_api, jira_api_client, uses_pat
 from connectors.paging import offset_pages
 from connectors.post_once import post_once, writer_for
 from domain.records import JiraComment, JiraIssueRef
@@ -51,20 +51,18 @@ class JiraComments:
             base_url, email=email, api_token=api_token, pat=pat, policy=policy, rewrite=rewrite
         )
         self.writer = writer_for(self.client, policy, rewrite=rewrite)
+        self._uses_pat = uses_pat(api_token, pat)
 
     @cached_property
-    def api_version(self) -> str:
-        deployment = str(self.client.get_json(SERVER_INFO).get("deploymentType", ""))
-        if deployment not in ("Cloud", "Server", "DataCenter"):
-            raise FatalAPIError(SYSTEM, f"unknown serverInfo.deploymentType {deployment!r}")
-        return "3" if deployment == "Cloud" else "2"
+    def api(self) -> JiraApi:
+        return detect_api(self.client, self._uses_pat)
 
     @property
     def body_format(self) -> BodyFormat:
-        return "adf" if self.api_version == "3" else "wiki"
+        return "adf" if self.api.deployment == "cloud" else "wiki"
 
     def _path(self, suffix: str) -> str:
-        return f"/rest/api/{self.api_version}/{suffix.lstrip('/')}"
+        return f"{self.api.rest}/{suffix.lstrip('/')}"
 
     def comments(self, issue_key: str) -> list[JiraComment]:
         """Every comment of the issue, oldest first, with its properties. NotFoundError: no such issue."""

@@ -4,7 +4,7 @@ A POST whose connection breaks after the server acted, or that meets a 5xx from 
 may not have created the item; the shared retry layer would simply send it again (a duplicate).
 Writers here therefore send each POST once per attempt (`single_attempt`), and before every
 further attempt ask `find_existing` whether the item is already there, recognisable by the marker
-the caller put into it. Waiting between attempts follows the same policy (Retry-After, backoff).
+the caller put into it. Waiting between attempts is the shared layer's own `RetryAfterOrBackoff`.
 """
 
 from __future__ import annotations
@@ -13,11 +13,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
-from tenacity.wait import wait_random_exponential
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from connectors import http
-from connectors.http import ApiClient, RetriableAPIError, RetriesExhaustedError, RetryPolicy
+from connectors.http import (
+    ApiClient,
+    RetriableAPIError,
+    RetriesExhaustedError,
+    RetryAfterOrBackoff,
+    RetryPolicy,
+)
 
 T = TypeVar("T")
 
@@ -32,17 +37,9 @@ def post_once(
     find_existing: Callable[[], T | None],
 ) -> T:
     """`post()` until it succeeds, unless `find_existing()` shows an earlier attempt got through."""
-    backoff = wait_random_exponential(multiplier=policy.backoff_base_s, max=policy.backoff_cap_s)
-
-    def wait(state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        last = error.last if isinstance(error, RetriesExhaustedError) else error
-        retry_after = getattr(last, "retry_after", None)
-        return backoff(state) if retry_after is None else min(retry_after, policy.max_retry_after_s)
-
     retrying = Retrying(
         stop=stop_after_attempt(policy.max_attempts),
-        wait=wait,
+        wait=RetryAfterOrBackoff(policy),
         retry=retry_if_exception_type((RetriableAPIError, RetriesExhaustedError)),
         sleep=lambda seconds: http.sleep(seconds),
         reraise=True,
