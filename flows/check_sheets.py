@@ -33,7 +33,7 @@ def sheet_probes(config: Config, layout: SheetLayout) -> Iterator[Probe]:
             yield read_probe(sheet, layout)
             return
         problems = sheet.check_layout(layout.tables)
-    except (SheetError, ApiError, ConfigError) as exc:
+    except (ApiError, ConfigError) as exc:  # a SheetError is an ApiError
         yield failed(f"sheet: {layout.name}", exc, key_fix(layout))
         return
     except Exception as exc:  # check reports, it never crashes

@@ -13,11 +13,12 @@ import openpyxl
 import pytest
 import requests
 
-from connectors.http import RetryPolicy
+from connectors.http import ApiError, RetryPolicy
 from connectors.sheets import (
     Column,
     SheetAccessDenied,
     SheetError,
+    SheetRequestRefused,
     SpreadsheetNotFound,
     Table,
     open_google,
@@ -343,3 +344,38 @@ def test_google_refused_token_names_the_credentials_to_check(
     with pytest.raises(SheetAccessDenied, match="no access token"):
         unauthenticated.read_grid("Budget")
     assert harness.grid("Sheet1") == []
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (400, SheetRequestRefused),
+        (409, SheetRequestRefused),
+        (403, SheetAccessDenied),
+        (404, SpreadsheetNotFound),
+    ],
+)
+def test_no_gspread_error_leaves_the_connector(
+    sandbox: tuple[RunningService, SheetsState], monkeypatch: pytest.MonkeyPatch, status: int, kind: type
+) -> None:
+    """Whatever Google refuses comes out as a SheetError, an ApiError naming the spreadsheet and status."""
+    harness = google(sandbox)
+    harness.sheet.sync([table(["a"])], today=TODAY)
+    http = harness.sheet.backend.http
+
+    def refused(key: str, params: dict[str, Any]) -> Any:
+        raise gspread.exceptions.APIError(_error_response(status))
+
+    monkeypatch.setattr(http, "fetch_sheet_metadata", refused)
+    with pytest.raises(ApiError) as caught:
+        harness.sheet.sync([table(["a", "b"])], today=TODAY)
+    assert type(caught.value) is kind and isinstance(caught.value, SheetError)
+    assert caught.value.status == status and caught.value.system == "Google Sheets"
+    assert str(caught.value).startswith("Google Sheets: spreadsheet 'Team budgets'")
+
+
+def _error_response(status: int) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = b'{"error": {"code": %d, "message": "refused", "status": "X"}}' % status
+    return response

@@ -11,6 +11,7 @@ from connectors.sheets.table import (
     SheetAccessDenied,
     SheetError,
     SheetLayoutError,
+    SheetRequestRefused,
     SpreadsheetNotFound,
     Table,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "SheetAccessDenied",
     "SheetError",
     "SheetLayoutError",
+    "SheetRequestRefused",
     "Spreadsheet",
     "SpreadsheetNotFound",
     "SyncResult",

@@ -52,10 +52,17 @@ from connectors.sheets.layout import tab_layout
 from connectors.sheets.memory import MEMORY_HEADER, Memory, memory_writes
 from connectors.sheets.merge import Grid, TabPlan
 from connectors.sheets.spreadsheet import ReplanNeeded, Snapshot, Spreadsheet
-from connectors.sheets.table import MEMORY_TAB, SheetAccessDenied, SpreadsheetNotFound
+from connectors.sheets.table import (
+    MEMORY_TAB,
+    SheetAccessDenied,
+    SheetError,
+    SheetRequestRefused,
+    SpreadsheetNotFound,
+)
 
 SYSTEM = "Google Sheets"
 SHEETS_URL = "https://sheets.googleapis.com"
+CREDENTIALS = "GOOGLE_APPLICATION_CREDENTIALS"
 READ_OPTIONS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
 # What SheetInfo.from_metadata and found_charts read, plus each tab's effective values. No `ranges`:
 # every tab's grid comes back, where a range on a missing tab would fail the whole request (400).
@@ -100,8 +107,8 @@ class GoogleBackend:
         ranges, params = [quote_tab(tab)], dict(READ_OPTIONS)
         try:
             got = self._call(lambda: self.http.values_batch_get(self.key, ranges, params=params))
-        except gspread.exceptions.APIError as error:  # what _call leaves untranslated: 400 and the like
-            if error.code == 400:
+        except SheetRequestRefused as error:  # a range on a missing tab: 400
+            if error.status == 400:
                 return None
             raise
         return (got.get("valueRanges") or [{}])[0].get("values", [])
@@ -112,8 +119,8 @@ class GoogleBackend:
         params = {"ranges": quote_tab(tab), "fields": FORMATTED_FIELDS, "prettyPrint": "false"}
         try:
             book = self._call(lambda: self.http.fetch_sheet_metadata(self.key, params=params))
-        except gspread.exceptions.APIError as error:  # a range on a missing tab: 400
-            if error.code == 400:
+        except SheetRequestRefused as error:  # a range on a missing tab: 400
+            if error.status == 400:
                 return None
             raise
         data = next(iter(book.get("sheets") or []), {}).get("data", [])
@@ -168,8 +175,8 @@ class GoogleBackend:
     def _structural(self, requests: list[Request]) -> None:
         try:
             self._call(lambda: self.http.batch_update(self.key, {"requests": requests}))
-        except gspread.exceptions.APIError as refused:
-            if refused.code == 400:
+        except SheetRequestRefused as refused:
+            if refused.status == 400:
                 raise ReplanNeeded(
                     f"{SYSTEM}: write refused (a row or column it relies on moved since the read, or a "
                     f"retried write had landed already): {refused}"
@@ -213,6 +220,7 @@ class GoogleBackend:
         return [*_recreate_memory(sheets, infos[MEMORY_TAB].sheet_id, memory_cols), *adds, *body], infos
 
     def _call(self, fn: Callable[[], T]) -> T:
+        """Every request of this backend: no gspread or google-auth exception goes past here."""
         try:
             return fn()
         except gspread.exceptions.APIError as error:
@@ -224,25 +232,21 @@ class GoogleBackend:
         """No access token: a deleted or disabled service-account key fails here, before any request."""
         return SheetAccessDenied(
             f"{SYSTEM}: spreadsheet '{self.title}': no access token ({error}). Fix: check "
-            "GOOGLE_APPLICATION_CREDENTIALS; the service-account key may have been deleted or disabled"
+            f"{CREDENTIALS}; the service-account key may have been deleted or disabled",
+            system=SYSTEM,
         )
 
-    def _translate(self, error: gspread.exceptions.APIError) -> Exception:
-        where = f"{SYSTEM}: spreadsheet '{self.title}'"
-        if error.code == 404:
-            return SpreadsheetNotFound(
-                f"{where} not found. Fix: check the spreadsheet key (the id in its URL)"
-            )
-        if error.code == 403:
-            share = (
-                f"share it with {self.account} as Editor"
-                if self.account
-                else "share it with the service account"
-            )
-            return SheetAccessDenied(f"{where}: access denied. Fix: {share}")
-        if error.code == 401:
-            return SheetAccessDenied(f"{where}: not authenticated. Fix: check GOOGLE_APPLICATION_CREDENTIALS")
-        return error
+    def _translate(self, error: gspread.exceptions.APIError) -> SheetError:
+        where, status = f"{SYSTEM}: spreadsheet '{self.title}'", error.code
+        editor = self.account or "the service account"
+        key = "the spreadsheet key (the id in its URL)"
+        found: dict[int, tuple[type[SheetError], str]] = {
+            404: (SpreadsheetNotFound, f"{where} not found. Fix: check {key}"),
+            403: (SheetAccessDenied, f"{where}: access denied. Fix: share it with {editor} as Editor"),
+            401: (SheetAccessDenied, f"{where}: not authenticated. Fix: check {CREDENTIALS}"),
+        }
+        kind, text = found.get(status, (SheetRequestRefused, f"{where}: request refused: {error}"))
+        return kind(text, system=SYSTEM, status=status)
 
 
 def _id_source(sheets: dict[str, SheetInfo]) -> Any:

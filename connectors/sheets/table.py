@@ -7,6 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from connectors.errors import ApiError
+from connectors.redaction import redact
+
 Kind = Literal["text", "int", "hours", "decimal", "money", "percent", "date", "bool"]
 Mode = Literal["managed", "fill"]
 Value = str | int | float | Decimal | date | bool | None
@@ -14,10 +17,17 @@ Value = str | int | float | Decimal | date | bool | None
 KINDS: tuple[str, ...] = ("text", "int", "hours", "decimal", "money", "percent", "date", "bool")
 SYNC_STATUS = "Sync status"
 MEMORY_TAB = "_opsheets"
+SYSTEM = "Sheets"  # the system a backend-neutral error names; the Google backend names itself
 
 
-class SheetError(Exception):
-    """Base of every error the sheet connector raises."""
+class SheetError(ApiError):
+    """Base of every error the sheet connector raises: an `ApiError` like any other system's, so flows
+    and the CLI handle them alike. Its message already names the spreadsheet (or workbook), the cell
+    or tab where there is one, and the fix, so it is not prefixed with the system again."""
+
+    def __init__(self, message: str, *, system: str = SYSTEM, status: int | None = None) -> None:
+        super().__init__(system, message, status=status)
+        self.args = (redact(message),)
 
 
 class SheetLayoutError(SheetError):
@@ -30,6 +40,11 @@ class SpreadsheetNotFound(SheetError):
 
 class SheetAccessDenied(SheetError):
     pass
+
+
+class SheetRequestRefused(SheetError):
+    """The service refused a request for a reason other than access or a missing spreadsheet (a 400
+    for a range on a missing tab, a write whose rows moved): asking the same again cannot help."""
 
 
 @dataclass(frozen=True)
