@@ -137,7 +137,7 @@ def warm_up(prefect_env: dict[str, str]) -> None:
 def sheets_user(label: str) -> str:
     """A Sheets identity per run: scheduled runs are minutes apart, so one run never inherits the
     previous run's quota window; the quota still applies in full within the run."""
-    return json.dumps({"type": "opsheets-sandbox", "token": f"bench-{label}"})
+    return json.dumps({"type": "authorized_user", "token": f"bench-{label}"})
 
 
 def clear_logs(env: SandboxEnvironment) -> None:

@@ -19,6 +19,7 @@ from flows.check_sheets import layout_probes
 from flows.clients import (
     bamboohr_client,
     google_credentials,
+    intercom_connector,
     jira_connector,
     retry_policy,
     uses_google,
@@ -191,8 +192,6 @@ def bamboohr_ping(config: Config) -> str:
 
 
 def intercom_whoami(config: Config) -> str:
-    from flows.comments import intercom_connector
-
     connector = intercom_connector(config)
     try:
         admin = connector.client.get_json("/me") or {}

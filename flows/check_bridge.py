@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from connectors.errors import ApiError, NotFoundError
-from flows.comments_cursor import intercom_connector, jira_comments
+from flows.clients import intercom_connector, jira_comments
 from flows.config import Config
 
 

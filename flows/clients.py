@@ -11,12 +11,16 @@ import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypedDict, TypeVar
 from zoneinfo import ZoneInfo
+
+from google.auth.credentials import Credentials
 
 from connectors.bamboohr import BambooHRClient
 from connectors.http import RetryPolicy, register_secret
+from connectors.intercom import IntercomConnector
 from connectors.jira import JiraConnector
+from connectors.jira_comments import JiraComments
 from connectors.sheets import Spreadsheet, open_google, open_workbook
 from flows.config import BambooSettings, Config, ConfigError, JiraSettings, SecretRef
 from flows.sheet_lock import spreadsheet_lock
@@ -25,6 +29,7 @@ T = TypeVar("T")
 
 SHEETS_SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 GOOGLE_SHEETS_HOST = "https://sheets.googleapis.com"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 
 
 def retry_policy(config: Config) -> RetryPolicy:
@@ -35,18 +40,43 @@ def _secret(ref: SecretRef) -> str:
     return ref.resolve().get_secret_value()
 
 
-def jira_connector(config: Config) -> JiraConnector:
-    settings = _require(config.jira, "jira")
+class JiraAuth(TypedDict, total=False):
+    email: str
+    api_token: str
+    pat: str
+
+
+def jira_auth(settings: JiraSettings) -> JiraAuth:
+    """Email + API token when an email is configured, else the token is a personal access token."""
     token = _secret(settings.token)
-    auth = {"email": settings.email, "api_token": token} if settings.email else {"pat": token}
+    return JiraAuth(email=settings.email, api_token=token) if settings.email else JiraAuth(pat=token)
+
+
+def jira_connector(config: Config) -> JiraConnector:
+    settings = require(config.jira, "jira")
     return JiraConnector(
         settings.url,
-        **auth,
+        **jira_auth(settings),
         policy=retry_policy(config),
         hours_per_day=settings.hours_per_day,
         sprint_field=settings.sprint_field,
         start_date_field=settings.start_date_field,
         zone=ZoneInfo(config.timezone),
+    )
+
+
+def jira_comments(config: Config) -> JiraComments:
+    settings = require(config.jira, "jira")
+    return JiraComments(settings.url, **jira_auth(settings), policy=retry_policy(config))
+
+
+def intercom_connector(config: Config) -> IntercomConnector:
+    settings = require(config.intercom, "intercom")
+    return IntercomConnector(
+        _secret(settings.token),
+        base_url=settings.base_url,
+        policy=retry_policy(config),
+        admin_id=settings.admin_id,
     )
 
 
@@ -85,7 +115,7 @@ def strip_order_by(jql: str) -> str:
 
 
 def bamboohr_client(config: Config) -> BambooHRClient:
-    settings: BambooSettings = _require(config.bamboohr, "bamboohr")
+    settings: BambooSettings = require(config.bamboohr, "bamboohr")
     return BambooHRClient(
         settings.company,
         _secret(settings.api_key),
@@ -116,8 +146,9 @@ def open_sheet(config: Config, key: str) -> Spreadsheet:
     return sheet
 
 
-def google_credentials(config: Config) -> object:
-    """Service-account credentials limited to the spreadsheets scope (no Drive access is needed)."""
+def google_credentials(config: Config) -> Credentials:
+    """Credentials limited to the spreadsheets scope (no Drive access is needed): a service-account
+    key, or a user's OAuth credentials (Google's `authorized_user` key, as gcloud writes it)."""
     from google.oauth2 import service_account
 
     # The variable holds a file path (not a secret: left readable in messages) or the key's JSON.
@@ -137,12 +168,24 @@ def google_credentials(config: Config) -> object:
             "JSON object; point it at the JSON key file downloaded from Google Cloud"
         )
     register_key_secrets(text, info)
-    if info.get("type") == "opsheets-sandbox":
-        # The sandbox accepts any bearer token; a fixed one keeps its per-user quota meaningful.
-        from google.oauth2.credentials import Credentials
-
-        return Credentials(token=info["token"])
+    if info.get("type") == "authorized_user":
+        return user_credentials(info)
     return service_account.Credentials.from_service_account_info(info, scopes=list(SHEETS_SCOPES))
+
+
+def user_credentials(info: dict[str, Any]) -> Credentials:
+    """An `authorized_user` key. Its access token, when it holds one, is used until Google refuses it;
+    without the refresh fields (a token issued elsewhere) a refusal then names the key to fix."""
+    from google.oauth2.credentials import Credentials as UserCredentials
+
+    return UserCredentials(
+        token=info.get("token"),
+        refresh_token=info.get("refresh_token"),
+        client_id=info.get("client_id"),
+        client_secret=info.get("client_secret"),
+        token_uri=info.get("token_uri") or GOOGLE_TOKEN_URI,
+        scopes=list(SHEETS_SCOPES),
+    )
 
 
 def register_key_secrets(text: str, info: dict[str, object]) -> None:
@@ -154,7 +197,8 @@ def register_key_secrets(text: str, info: dict[str, object]) -> None:
             register_secret(value)
 
 
-def _require(section: T | None, name: str) -> T:
+def require(section: T | None, name: str) -> T:
+    """The config section a connector needs; refused, naming the fix, when the config has none."""
     if section is None:
         raise ConfigError(f"the config has no '{name}' section; add it (see opsheets.example.yaml)")
     return section

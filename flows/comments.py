@@ -1,7 +1,7 @@
 """Prefect flow `sync_comments`: the Jira ↔ Intercom comment bridge.
 
-The logic is in `flows.comments_bridge`, the cursor and the connectors it needs in
-`flows.comments_cursor`; this module wires them into a flow, a report and its artifacts.
+The logic is in `flows.comments_bridge`, the cursor in `flows.comments_cursor`, the connectors come
+from `flows.clients`; this module wires them into a flow, a report and its artifacts.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from prefect.states import State
 
 from connectors.redaction import masking_errors
 from flows.artifacts import publish_run_artifacts
+from flows.clients import intercom_connector, jira_comments, require
 from flows.comments_bridge import MAX_ATTEMPTS, TO_INTERCOM, TO_JIRA, Bridge, BridgeResult
-from flows.comments_cursor import cursor_store, intercom_connector, intercom_settings, jira_comments
+from flows.comments_cursor import cursor_store
 from flows.config import config_path as resolve_config_path
 from flows.config import load_config
 from flows.deployments import not_configured_state
@@ -33,7 +34,7 @@ def sync_comments(
     config = load_config(config_path)
     if (not_configured := not_configured_state("comments", config, config_path)) is not None:
         return not_configured
-    settings = intercom_settings(config)
+    settings = require(config.intercom, "intercom")
     log = get_run_logger()
     bridge = Bridge(
         intercom_connector(config),

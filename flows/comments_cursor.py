@@ -1,4 +1,4 @@
-"""Where the comment bridge keeps its state, and the connectors it is built from.
+"""Where the comment bridge keeps its state.
 
 The state (`BridgeState`): the Intercom cursor — the latest `updated_at` Intercom itself stamped
 on a conversation the bridge has seen, never the host's clock —, one fingerprint per linked
@@ -17,47 +17,15 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from connectors.http import RetryPolicy
-from connectors.intercom import IntercomConnector
-from connectors.jira_comments import JiraComments
 from connectors.local_files import write_private
-from flows.config import Config, ConfigError, IntercomSettings, JiraSettings
+from flows.clients import require
+from flows.config import Config
 
 CURSOR_PREFIX = "opsheets-comments-cursor"
 
 
-def intercom_settings(config: Config) -> IntercomSettings:
-    if config.intercom is None:
-        raise ConfigError("the config has no 'intercom' section; add it (see opsheets.example.yaml)")
-    return config.intercom
-
-
-def jira_settings(config: Config) -> JiraSettings:
-    if config.jira is None:
-        raise ConfigError("the config has no 'jira' section; add it (see opsheets.example.yaml)")
-    return config.jira
-
-
-def intercom_connector(config: Config) -> IntercomConnector:
-    settings = intercom_settings(config)
-    token = settings.token.resolve().get_secret_value()
-    return IntercomConnector(
-        token,
-        base_url=settings.base_url,
-        policy=RetryPolicy(**config.http.model_dump()),
-        admin_id=settings.admin_id,
-    )
-
-
-def jira_comments(config: Config) -> JiraComments:
-    settings = jira_settings(config)
-    token = settings.token.resolve().get_secret_value()
-    auth = {"email": settings.email, "api_token": token} if settings.email else {"pat": token}
-    return JiraComments(settings.url, **auth, policy=RetryPolicy(**config.http.model_dump()))
-
-
 def cursor_name(config: Config) -> str:
-    intercom, jira = intercom_settings(config), jira_settings(config)
+    intercom, jira = require(config.intercom, "intercom"), require(config.jira, "jira")
     target = f"{intercom.base_url}|{jira.url}|{intercom.link_attribute}"
     return f"{CURSOR_PREFIX}-{hashlib.sha256(target.encode()).hexdigest()[:12]}"
 

@@ -33,7 +33,9 @@ SANDBOX_SECRETS = {
     "JIRA_API_TOKEN": "sandbox-jira-token",
     "BAMBOOHR_API_KEY": "demo-bamboohr-key",
     "INTERCOM_ACCESS_TOKEN": "sandbox-intercom-token",
-    "OPSHEETS_SANDBOX_GOOGLE": json.dumps({"type": "opsheets-sandbox", "token": "sandbox-google-token"}),
+    # Google's key for a user's OAuth credentials, holding an access token and no refresh fields: the
+    # Sheets stand-in accepts any bearer token, and a fixed one keeps its per-user quota meaningful.
+    "OPSHEETS_SANDBOX_GOOGLE": json.dumps({"type": "authorized_user", "token": "sandbox-google-token"}),
 }
 JIRA_EMAIL = "sandbox-bot@example.com"
 # The first line of every config written here: `opsheets sandbox` overwrites only a file that has it.

@@ -314,7 +314,7 @@ def test_the_year_boundary_keeps_last_year_archives_older_and_counts_a_late_expe
 def test_google_sheets_isolated_rerun_sends_no_write_request_and_a_denied_sheet_fails_alone(
     org: Org, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("OPSHEETS_TEST_GOOGLE", json.dumps({"type": "opsheets-sandbox", "token": "t"}))
+    monkeypatch.setenv("OPSHEETS_TEST_GOOGLE", json.dumps({"type": "authorized_user", "token": "t"}))
     service, sheets = start_sheets_sandbox()
     with service:
         keys = {

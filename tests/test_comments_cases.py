@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from domain.comments import issue_key_of
+from flows.clients import intercom_connector, jira_comments
 from flows.comments_bridge import MAX_ATTEMPTS, TO_INTERCOM, TO_JIRA, Bridge, BridgeResult
-from flows.comments_cursor import FileCursor, intercom_connector, jira_comments
+from flows.comments_cursor import FileCursor
 from flows.config import load_config
 from flows.sandbox_env import SandboxEnvironment, sandbox_environment
 from sandbox.jira.comment_edits import edit_comment

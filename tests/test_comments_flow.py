@@ -18,6 +18,7 @@ import pytest
 from connectors.jira_comments import JiraComments
 from domain.comment_markers import MIRROR_PROPERTY
 from domain.comments import issue_key_of
+from flows.clients import intercom_connector, jira_comments
 from flows.comments_bridge import TO_INTERCOM, TO_JIRA, Bridge, BridgeResult
 from flows.comments_cursor import (
     BridgeState,
@@ -25,8 +26,6 @@ from flows.comments_cursor import (
     VariableCursor,
     cursor_name,
     cursor_store,
-    intercom_connector,
-    jira_comments,
 )
 from flows.config import load_config
 from flows.sandbox_env import SandboxEnvironment, sandbox_environment

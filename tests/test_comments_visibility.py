@@ -17,9 +17,10 @@ import pytest
 
 import connectors.http as http
 from domain.comments import RESTRICTED_TO, SECURITY_LEVEL, issue_key_of
+from flows.clients import intercom_connector, jira_comments
 from flows.comments import bridge_report, sync_comments
 from flows.comments_bridge import TO_INTERCOM, TO_JIRA, Bridge, BridgeResult
-from flows.comments_cursor import FileCursor, intercom_connector, jira_comments
+from flows.comments_cursor import FileCursor
 from flows.config import load_config
 from flows.sandbox_env import SandboxEnvironment, sandbox_environment
 from sandbox.demo_org import generate

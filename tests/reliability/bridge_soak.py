@@ -24,8 +24,9 @@ from connectors.errors import ApiError
 from domain.comment_markers import part_version, version_of
 from domain.comments import issue_key_of
 from domain.records import IntercomPart
+from flows.clients import intercom_connector, jira_comments
 from flows.comments_bridge import Bridge
-from flows.comments_cursor import FileCursor, intercom_connector, jira_comments
+from flows.comments_cursor import FileCursor
 from flows.config import load_config
 from flows.sandbox_env import SandboxEnvironment
 from sandbox.jira.comment_edits import edit_comment

@@ -26,7 +26,7 @@ CANARIES = {
     "JIRA_API_TOKEN": "tok-LEAK-CANARY/jira+123=\n",
     "BAMBOOHR_API_KEY": "tok-LEAK-CANARY/bamboohr+123=\n",
     "INTERCOM_ACCESS_TOKEN": " tok-LEAK-CANARY/intercom+123=\n",
-    "OPSHEETS_SANDBOX_GOOGLE": '{"type": "opsheets-sandbox", "token": "tok-LEAK-CANARY/google+123="}\n',
+    "OPSHEETS_SANDBOX_GOOGLE": '{"type": "authorized_user", "token": "tok-LEAK-CANARY/google+123="}\n',
 }
 # What the stand-ins refuse: canaries too, in the same forms.
 WRONG_SECRETS = {
