@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import State
-from prefect.utilities.annotations import quote  # Prefect must not walk 10,000s of records per task call
 
-from connectors.errors import RetriesExhaustedError
 from connectors.jira import JiraConnector, JiraFetch
 from connectors.redaction import masking_errors
 from connectors.sheets import OnChange, Spreadsheet, SyncResult, Table
@@ -49,23 +46,11 @@ from flows.config import AvailabilitySettings, Config, JiraSettings, load_config
 from flows.deployments import not_configured_state
 from flows.report import RunReport
 from flows.sheets_quota import shared_sheets_quota
+from flows.tasks import quoted, read_task
 
-# The HTTP layer already retried each request; a task retry covers a longer outage, and only then.
+# A task retry covers a longer outage than the HTTP layer's retries (flows.tasks).
 READ_RETRIES = 1
 READ_RETRY_DELAY_S = 30.0
-
-
-def retry_when_transient(_task: Any, _task_run: Any, state: Any) -> bool:
-    """Retry a read only when the service kept failing transiently, never on a config or auth error."""
-    return isinstance(state.result(raise_on_failure=False), RetriesExhaustedError)
-
-
-READ = {
-    "retries": READ_RETRIES,
-    "retry_delay_seconds": READ_RETRY_DELAY_S,
-    "retry_condition_fn": retry_when_transient,
-    "cache_policy": NO_CACHE,
-}
 
 
 @dataclass(frozen=True)
@@ -77,7 +62,7 @@ class JiraData:
     worklogs: list[Worklog]  # on issues in scope that are not planned (done or unassigned work)
 
 
-@task(name="read People overrides", **READ)
+@read_task("read People overrides", retries=READ_RETRIES, delay_s=READ_RETRY_DELAY_S)
 @masking_errors
 def read_people_overrides(sheet: Spreadsheet) -> tuple[list[PersonOverride], list[str]]:
     """The human-edited People tab; none yet (first run, empty tab) means no overrides."""
@@ -90,7 +75,7 @@ def read_people_overrides(sheet: Spreadsheet) -> tuple[list[PersonOverride], lis
     return overrides, warnings
 
 
-@task(name="fetch Jira issues", **READ)
+@read_task("fetch Jira issues", retries=READ_RETRIES, delay_s=READ_RETRY_DELAY_S)
 @masking_errors
 def fetch_jira(config: Config, worklogs_since: datetime) -> JiraData:
     connector = jira_connector(config)  # refuses, naming the fix, a config without a jira section
@@ -132,7 +117,7 @@ def site_warnings(connector: JiraConnector) -> list[str]:
     ]
 
 
-@task(name="fetch BambooHR employees", **READ)
+@read_task("fetch BambooHR employees", retries=READ_RETRIES, delay_s=READ_RETRY_DELAY_S)
 @masking_errors
 def fetch_employees(config: Config) -> list[Employee]:
     client = bamboohr_client(config)
@@ -146,7 +131,7 @@ def fetch_employees(config: Config) -> list[Employee]:
     return employees
 
 
-@task(name="fetch BambooHR time off", **READ)
+@read_task("fetch BambooHR time off", retries=READ_RETRIES, delay_s=READ_RETRY_DELAY_S)
 @masking_errors
 def fetch_time_off(config: Config, start: date, end: date) -> tuple[list[TimeOffDay], list[CompanyHoliday]]:
     client = bamboohr_client(config)
@@ -213,10 +198,10 @@ def _sync(config: Config, dry_run: bool, today: str | None) -> RunReport:
     sources = Sources(
         jira.issues, jira.users, jira.hours_per_day, employees, time_off, holidays, overrides, jira.worklogs
     )
-    model = compute(quote(sources), calendar, settings)
+    model = compute(quoted(sources), calendar, settings)
 
     report = build_report(model, [*override_warnings, *jira.warnings], dry_run)
-    tables = quote(availability_tables(model))
+    tables = quoted(availability_tables(model))
     result = write_sheet(sheet, tables, day, dry_run, sync_log(model, run_at, report))
     # A real run's per-cell changes (144,569 at M) would only be walked by Prefect and carried along.
     report.sheets[settings.spreadsheet] = result if dry_run else replace(result, writes={})

@@ -157,7 +157,7 @@ def teams_table(model: AvailabilityModel) -> Table:
     columns = [Column(TEAM, "text", 140), Column(MEASURE, "text", 100), *week_columns(weeks)]
     table = Table(TEAMS, columns, key=(TEAM, MEASURE), rules=[ConditionalRule("negative", labels)])
     table.rows = [
-        {TEAM: team, MEASURE: measure} | _week_cells(sums[measure][team], weeks)
+        {TEAM: team, MEASURE: measure, **_week_cells(sums[measure][team], weeks)}
         for team in sums["Capacity"]
         for measure in grids
     ]
@@ -183,7 +183,7 @@ ISSUE_COLUMNS = [
 
 def issues_table(model: AvailabilityModel) -> Table:
     """One row per issue; a human `Notes` column added next to these stays with its row."""
-    rows = []
+    rows: list[dict[str, Value]] = []
     for issue in model.issues:
         allocation = model.allocations[issue.key]
         person = model.person(issue.assignee_account_id)
@@ -267,7 +267,7 @@ def people_table(people: Iterable[Person]) -> Table:
     sources say": a found value written there would read back as a human override on every later
     run and pin, say, a team BambooHR has since changed. The current team is in the other tabs.
     """
-    rows = [
+    rows: list[dict[str, Value]] = [
         {
             PERSON_ID: p.key,
             NAME: p.name,

@@ -12,16 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import TaskRun
 from prefect.states import State
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.utilities.annotations import quote
 
-from connectors.errors import RetriableAPIError, RetriesExhaustedError
 from connectors.redaction import masking_errors
 from connectors.sheets import SyncResult, Table
 from domain.budgets import BudgetLine, BudgetRules, compute_budgets
@@ -37,11 +33,15 @@ from flows.config import BudgetSettings, Config, ConfigError, load_config
 from flows.deployments import not_configured_state
 from flows.report import RunReport
 from flows.sheets_quota import shared_sheets_quota
+from flows.tasks import quoted, read_task
 
 FLOW_NAME = "sync_team_budgets"
 OVERVIEW_NAME = "Budgets overview"
 # Spreadsheets written at once: enough to hide the latency; under the quota more threads gain nothing.
 SPREADSHEET_WRITERS = 4
+# A task retry covers a longer outage than the HTTP layer's retries (flows.tasks).
+READ_RETRIES = 2
+READ_RETRY_DELAY_S = 10.0
 
 
 class BudgetSyncFailed(RuntimeError):
@@ -55,12 +55,7 @@ class People:
     status_history: list[StatusEntry]
 
 
-def is_transient(_task: Any, _run: TaskRun, state: State) -> bool:
-    """Retry a read only when the service may recover; a wrong key or a missing tab will not."""
-    return isinstance(state.data, RetriableAPIError | RetriesExhaustedError)
-
-
-@task(retries=2, retry_delay_seconds=10, retry_condition_fn=is_transient, cache_policy=NO_CACHE)
+@read_task("fetch_people", retries=READ_RETRIES, delay_s=READ_RETRY_DELAY_S)
 @masking_errors
 def fetch_people(config: Config) -> People:
     """Employees (name, dates, team, statuses only), their job history (transfers) and their
@@ -79,7 +74,7 @@ def fetch_people(config: Config) -> People:
     return people
 
 
-@task(retries=2, retry_delay_seconds=10, retry_condition_fn=is_transient, cache_policy=NO_CACHE)
+@read_task("read_ledger", retries=READ_RETRIES, delay_s=READ_RETRY_DELAY_S)
 @masking_errors
 def read_ledger(config: Config, settings: BudgetSettings) -> list[LedgerRow]:
     """The ledger rows as typed, with each number cell's format (the currency of "$45"); only read."""
@@ -205,7 +200,7 @@ def _write_all(config: Config, targets: list[Target], today: date, dry_run: bool
     """Write every (name, key, tables) at once, paced by the Sheets quota; a failure is recorded and
     the other spreadsheets are still written."""
     futures = [
-        (name, key, write_spreadsheet.submit(quote(config), key, quote(tables), today, dry_run))
+        (name, key, write_spreadsheet.submit(quoted(config), key, quoted(tables), today, dry_run))
         for name, key, tables in targets
     ]
     for name, key, future in futures:
@@ -250,13 +245,13 @@ def _compute_and_write(config: Config, settings: BudgetSettings, day: date, repo
     logger = get_run_logger()
     people = canonical(fetch_people(config), settings)
     teams = bt.canonical_teams(people.employees, people.job_history, settings.teams)
-    # quote(): Prefect would otherwise walk every record of these arguments looking for futures.
-    ledger = quote(read_ledger(config, settings))
+    # quoted(): Prefect would otherwise walk every record of these arguments looking for futures.
+    ledger = quoted(read_ledger(config, settings))
     spends, rejections = parse_spend(ledger, teams, settings.currency, settings.ledger.id_column)
     keys = bt.spreadsheet_keys(teams, settings.teams)
     history = history_of(settings, day, people, spends)
     rules = budget_rules(settings)
-    lines = compute_team_budgets(quote(people), quote(spends), rules, history.all, sorted(keys))
+    lines = compute_team_budgets(quoted(people), quoted(spends), rules, history.all, sorted(keys))
     report.warnings += bt.mapping_warnings([x for x in lines if x.period_label in history.kept_labels], keys)
     report.warnings += bt.uncounted_spend_warnings(spends, history.all)
     for warning in report.warnings:
@@ -267,7 +262,9 @@ def _compute_and_write(config: Config, settings: BudgetSettings, day: date, repo
     return Written(lines, len(rejections), len(targets), history.current)
 
 
-@flow(name=FLOW_NAME, task_runner=ThreadPoolTaskRunner(max_workers=SPREADSHEET_WRITERS))
+# Prefect types `task_runner` as TaskRunner[PrefectFuture[Any]], which its own ThreadPoolTaskRunner
+# (a TaskRunner of PrefectConcurrentFuture, the type invariant) cannot match: PrefectHQ/prefect#16938.
+@flow(name=FLOW_NAME, task_runner=ThreadPoolTaskRunner(max_workers=SPREADSHEET_WRITERS))  # type: ignore[arg-type]
 @masking_errors
 def sync_team_budgets(
     config_path: str | None = None, dry_run: bool = False, today: str | None = None

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from connectors.sheets import Column, Table
+from connectors.sheets.table import Value
 from domain.periods import Period
 from domain.records import Spend
 
@@ -43,7 +44,7 @@ def spend_table(
         Column("Description", "text", 280),
     ]
     if by_id:
-        rows = [{id_column: s.entry_id, **_content(s, periods)} for s in mine]
+        rows: list[dict[str, Value]] = [{id_column: s.entry_id, **_content(s, periods)} for s in mine]
         return Table(SPEND_TAB, [Column(id_column, "text", 90), *content], (id_column,), rows, currency)
     seen: Counter[tuple[date, Decimal, str]] = Counter()
     rows = []
@@ -57,7 +58,7 @@ def spend_table(
     return Table(SPEND_TAB, columns, ("Date", "Amount", "Description", OCCURRENCE), rows, currency)
 
 
-def _content(s: Spend, periods: Sequence[Period]) -> dict[str, object]:
+def _content(s: Spend, periods: Sequence[Period]) -> dict[str, Value]:
     return {
         "Date": s.day,
         "Period": period_label(s.day, periods),

@@ -166,7 +166,7 @@ def roster_table(team: str, entries: Iterable[RosterEntry], period: Period) -> T
         Column("To", "date"),
         Column("Employee ID", "text", 100),
     ]
-    rows = [
+    rows: list[dict[str, Value]] = [
         {
             "Name": e.name,
             "Period": period.label,

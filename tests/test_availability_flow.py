@@ -24,6 +24,7 @@ from connectors.errors import AuthError, RetriableAPIError, RetriesExhaustedErro
 from flows.availability import sync_resource_availability
 from flows.availability_tables import TABS
 from flows.sandbox_env import SandboxEnvironment, sandbox_environment
+from flows.tasks import after_http_gave_up
 from sandbox.demo_org import generate
 
 TODAY = date(2026, 11, 26)
@@ -187,7 +188,5 @@ def test_unreachable_source_fails_the_run_before_any_sheet_is_touched(
 
 def test_reads_are_retried_by_prefect_only_after_the_http_layer_gave_up_on_a_transient_error() -> None:
     exhausted = RetriesExhaustedError("Jira", 8, RetriableAPIError("Jira", "503 Service Unavailable"))
-    assert availability.retry_when_transient(None, None, Failed(data=exhausted))
-    assert not availability.retry_when_transient(
-        None, None, Failed(data=AuthError("Jira", "401", status=401))
-    )
+    assert after_http_gave_up(None, None, Failed(data=exhausted))
+    assert not after_http_gave_up(None, None, Failed(data=AuthError("Jira", "401", status=401)))

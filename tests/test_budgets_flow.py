@@ -22,8 +22,9 @@ import yaml
 from prefect.states import Failed
 
 from connectors.errors import AuthError, RetriableAPIError, RetriesExhaustedError
-from flows.budgets import BudgetSyncFailed, is_transient, sync_team_budgets
+from flows.budgets import BudgetSyncFailed, sync_team_budgets
 from flows.report import RunReport
+from flows.tasks import after_http_gave_up
 from sandbox.bamboohr import BambooState, start_bamboohr_sandbox
 from sandbox.core import RunningService
 from sandbox.sheets import start_sheets_sandbox
@@ -127,9 +128,11 @@ def org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Org]:
 
 def test_reads_are_retried_only_when_the_service_may_recover() -> None:
     busy = RetriableAPIError("BambooHR", "503 Service Unavailable", status=503)
-    assert is_transient(None, None, Failed(data=RetriesExhaustedError("BambooHR", 6, busy)))
-    assert not is_transient(None, None, Failed(data=AuthError("BambooHR", "401 Unauthorized", status=401)))
-    assert not is_transient(None, None, Failed(data=ValueError("tab 'Ledger' not found")))
+    assert after_http_gave_up(None, None, Failed(data=RetriesExhaustedError("BambooHR", 6, busy)))
+    assert not after_http_gave_up(None, None, Failed(data=busy))
+    refused = AuthError("BambooHR", "401 Unauthorized", status=401)
+    assert not after_http_gave_up(None, None, Failed(data=refused))
+    assert not after_http_gave_up(None, None, Failed(data=ValueError("tab 'Ledger' not found")))
 
 
 # --- local workbooks ---------------------------------------------------------------------------
