@@ -33,6 +33,18 @@ def api_contracts() -> Iterator[None]:
         pytest.fail("API contract violated:\n" + "\n".join(f"  {v}" for v in found[:20]), pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def secrets_stay_with_their_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test masks what it registers, on a copy of the redaction registry: a test that gives a
+    connector a word for a token ("token", "right") would otherwise mask that word in every later
+    test's messages, and which tests fail would depend on their order."""
+    from connectors import redaction
+
+    isolated = redaction._Registry()
+    isolated.add(redaction._registry._forms)
+    monkeypatch.setattr(redaction, "_registry", isolated)
+
+
 DEMO_TODAY = date(2026, 11, 25)
 
 

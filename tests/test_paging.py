@@ -150,7 +150,7 @@ def test_jira_comments_stop_when_start_at_is_ignored(monkeypatch: pytest.MonkeyP
 
 
 def test_intercom_search_stops_on_a_repeated_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
-    intercom = IntercomConnector("token", base_url="https://api.intercom.example")
+    intercom = IntercomConnector("tok-paging-test", base_url="https://api.intercom.example")
     page = {"conversations": [], "pages": {"next": {"starting_after": "WzE3MDBd"}}}
     monkeypatch.setattr(intercom.client, "post_json", lambda path, body: page)
     search = intercom.search_pages({"field": "updated_at", "operator": ">", "value": 0})
