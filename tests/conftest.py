@@ -55,7 +55,7 @@ def prefect_harness() -> Iterator[None]:
 
     with (
         temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
-        prefect_test_harness(server_startup_timeout=600)  # a ceiling, for a loaded machine,
+        prefect_test_harness(server_startup_timeout=600),  # a ceiling, for a loaded machine,
     ):
         yield
 

@@ -20,7 +20,6 @@ DIMENSIONS = ("ROWS", "COLUMNS")
 FORMULA_PLACEHOLDER = "#SANDBOX_FORMULA!"
 
 
-
 @dataclass(frozen=True)
 class WriteResult:
     updated_range: str
