@@ -48,11 +48,11 @@ def flow_under_test(name: str, clock: DomainClock) -> Callable[..., Any]:
 
         module.compute_availability = clock.timed(module.compute_availability)
         return module.sync_resource_availability
-    import flows.budgets as module
+    import flows.budgets as budgets
 
-    module.compute_budgets = clock.timed(module.compute_budgets)
-    module.parse_ledger = clock.timed(module.parse_ledger)
-    return module.sync_team_budgets
+    budgets.compute_budgets = clock.timed(budgets.compute_budgets)
+    budgets.parse_ledger = clock.timed(budgets.parse_ledger)
+    return budgets.sync_team_budgets
 
 
 def cpu_seconds() -> float:

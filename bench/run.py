@@ -186,6 +186,7 @@ def summarise(
 
 def run_peers(env: SandboxEnvironment, flow: str, args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
+    figures: dict[str, Any]
     if flow == "availability":
         figures = {
             "airbyte_worklogs": peers.airbyte_worklogs(env, args.peer_sample),

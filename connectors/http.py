@@ -12,7 +12,7 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -71,6 +71,10 @@ __all__ = [
 ]
 
 log = logging.getLogger("opsheets.http")
+# What requests takes as a session's auth: an AuthBase, a (user, password) pair or a callable.
+Auth = (
+    requests.auth.AuthBase | tuple[str, str] | Callable[[requests.PreparedRequest], requests.PreparedRequest]
+)
 install_log_redaction()
 
 RETRIABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -259,7 +263,7 @@ class PolicyAdapter(HTTPAdapter):
         self.url_source = url_source or f"the {system} URL in the config"  # named in connection fixes
         self.rewrite = sorted((rewrite or {}).items(), key=lambda item: len(item[0]), reverse=True)
 
-    def send(  # type: ignore[override]
+    def send(
         self,
         request: requests.PreparedRequest,
         stream: bool = False,
@@ -384,7 +388,7 @@ class ApiClient:
         system: str,
         base_url: str,
         *,
-        auth: requests.auth.AuthBase | tuple | None = None,
+        auth: Auth | None = None,
         headers: Mapping[str, str] | None = None,
         policy: RetryPolicy = RetryPolicy(),
         secrets: Iterable[str] = (),

@@ -91,7 +91,7 @@ class RateLimitedAdapter(PolicyAdapter):
         super().__init__(SYSTEM, policy, rewrite)
         self.limit = limit
 
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         self.limit.wait_if_spent()
         return super().send(request, *args, **kwargs)
 

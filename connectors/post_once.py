@@ -9,7 +9,7 @@ the caller put into it. Waiting between attempts is the shared layer's own `Retr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TypeVar
 
@@ -54,8 +54,9 @@ def post_once(
     raise AssertionError("unreachable: Retrying either returns or raises")
 
 
-def writer_for(reader: ApiClient, policy: RetryPolicy, **client_options: object) -> ApiClient:
-    """A client like `reader` (same base URL, auth, headers, hints) that sends each request once."""
+def writer_for(reader: ApiClient, policy: RetryPolicy, rewrite: Mapping[str, str] | None = None) -> ApiClient:
+    """A client like `reader` (same base URL, auth, headers, hints) that sends each request once;
+    `rewrite` as ApiClient's."""
     return ApiClient(
         reader.system,
         reader.base_url,
@@ -63,5 +64,5 @@ def writer_for(reader: ApiClient, policy: RetryPolicy, **client_options: object)
         headers=dict(reader.session.headers),
         policy=single_attempt(policy),
         hints=reader.hints,
-        **client_options,  # type: ignore[arg-type]
+        rewrite=rewrite,
     )

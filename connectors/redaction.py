@@ -255,6 +255,7 @@ def install_log_redaction() -> None:
             redact_record(record)
             return record
 
+        # marked so that installing again (each CLI command does) never stacks a second redaction
         factory.opsheets_redacting = True  # type: ignore[attr-defined]
         logging.setLogRecordFactory(factory)
     loggers = [logging.getLogger(), *logging.root.manager.loggerDict.values()]

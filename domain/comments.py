@@ -251,6 +251,7 @@ def _plan_to_jira(
         elif copy.version is not None and copy.version != version:
             kind = GONE if part.redacted else EDITED
             document = notice_body(REDACTED) if part.redacted else note_document(part, None)
+            assert document is not None  # with no tag asked for, every note has a document
             plan.to_jira.append(_comment(conversation, issue, part, document, version, kind, copy.comment_id))
     if not conversation.truncated:  # a part missing from a truncated conversation may just be hidden
         _plan_deleted_notes(conversation, issue, copies, present, plan)

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from google.auth.credentials import Credentials
+
 from connectors.errors import ApiError
 from connectors.sheets.google_auth import fetch_token
 from flows.check_bridge import bridge_probes
@@ -214,8 +216,8 @@ def google_key_probes(config: Config) -> list[Probe]:
     return probes
 
 
-def google_token(credentials: object, config: Config) -> str:
-    fetch_token(credentials, retry_policy(config))  # type: ignore[arg-type]
+def google_token(credentials: Credentials, config: Config) -> str:
+    fetch_token(credentials, retry_policy(config))
     return f"access token issued for {getattr(credentials, 'service_account_email', 'the key')}"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from connectors.errors import ApiError, NotFoundError
-from flows.clients import intercom_connector, jira_comments
+from flows.clients import intercom_connector, jira_comments, require
 from flows.config import Config
 
 
@@ -37,7 +37,7 @@ def _admin_probe(config: Config, probe: Callable[..., object]) -> object:
         return probe(
             check,
             False,
-            f"admin {config.intercom.admin_id} does not exist in this workspace",  # type: ignore[union-attr]
+            f"admin {require(config.intercom, 'intercom').admin_id} does not exist in this workspace",
             "set intercom.admin_id to an admin listed by GET /admins (or remove it to write as "
             "the admin the access token belongs to)",
         )
@@ -56,7 +56,7 @@ def _admin_probe(config: Config, probe: Callable[..., object]) -> object:
 
 
 def _attribute_probe(config: Config, probe: Callable[..., object]) -> object:
-    name = config.intercom.link_attribute  # type: ignore[union-attr]
+    name = require(config.intercom, "intercom").link_attribute
     check = "bridge: link attribute"
     connector = intercom_connector(config)
     try:
@@ -80,7 +80,7 @@ def _permission_probes(config: Config, probe: Callable[..., object]) -> list:
     jira = jira_comments(config)
     results = []
     try:
-        projects: list[str | None] = list(config.jira.projects) or [None]  # type: ignore[union-attr]
+        projects: list[str | None] = list(require(config.jira, "jira").projects) or [None]
         for project in projects:  # no projects configured (a JQL only): Jira's answer for any project
             check = f"bridge: Jira comments in {project or 'any project'}"
             try:

@@ -28,8 +28,9 @@ app = typer.Typer(
 )
 # Everything the commands print goes through the secret redaction (the streams are looked up at
 # each write, so a test runner's captured streams are the ones written to).
-console = Console(file=RedactingStream(lambda: sys.stdout))
-errors = Console(file=RedactingStream(lambda: sys.stderr))
+# (A duck-typed text stream: what it does not define itself, __getattr__ takes from the real stream.)
+console = Console(file=RedactingStream(lambda: sys.stdout))  # type: ignore[arg-type]
+errors = Console(file=RedactingStream(lambda: sys.stderr))  # type: ignore[arg-type]
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, ApiError, PrefectUnavailable)  # sheets: ApiError
 RESULT_COLOURS = {"OK": "green", "WARN": "yellow", "OFF": "dim", "FAIL": "red"}
 CONFIG_OPTION = typer.Option(None, "--config", "-c", help="opsheets.yaml (default: $OPSHEETS_CONFIG).")
@@ -45,8 +46,8 @@ def run_cli() -> None:
     """The `opsheets` console script: the app with the process's stdout and stderr redacted, so
     whatever else prints (a library, Prefect's console log, a traceback) is masked as well."""
     if not isinstance(sys.stdout, RedactingStream):
-        sys.stdout = RedactingStream(sys.stdout)  # type: ignore[assignment]
-        sys.stderr = RedactingStream(sys.stderr)  # type: ignore[assignment]
+        sys.stdout = RedactingStream(sys.stdout)
+        sys.stderr = RedactingStream(sys.stderr)
     allow_slow_start()  # before anything imports prefect, which reads its settings once
     app()
 
@@ -79,7 +80,7 @@ def sandbox(
     if sheets not in ("google", "workbook"):
         fail(ConfigError(f"--sheets {sheets!r}: choose google or workbook"))
     try:
-        run_sandbox(dataset, config, out, sheets, console.print)  # type: ignore[arg-type]
+        run_sandbox(dataset, config, out, sheets, console.print)  # type: ignore[arg-type]  # checked just above
     except user_errors() as exc:
         fail(exc)
 

@@ -44,7 +44,7 @@ def sync_comments(
         initial_lookback_s=settings.initial_lookback_days * 86400,
         allowed_security_levels=settings.mirror_security_levels,
         dry_run=dry_run,
-        log=log,  # type: ignore[arg-type]
+        log=log,
     )
     result = bridge.run(cursor_store(config, resolve_config_path(config_path)))
     report = bridge_report(result, dry_run, date.fromisoformat(today) if today else config.now().date())

@@ -21,6 +21,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Protocol
 
 from connectors.errors import ApiError, FatalAPIError, NotFoundError
@@ -165,12 +166,12 @@ class Bridge:
         for note in plan.to_intercom:
             item = Failed(TO_INTERCOM, note.issue_key, note.conversation_id, note.comment_id, "Intercom", "")
             self._write(item, f"{note.conversation_id}|j{note.comment_id}@{note.version}", state, result,
-                        lambda n=note: self._post_note(n), note.author, note.kind)  # fmt: skip
+                        partial(self._post_note, note), note.author, note.kind)  # fmt: skip
         for comment in plan.to_jira:
             item = Failed(TO_JIRA, comment.issue_key, comment.conversation_id, comment.part_id, "Jira", "")
             key = f"{comment.conversation_id}|i{comment.part_id}@{comment.version}"
             self._write(item, key, state, result,
-                        lambda c=comment: self._post_comment(c), comment.author, comment.kind)  # fmt: skip
+                        partial(self._post_comment, comment), comment.author, comment.kind)  # fmt: skip
 
     def _write(
         self,
@@ -280,8 +281,6 @@ def _with_reason(item: Failed, reason: str) -> Failed:
 
 def fingerprint(conversation: IntercomConversation, issue: JiraIssueRef, comments: list[JiraComment]) -> str:
     """What must change for the conversation to need another look; the services' values only."""
-    stamps = sorted(
-        (c.id, (c.updated or c.created).isoformat() if (c.updated or c.created) else "") for c in comments
-    )
+    stamps = sorted((c.id, stamp.isoformat() if (stamp := c.updated or c.created) else "") for c in comments)
     source = repr((conversation.updated_at, issue.id, issue.key, issue.security_level, stamps))
     return hashlib.sha256(source.encode()).hexdigest()[:16]

@@ -87,7 +87,7 @@ class VariableCursor:
             for key in list(seen)[: max(1, len(seen) // 4)]:
                 del seen[key]
             value["seen"] = seen
-        Variable.set(self.name, value, overwrite=True)  # type: ignore[arg-type]
+        Variable.set(self.name, value, overwrite=True)
 
 
 def cursor_store(config: Config, config_file: Path) -> FileCursor | VariableCursor:

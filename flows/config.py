@@ -117,8 +117,11 @@ class SecretRef(Strict):
             return value
         from prefect.blocks.system import Secret  # only needed when a block is named
 
+        assert self.prefect_secret is not None  # the validator above: exactly one of the two is set
         try:
-            return str(Secret.load(self.prefect_secret).get())
+            secret = Secret.load(self.prefect_secret)
+            assert isinstance(secret, Secret)  # called outside an event loop: Prefect loads it synchronously
+            return str(secret.get())
         except ValueError as exc:
             raise ConfigError(
                 f"secret missing: create the Prefect Secret block '{self.prefect_secret}' "

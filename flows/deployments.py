@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flows.config import Config, ConfigError
+from flows.config import Config, ConfigError, JobName
 from flows.cron import check_cron
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ CONCURRENCY = {"limit": 1, "collision_strategy": "ENQUEUE"}
 
 @dataclass(frozen=True)
 class DeploymentSpec:
-    name: str  # also the `opsheets run NAME` command
+    name: JobName  # also the `opsheets run NAME` command
     entrypoint: str  # "flows/file.py:function", relative to the project directory
     cron: str
     description: str

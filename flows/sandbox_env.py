@@ -190,7 +190,7 @@ def _as_typed(text: str) -> str:
 def write_ledger_workbook(rows: list[dict[str, str]], path: Path) -> None:
     """The PeopleOps ledger as a person would type it: numbers and dates typed, the rest as text."""
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the sheet a new workbook comes with
     sheet.title = "Ledger"
     sheet.append(list(LEDGER_COLUMNS))
     for row in rows:

@@ -31,7 +31,7 @@ def build_deployments(config: Config, config_file: Path) -> list[Any]:
             name=spec.name,
             description=spec.description,
             schedules=[cron_schedule(spec, config.timezone, config.schedules.get(spec.name))],
-            concurrency_limit=ConcurrencyLimitConfig(**CONCURRENCY),
+            concurrency_limit=ConcurrencyLimitConfig.model_validate(CONCURRENCY),
             parameters=parameters,
         )
         for spec in configured_deployments(config)

@@ -74,15 +74,11 @@ def ensure_limits(shape: QuotaShape) -> None:
 
     with get_client(sync_client=True) as client:
         for name in (READ_LIMIT, WRITE_LIMIT):
-            upsert = {
-                "name": name,
-                "limit": shape.burst * SLOTS_PER_REQUEST,
-                "slot_decay_per_second": shape.per_second * SLOTS_PER_REQUEST,
-            }
+            limit, decay = shape.burst * SLOTS_PER_REQUEST, shape.per_second * SLOTS_PER_REQUEST
             try:
-                client.upsert_global_concurrency_limit_by_name(**upsert)
+                client.upsert_global_concurrency_limit_by_name(name, limit, decay)
             except ObjectAlreadyExists:
-                client.upsert_global_concurrency_limit_by_name(**upsert)
+                client.upsert_global_concurrency_limit_by_name(name, limit, decay)
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ _WORKLOG_SECONDS = (1800, 3600, 5400, 7200, 10800, 14400)
 _CATEGORY = {"To Do": "new", "In Progress": "indeterminate", "Done": "done"}
 HOURS_PER_DAY = 8
 # The first issues (all in the first project) pin shapes every flow must handle.
-_PINNED = (
+_PINNED: tuple[Callable[[date], dict[str, Any]], ...] = (
     lambda today: {"duedate": (today - timedelta(days=10)).isoformat()},  # overdue
     lambda today: {"duedate": None, "sprint_ids": [], "fix_version_ids": [], "startdate": None},  # no end
     lambda today: {"timeoriginalestimate": None, "timeestimate": None},  # unestimated
@@ -73,7 +74,8 @@ def _account_id(rng: random.Random) -> str:
 
 def _users(rng: random.Random, employees: list[dict]) -> tuple[list[dict], dict[str, str]]:
     """One Jira user per employee (some hide their email) plus one with no BambooHR record."""
-    users, account_by_employee = [], {}
+    users: list[dict[str, Any]] = []
+    account_by_employee: dict[str, str] = {}
     for person in employees:
         account = _account_id(rng)
         account_by_employee[person["id"]] = account
@@ -107,7 +109,7 @@ def _sprints(projects: list[dict], today: date) -> list[dict]:
     """Two-week sprints per project: one closed, the active one around today, two future."""
     monday = today - timedelta(days=today.weekday())
     active_start = monday - timedelta(days=7 * (today.isocalendar().week % 2))
-    sprints = []
+    sprints: list[dict[str, Any]] = []
     for p_index, project in enumerate(projects):
         for offset, state in ((-1, "closed"), (0, "active"), (1, "future"), (2, "future")):
             start = active_start + timedelta(days=14 * offset)
@@ -126,7 +128,7 @@ def _sprints(projects: list[dict], today: date) -> list[dict]:
 
 def _versions(projects: list[dict], today: date) -> list[dict]:
     """Per project: a released version, the next one with a date, a later one without."""
-    versions = []
+    versions: list[dict[str, Any]] = []
     next_release = today + timedelta(days=42 - today.weekday())
     for project in projects:
         for name, released, release_date in (
@@ -165,7 +167,7 @@ def _issues(
         issue = _issue(rng, project, numbers[project["key"]], members[project["name"]], orphan, today)
         if i < len(_PINNED):  # pinned shapes are open, assigned work in the first project
             issue.update(status="To Do", statusCategory="new", timeestimate=issue["timeoriginalestimate"])
-            issue["assignee"] = issue["assignee"] or (members[project["name"]] or [None])[0]
+            issue["assignee"] = issue["assignee"] or next(iter(members[project["name"]]), None)
         _plan(rng, issue, sprints, versions, today, p_index)
         if i < len(_PINNED):
             issue.update(_PINNED[i](today))

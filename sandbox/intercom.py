@@ -63,7 +63,9 @@ class IntercomState:
                                   default=900000)  # fmt: skip
 
     @classmethod
-    def from_dataset(cls, dataset: dict[str, Any], token: str = "sandbox-intercom-token", **options: Any):
+    def from_dataset(
+        cls, dataset: dict[str, Any], token: str = "sandbox-intercom-token", **options: Any
+    ) -> IntercomState:
         intercom = dataset.get("intercom", dataset)
         admins = {str(a["id"]): dict(a, id=str(a["id"])) for a in intercom.get("admins", [])}
         if not admins:

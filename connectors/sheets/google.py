@@ -18,11 +18,13 @@ applied, and the sync re-reads and re-plans.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, TypeVar
 
 import gspread
 from google.auth.credentials import Credentials
 from google.auth.exceptions import RefreshError
+from gspread.http_client import ParamsType
 
 from connectors.http import RetryPolicy, mount_policy
 from connectors.sheets.google_anchor import READ_FIELDS as ANCHOR_FIELDS
@@ -63,7 +65,7 @@ from connectors.sheets.table import (
 SYSTEM = "Google Sheets"
 SHEETS_URL = "https://sheets.googleapis.com"
 CREDENTIALS = "GOOGLE_APPLICATION_CREDENTIALS"
-READ_OPTIONS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+READ_OPTIONS: ParamsType = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
 # What SheetInfo.from_metadata and found_charts read, plus each tab's effective values. No `ranges`:
 # every tab's grid comes back, where a range on a missing tab would fail the whole request (400).
 READ_FIELDS = (
@@ -89,7 +91,7 @@ class GoogleBackend:
         self.copy_ids: dict[str, list[int]] = {}  # metadataIds of each tab's memory copy, as last read
 
     def load(self, tabs: list[str]) -> Snapshot:
-        params = {"fields": READ_FIELDS, "prettyPrint": "false"}  # Google indents by default
+        params: ParamsType = {"fields": READ_FIELDS, "prettyPrint": "false"}  # Google indents by default
         book = self._call(lambda: self.http.fetch_sheet_metadata(self.key, params=params))
         self.title = book.get("properties", {}).get("title", self.key)
         found = {s["properties"]["title"]: s for s in book.get("sheets", [])}
@@ -116,14 +118,15 @@ class GoogleBackend:
     def read_formatted(self, tab: str) -> tuple[Grid, Grid] | None:
         """One tab's values and each cell's number format pattern, in one `spreadsheets.get`: what a
         person typed as "$45" is stored as 45 with a dollar format, and only the format tells."""
-        params = {"ranges": quote_tab(tab), "fields": FORMATTED_FIELDS, "prettyPrint": "false"}
+        params: ParamsType = {"ranges": quote_tab(tab), "fields": FORMATTED_FIELDS, "prettyPrint": "false"}
         try:
             book = self._call(lambda: self.http.fetch_sheet_metadata(self.key, params=params))
         except SheetRequestRefused as error:  # a range on a missing tab: 400
             if error.status == 400:
                 return None
             raise
-        data = next(iter(book.get("sheets") or []), {}).get("data", [])
+        first: dict[str, Any] = next(iter(book.get("sheets") or []), {})
+        data = first.get("data", [])
         return grid_of(data), formats_of(data)
 
     def apply(self, snapshot: Snapshot, plans: list[TabPlan], memory: Memory) -> None:
@@ -155,7 +158,7 @@ class GoogleBackend:
         the sync then re-reads, and its write is guarded like any other (google_anchor.py)."""
         untagged = [t for t in tabs if t.grid and t.anchors is not None and not t.anchors.anchored()]
         if untagged:
-            tags = [r for t in untagged for r in first_tags(t.sheet_id, t.size, t.grid, t.plan, new_id)]
+            tags = [r for t in untagged for r in first_tags(t.sheet_id, t.size, t.grid or [], t.plan, new_id)]
             for piece in pieces(tags, PAYLOAD_BUDGET):
                 self._structural(piece)
             raise ReplanNeeded(f"{SYSTEM}: tagged {', '.join(t.plan.tab for t in untagged)}; re-reading")
@@ -170,7 +173,7 @@ class GoogleBackend:
     def _write_values(self, chunks: list[list[ValueRange]]) -> None:
         for data in chunks:
             body = {"valueInputOption": "RAW", "data": data}
-            self._call(lambda body=body: self.http.values_batch_update(self.key, body))
+            self._call(partial(self.http.values_batch_update, self.key, body))
 
     def _structural(self, requests: list[Request]) -> None:
         try:

@@ -251,7 +251,9 @@ def _upkeep(
     for dimension, found, moved in (("ROWS", anchors.rows, moves[0]), ("COLUMNS", anchors.cols, moves[1])):
         for index, tags in found.items():
             final = moved.get(index)
-            for tag in tags if final is not None else []:  # else deleted with its row or column
+            if final is None:  # deleted with its row or column
+                continue
+            for tag in tags:
                 slot = edges[dimension] if tag.key == END_TAG else (dimension, final, tag.key)
                 out = rows if tag.key == ROW_TAG else fixed
                 if slot not in wanted:

@@ -42,8 +42,8 @@ def final_keys(grid: Grid | None, plan: TabPlan) -> dict[int, str]:
         for row in rows:
             if col <= len(row):
                 row.insert(col, "")
-    for row in plan.delete_rows:
-        del rows[row]
+    for index in plan.delete_rows:
+        del rows[index]
     for w in plan.writes:
         while len(rows) <= w.row:
             rows.append([])

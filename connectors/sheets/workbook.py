@@ -53,7 +53,7 @@ class WorkbookBackend:
             self.reads += 1
         else:
             wb = Workbook()
-            wb.remove(wb.active)
+            wb.remove(wb.worksheets[0])  # the sheet a new workbook comes with
         grids = {tab: _grid(wb[tab]) if tab in wb.sheetnames else None for tab in tabs}
         memory = _grid(wb[MEMORY_TAB]) if MEMORY_TAB in wb.sheetnames else None
         charts = {tab: found_charts(wb[tab]) for tab in tabs if tab in wb.sheetnames}

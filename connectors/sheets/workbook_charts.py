@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl.chart import BarChart, Reference
-from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from connectors.sheets.charts import CHART_HEIGHT_PX, CHART_WIDTH_PX, ChartChange, ChartRanges, FoundChart
 from connectors.sheets.values import column_letter
+from connectors.sheets.xlsx_references import cell_box
 
 _BAR_DIRECTION = {"column": "col", "bar": "bar"}
 _KINDS = {v: k for k, v in _BAR_DIRECTION.items()}
@@ -17,18 +17,22 @@ PX_PER_CM = 37.8
 
 
 def found_charts(ws: Worksheet) -> list[FoundChart]:
-    return [FoundChart(_title(chart), _ranges(chart), chart) for chart in ws._charts]
+    charts = ws._charts  # type: ignore[attr-defined]  # openpyxl lists a tab's charts only here
+    return [FoundChart(_title(chart), _ranges(chart), chart) for chart in charts]
 
 
 def apply_chart_change(ws: Worksheet, change: ChartChange) -> None:
-    ws._charts = [chart for chart in ws._charts if not any(chart is ref for ref in change.remove)]
+    # openpyxl keeps a tab's charts only in a private list: read it, write it back without those removed
+    charts = ws._charts  # type: ignore[attr-defined]
+    ws._charts = [chart for chart in charts if not any(chart is ref for ref in change.remove)]  # type: ignore[attr-defined]
     if change.place is None:
         return
     ranges = change.place.ranges
     chart = BarChart()
     chart.type = _BAR_DIRECTION[ranges.kind]
     chart.title = change.place.title
-    chart.width, chart.height = CHART_WIDTH_PX / PX_PER_CM, CHART_HEIGHT_PX / PX_PER_CM
+    # centimetres, fractions included (types-openpyxl declares them int; openpyxl writes any number)
+    chart.width, chart.height = CHART_WIDTH_PX / PX_PER_CM, CHART_HEIGHT_PX / PX_PER_CM  # type: ignore[assignment]
     # openpyxl 3.1 writes axes as deleted unless told otherwise: Excel would show bars without labels.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -54,8 +58,9 @@ def _ranges(chart: Any) -> ChartRanges | None:
     category = _category_box(chart.series[0])
     if category is None:
         return None
-    series = [_series_column(s, category) for s in chart.series]
-    if None in series:
+    found = [_series_column(s, category) for s in chart.series]
+    series = [col for col in found if col is not None]
+    if len(series) != len(found):
         return None
     # 1-based category rows run from below the header to the last data row
     return ChartRanges(_KINDS[chart.type], category[1] - 2, category[3], category[0] - 1, tuple(series))
@@ -85,6 +90,6 @@ def _box(formula: str | None) -> tuple[int, int, int, int] | None:
     if not formula:
         return None
     try:
-        return range_boundaries(formula.rsplit("!", 1)[-1].replace("$", ""))
+        return cell_box(formula.rsplit("!", 1)[-1].replace("$", ""))
     except ValueError:
         return None

@@ -18,12 +18,13 @@ CHUNK = 255
 
 
 def read_backup(wb: Workbook) -> Memory:
-    parts = sorted((p.name, p.value) for p in wb.custom_doc_props.props if p.name.startswith(PREFIX))
+    props = wb.custom_doc_props  # type: ignore[attr-defined]  # openpyxl 3.1's; types-openpyxl lacks it
+    parts = sorted((p.name, p.value) for p in props.props if p.name.startswith(PREFIX))
     return memory_from_text("".join(str(value or "") for _, value in parts))
 
 
 def write_backup(wb: Workbook, memory: Memory) -> None:
-    props = wb.custom_doc_props
+    props = wb.custom_doc_props  # type: ignore[attr-defined]  # openpyxl 3.1's; types-openpyxl lacks it
     for name in [p.name for p in props.props if p.name.startswith(PREFIX)]:
         del props[name]
     text = memory_text(memory)

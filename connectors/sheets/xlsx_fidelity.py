@@ -144,8 +144,7 @@ def _restored_date_serial(wb: Workbook, message: str) -> bool:
     if len(errors) != 1:
         return False
     number = float(serial)
-    errors[0]._value = int(number) if number.is_integer() else number
-    errors[0].data_type = "n"
+    errors[0].value = int(number) if number.is_integer() else number  # a number again: data type "n"
     return True
 
 

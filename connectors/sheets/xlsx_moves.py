@@ -20,13 +20,14 @@ from openpyxl.formatting.formatting import ConditionalFormatting
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
-from openpyxl.worksheet.dimensions import DimensionHolder
+from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from connectors.sheets.xlsx_references import (
     REF_ERROR,
     Shift,
+    cell_box,
     shift_box,
     shift_expression,
     shift_formula,
@@ -59,7 +60,8 @@ def delete_cols(ws: Worksheet, at: int, amount: int = 1) -> None:
 
 
 def _move(ws: Worksheet, shift: Shift) -> None:
-    wb: Workbook = ws.parent
+    wb = ws.parent
+    assert wb is not None  # a tab being edited is always in its workbook
     _refuse_cutting_tables(ws, shift)
     merges = [r.bounds for r in ws.merged_cells.ranges]
     for bounds in merges:  # placeholders would move as cells and a grown merge would lack some
@@ -99,7 +101,8 @@ def _shift_cells(sheet: Worksheet, shift: Shift) -> None:
         if cell.data_type == "f":
             value = cell.value
             if isinstance(value, ArrayFormula):
-                value.text = shift_formula(value.text, sheet.title, shift)
+                if value.text:
+                    value.text = shift_formula(value.text, sheet.title, shift)
                 if moved_here:
                     value.ref = _shift_sqref(value.ref, shift) or cell.coordinate
             elif isinstance(value, str):
@@ -121,7 +124,8 @@ def _shift_rules(sheet: Worksheet, shift: Shift) -> None:
         for rule in cf.rules:
             rule.formula = [shift_expression(f, sheet.title, shift) for f in rule.formula or []]
         rules.setdefault(ConditionalFormatting(sqref), []).extend(cf.rules)
-    sheet.conditional_formatting._cf_rules = rules
+    # openpyxl offers no way to replace or move a rule's range but its private store
+    sheet.conditional_formatting._cf_rules = rules  # type: ignore[attr-defined]
 
 
 def _shift_validation(sheet: Worksheet, shift: Shift) -> None:
@@ -140,7 +144,7 @@ def _shift_validation(sheet: Worksheet, shift: Shift) -> None:
 
 
 def _shift_charts(sheet: Worksheet, shift: Shift) -> None:
-    for chart in sheet._charts:
+    for chart in sheet._charts:  # type: ignore[attr-defined]  # openpyxl lists a tab's charts only here
         for series in getattr(chart, "series", []):
             for ref in _series_refs(series):
                 ref.f = shift_expression(ref.f, sheet.title, shift)
@@ -180,6 +184,7 @@ def _shift_sqref(sqref: str, shift: Shift) -> str:
     """A space-separated list of ranges on the shifted sheet, moved; "" when all were deleted."""
     kept = []
     for part in sqref.split():
+        # a whole-column part ("A:A") has no row bounds: a column shift passes them through untouched
         box = shift_box(range_boundaries(part), shift)  # type: ignore[arg-type]
         if box:
             kept.append(CellRange(min_col=box[0], min_row=box[1], max_col=box[2], max_row=box[3]).coord)
@@ -196,14 +201,19 @@ def _shift_dimensions(ws: Worksheet, shift: Shift) -> None:
                 dim.index = moved
                 ws.row_dimensions[moved] = dim
         return
-    columns = DimensionHolder(worksheet=ws, default_factory=ws._add_column)
-    for dim in ws.column_dimensions.values():
-        dim.reindex()
-        span = shift.span(dim.min, dim.max)
+    # the factory openpyxl's own holder makes a missing column's dimension with (it has no public one)
+    columns: DimensionHolder[str, ColumnDimension] = DimensionHolder(
+        worksheet=ws,
+        default_factory=ws._add_column,  # type: ignore[attr-defined]
+    )
+    for column in ws.column_dimensions.values():
+        column.reindex()
+        assert column.min is not None and column.max is not None  # reindex() sets both
+        span = shift.span(column.min, column.max)
         if span:
-            dim.min, dim.max = span
-            dim.index = get_column_letter(span[0])
-            columns[dim.index] = dim
+            column.min, column.max = span
+            column.index = get_column_letter(span[0])
+            columns[column.index] = column
     ws.column_dimensions = columns
 
 
@@ -224,12 +234,13 @@ def _shift_filter(ws: Worksheet, shift: Shift) -> None:
     ref = ws.auto_filter.ref
     if not ref:
         return
-    old_left = range_boundaries(str(ref))[0]
+    old = cell_box(str(ref))
     moved = _shift_sqref(str(ref), shift)
     ws.auto_filter.ref = moved or None
-    if not moved or shift.axis == "row":
+    new = cell_box(moved) if moved else None
+    if old is None or new is None or shift.axis == "row":
         return
-    left = range_boundaries(moved)[0]
+    old_left, left = old[0], new[0]
     kept = []
     for column in ws.auto_filter.filterColumn:
         at = shift.index(old_left + column.colId)
@@ -252,7 +263,10 @@ def _refuse_cutting_tables(ws: Worksheet, shift: Shift) -> None:
     if shift.axis != "col":
         return
     for table in ws.tables.values():
-        min_col, _, max_col, _ = range_boundaries(table.ref)
+        box = cell_box(table.ref)
+        if box is None:
+            continue
+        min_col, _, max_col, _ = box
         inside = min_col < shift.at <= max_col if shift.delta > 0 else min_col <= shift.at <= max_col
         if inside:
             raise RefusedEdit(
@@ -264,7 +278,8 @@ def _refuse_cutting_tables(ws: Worksheet, shift: Shift) -> None:
 
 
 def _shift_anchors(ws: Worksheet, shift: Shift) -> None:
-    for drawing in [*ws._images, *ws._charts]:
+    # openpyxl lists a tab's pictures and charts only in these private lists
+    for drawing in [*ws._images, *ws._charts]:  # type: ignore[attr-defined]
         anchor = drawing.anchor
         for marker in (getattr(anchor, "_from", None), getattr(anchor, "to", None)):
             if marker is None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 MAX_ROW = 1048576
 MAX_COL = 16384
@@ -59,9 +59,9 @@ class Shift:
     def span(self, lo: int, hi: int) -> tuple[int, int] | None:
         """Where the rows/columns lo..hi go; None when every one of them is deleted."""
         lo, hi = min(lo, hi), max(lo, hi)
-        if self.delta > 0:
-            new_lo = self.index(lo)
-            return (new_lo, hi if hi < self.at else self.index(hi)) if new_lo else None
+        if self.delta > 0:  # nothing is deleted: every index has a place
+            new_lo, new_hi = self.index(lo), self.index(hi)
+            return (new_lo, new_hi) if new_lo and new_hi else None
         gone_to = self.at - self.delta - 1  # last deleted index
         if hi != self.last and lo >= self.at and hi <= gone_to:
             return None
@@ -111,6 +111,15 @@ def shift_reference(ref: str, home: str | None, shift: Shift) -> str:
         return ref
     moved = _shift_area(area, shift)
     return prefix + (moved if moved is not None else REF_ERROR) if moved != area else ref
+
+
+def cell_box(ref: str) -> tuple[int, int, int, int] | None:
+    """(min col, min row, max col, max row), 1-based, of a range of cells ("A2:C5", "B3"); None for whole
+    rows or columns ("A:C", "2:5"), which have no bound on one axis."""
+    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    if min_col is None or min_row is None or max_col is None or max_row is None:
+        return None
+    return min_col, min_row, max_col, max_row
 
 
 def shift_box(box: tuple[int, int, int, int], shift: Shift) -> tuple[int, int, int, int] | None:

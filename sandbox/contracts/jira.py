@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema_rs
 from openapi_core.configurations import Config
 
-from sandbox.contracts.model import Exchange, Violation, json_path
+from sandbox.contracts.model import Direction, Exchange, Violation, json_path
 from sandbox.contracts.openapi import SPECS, OpenApiContract, load_cut
 
 _VERSION = re.compile(r"^/rest/api/(?:2|latest)/")
@@ -61,7 +61,7 @@ class JiraContract(OpenApiContract):
 
     def _adf_violations(self, exchange: Exchange) -> list[Violation]:
         operation = self.operation_of(exchange) or exchange.path
-        sides: list[tuple[str, Any]] = []
+        sides: list[tuple[Direction, Any]] = []
         if exchange.method == "POST" and isinstance(exchange.request_json, dict):
             sides.append(("request", exchange.request_json))
         if 200 <= exchange.status < 300 and isinstance(exchange.response_json, dict):
@@ -73,7 +73,7 @@ class JiraContract(OpenApiContract):
                     found += [
                         Violation(
                             "jira", operation, direction, prefix + where[1:], f"ADF: {why}", exchange.status
-                        )  # type: ignore[arg-type]
+                        )
                         for where, why in adf_problems(comment["body"])
                     ]
         return found

@@ -93,7 +93,9 @@ def cut_openapi(document: dict[str, Any], api: str) -> dict[str, Any]:
         item = document["paths"][op.path]  # a KeyError here: the contract has no such path
         kept = paths.setdefault(op.path, {k: v for k, v in item.items() if k in ("parameters", "servers")})
         kept[op.method.lower()] = item[op.method.lower()]
-    cut = {k: document[k] for k in ("openapi", "info", "servers", "security") if k in document}
+    cut: dict[str, Any] = {
+        k: document[k] for k in ("openapi", "info", "servers", "security") if k in document
+    }
     cut["paths"] = paths
     cut["components"] = _reached_components(document, paths)
     cut = without_examples(cut)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-USERS = [
+USERS: list[dict[str, Any]] = [
     {"accountId": "acc-ana", "displayName": "Ana Lopez", "emailAddress": "ana@example.com"},
     {"accountId": "acc-ben", "displayName": "Ben Okafor", "emailAddress": "ben@example.com"},
     {"accountId": "acc-hidden", "displayName": "Hidden Person", "emailAddress": None},

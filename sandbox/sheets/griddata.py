@@ -68,7 +68,7 @@ def _dimension(sheet: Sheet, meta: dict[int, dict[str, Any]], index: int, mask: 
     if props.get("developerMetadata"):
         where = Place(kind, sheet.sheet_id, index).location()
         props["developerMetadata"] = [{**m, "location": where} for m in props["developerMetadata"]]
-    return select(props, mask)  # type: ignore[no-any-return]
+    return select(props, mask)
 
 
 def _row_data(sheet: Sheet, box: Box, cell_mask: Tree | None) -> list[dict[str, Any]]:
@@ -96,7 +96,7 @@ def _cell_renderer(mask: Tree) -> Callable[[Cell | None], dict[str, Any]]:
     Stored values are shared, not copied: cells are replaced, never edited (model.set_cell), and
     the view is serialised before the state lock is released."""
     if not mask or "*" in mask:
-        return lambda cell: select(_full_cell(cell), mask) if cell else {}  # type: ignore[no-any-return]
+        return lambda cell: select(_full_cell(cell), mask) if cell else {}
     plan = [(name, _COMPUTED.get(name), sub) for name, sub in mask.items()]
 
     def render(cell: Cell | None) -> dict[str, Any]:

@@ -177,14 +177,14 @@ def _matching(
 ) -> list[tuple[dict[str, Any], list[dict[str, Any]], Place]]:
     ids = [(f.get("developerMetadataLookup") or {}).get("metadataId") for f in filters]
     if all(i is not None for i in ids):  # by id: no need to look at every entry
-        found = [_locate(book, int(i)) for i in ids]
+        found = [_locate(book, int(i)) for i in ids if i is not None]
         candidates = list({id(c[0]): c for c in found if c}.values())
     else:
         candidates = list(entries(book))
     return [(e, h, p) for e, h, p in candidates if any(_matches(book, f, e, p) for f in filters)]
 
 
-def _matches(book: Spreadsheet, data_filter: dict[str, Any], entry: dict[str, Any], place: Place) -> bool:
+def _matches(book: Spreadsheet, data_filter: object, entry: dict[str, Any], place: Place) -> bool:
     if not isinstance(data_filter, dict) or len(data_filter) != 1:
         raise invalid("A data filter must set exactly one of developerMetadataLookup, a1Range, gridRange.")
     if "developerMetadataLookup" in data_filter:

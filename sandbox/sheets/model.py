@@ -165,8 +165,8 @@ class Spreadsheet:
     def resolve(self, text: str) -> tuple[Sheet, Bounds]:
         """An A1 range from a client to its sheet and bounds; unknown tabs cannot be parsed, as on Google."""
         title, cells = split_sheet(text)
-        if title is None and cells is not None and self.by_title(cells) is not None:
-            return self.by_title(cells), WHOLE_SHEET  # type: ignore[return-value]
+        if title is None and cells is not None and (whole := self.by_title(cells)) is not None:
+            return whole, WHOLE_SHEET
         sheet = self.sheets[0] if title is None else self.by_title(title)
         if sheet is None:
             raise unparsable_range(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sandbox.sheets import dimensions, metadata, objects, sorting
@@ -28,9 +28,7 @@ VALUE_ONLY = [["userEnteredValue"]]
 Handler = Callable[[Spreadsheet, dict[str, Any]], Reply]
 
 
-def apply_batch(
-    book: Spreadsheet, requests: list[dict[str, Any]]
-) -> tuple[Spreadsheet, list[dict[str, Any]]]:
+def apply_batch(book: Spreadsheet, requests: Sequence[object]) -> tuple[Spreadsheet, list[dict[str, Any]]]:
     """Returns the changed copy and one reply per request ({} where Google sends none)."""
     trial = book.copy()
     replies = []

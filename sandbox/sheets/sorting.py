@@ -7,6 +7,7 @@ cells outside it stay in place. Developer metadata on a row moves with the row, 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sandbox.sheets.errors import invalid
@@ -29,7 +30,7 @@ def sort_range(book: Spreadsheet, body: dict[str, Any]) -> Reply:
         filled = [r for r in order if cell_value(sheet.cells.get((r, col))) is not None]
         empty = [r for r in order if cell_value(sheet.cells.get((r, col))) is None]
         # reverse=True keeps equal rows in their order, so a descending sort is stable too
-        filled.sort(key=lambda r, col=col: _rank(cell_value(sheet.cells.get((r, col)))), reverse=descending)
+        filled.sort(key=partial(_rank_at, sheet, col), reverse=descending)
         order = filled + empty
     _permute(sheet, rows, order, box.col0, box.col1)
     return None
@@ -45,6 +46,10 @@ def _spec_column(spec: dict[str, Any], col0: int, col1: int) -> tuple[int, bool]
     if order not in _ORDERS:
         raise invalid(f"Invalid sortOrder: {order!r}")
     return col, order == "DESCENDING"
+
+
+def _rank_at(sheet: Sheet, col: int, row: int) -> tuple[int, Any]:
+    return _rank(cell_value(sheet.cells.get((row, col))))
 
 
 def _rank(value: Any) -> tuple[int, Any]:
