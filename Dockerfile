@@ -1,6 +1,6 @@
 # The flows in an image, for a Prefect Docker (or Kubernetes) work pool:
 #   docker build -t opsheets:latest .
-# Dependencies come pinned from requirements.lock (regenerate with `make lock`). The code is at
+# Dependencies come pinned and hashed from requirements.lock (regenerate with `make lock`). The code is at
 # /opt/opsheets, where prefect-docker.yaml's pull step runs the flows from. It runs as an unprivileged
 # user; the config is mounted at /etc/opsheets/opsheets.yaml, anything it writes goes to /var/lib/opsheets.
 FROM python:3.11-slim
@@ -15,7 +15,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 COPY requirements.lock /tmp/requirements.lock
 RUN python -m venv /opt/venv \
-    && pip install --no-deps -r /tmp/requirements.lock \
+    && pip install --require-hashes -r /tmp/requirements.lock \
     && pip check \
     && rm /tmp/requirements.lock
 

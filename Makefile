@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: install demo test lint bench chaos contracts clean pictures lock
 
-$(STAMP): pyproject.toml
+# Everything installs from the hashed lock (pip refuses a file whose hash is not in it); the project
+# itself goes on top with --no-deps, so it adds nothing unpinned.
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,6 +25,8 @@ lint: $(STAMP)
 # Prefect's temporary servers get a generous start-up ceiling: a busy 2-core machine needs about a minute.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	PREFECT_SERVER_ANALYTICS_ENABLED=false PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=600 \
 		$(BIN)/python -m pytest -q -m "not slow"
 
@@ -43,7 +47,8 @@ chaos: $(STAMP) contracts
 		$(BIN)/python -m pytest -q -m "chaos or not slow" tests/reliability
 	$(BIN)/python -m tests.reliability.figures out/reliability/figures.jsonl | tee out/reliability/figures.md
 
-# Benchmark against the sandbox (stand-ins with 50 ms latency): make bench [SIZE=S|M|L]
+# Benchmark against the sandbox (stand-ins with 50 ms latency): make bench [SIZE=S|M|L]. Its peer
+# libraries (the `bench` extra: pandas, gspread-dataframe, jira) are in requirements-dev.lock.
 SIZE ?= M
 bench: $(STAMP)
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m bench --size $(SIZE)
@@ -53,10 +58,11 @@ bench: $(STAMP)
 pictures: $(STAMP)
 	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python docs/render_sheets.py
 
-# requirements.lock (what the Docker image installs) from pyproject.toml's dependencies, pinned.
+# The locks, from pyproject.toml: requirements.lock (the runtime dependencies: what the Docker image
+# installs) and requirements-dev.lock (plus the dev and bench extras: what make installs), every file
+# hashed. The second is constrained by the first, so the two pin each shared package alike.
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links --no-emit-index-url
 lock: $(STAMP)
-	$(BIN)/python -m pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --strip-extras --no-emit-find-links --no-emit-index-url --no-header \
-		--output-file requirements.lock.new pyproject.toml
-	{ sed -n '/^#/!q;p' requirements.lock; cat requirements.lock.new; } > requirements.lock.tmp
-	rm requirements.lock.new && mv requirements.lock.tmp requirements.lock
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile $(LOCK_FLAGS) --output-file requirements.lock pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile $(LOCK_FLAGS) --extra dev --extra bench --constraint requirements.lock \
+		--output-file requirements-dev.lock pyproject.toml

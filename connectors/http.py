@@ -173,7 +173,8 @@ def gated(system: str, *, reads: Gate | None, writes: Gate | None) -> Iterator[N
                 _gates.pop(key, None)
 
 
-def _admit(system: str, method: str | None) -> None:
+def admit(system: str, method: str | None) -> None:
+    """Pass the gate `gated` set for this attempt to `system` (reads and writes apart); no gate: go now."""
     gate = _gates.get((system, (method or "GET").upper() not in READ_METHODS))
     if gate is not None:
         gate.admit()
@@ -312,7 +313,7 @@ class PolicyAdapter(HTTPAdapter):
         )
 
     def _attempt(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        _admit(self.system, request.method)
+        admit(self.system, request.method)
         _count_attempt(request.url or "")
         try:
             response = super().send(request, **kwargs)

@@ -28,7 +28,8 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, ParamSpec, TextIO, TypeVar
 from urllib.parse import quote, quote_plus
 
@@ -73,6 +74,21 @@ class _Registry:
 
 
 _registry = _Registry()
+
+
+@contextmanager
+def secrets_scope() -> Iterator[None]:
+    """While inside, secrets registered are masked as usual; when it ends they are forgotten, and those
+    registered before stay masked. A process registers for its lifetime; a test suite scopes each test,
+    so that a word one test used as a token is not masked in every later test's messages."""
+    global _registry
+    outer = _registry
+    _registry = _Registry()
+    _registry.add(outer._forms)
+    try:
+        yield
+    finally:
+        _registry = outer
 
 
 def _mask_credential(match: re.Match[str]) -> str:

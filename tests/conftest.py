@@ -34,15 +34,14 @@ def api_contracts() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def secrets_stay_with_their_test(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test masks what it registers, on a copy of the redaction registry: a test that gives a
-    connector a word for a token ("token", "right") would otherwise mask that word in every later
-    test's messages, and which tests fail would depend on their order."""
-    from connectors import redaction
+def secrets_stay_with_their_test() -> Iterator[None]:
+    """Each test masks what it registers only while it runs: a test that gives a connector a word for
+    a token ("token", "right") would otherwise mask that word in every later test's messages, and which
+    tests fail would depend on their order."""
+    from connectors.redaction import secrets_scope
 
-    isolated = redaction._Registry()
-    isolated.add(redaction._registry._forms)
-    monkeypatch.setattr(redaction, "_registry", isolated)
+    with secrets_scope():
+        yield
 
 
 DEMO_TODAY = date(2026, 11, 25)

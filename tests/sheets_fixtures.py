@@ -77,7 +77,7 @@ class WorkbookHarness:
         self.sheet = open_workbook(path)
 
     @contextmanager
-    def _edit(self) -> Iterator[openpyxl.Workbook]:
+    def edit_workbook(self) -> Iterator[openpyxl.Workbook]:
         wb = openpyxl.load_workbook(self.path)
         yield wb
         wb.save(self.path)
@@ -87,18 +87,18 @@ class WorkbookHarness:
         return rows_of([list(r) for r in ws.iter_rows(values_only=True)])
 
     def set_cells(self, tab: str, a1: str, rows: list[list[Any]]) -> None:
-        with self._edit() as wb:
+        with self.edit_workbook() as wb:
             start = wb[tab][a1]
             for r, row in enumerate(rows):
                 for c, value in enumerate(row):
                     wb[tab].cell(row=start.row + r, column=start.column + c, value=value)
 
     def insert_column(self, tab: str, index: int) -> None:
-        with self._edit() as wb:
+        with self.edit_workbook() as wb:
             wb[tab].insert_cols(index + 1)
 
     def delete_column(self, tab: str, index: int) -> None:
-        with self._edit() as wb:
+        with self.edit_workbook() as wb:
             wb[tab].delete_cols(index + 1)
 
     def fingerprint(self) -> Any:
@@ -117,7 +117,7 @@ class WorkbookHarness:
         return [_seen_xlsx(chart) for chart in openpyxl.load_workbook(self.path)[tab]._charts]
 
     def add_human_chart(self, tab: str, title: str) -> None:
-        with self._edit() as wb:
+        with self.edit_workbook() as wb:
             chart = BarChart()
             chart.title = title
             chart.add_data(Reference(wb[tab], min_col=3, min_row=1, max_row=2), titles_from_data=True)
@@ -143,22 +143,22 @@ class GoogleHarness:
         )
         self.base_reads, self.base_writes = state.read_requests, state.write_requests
 
-    def _human(self, method: str, path: str, **kw: Any) -> None:
+    def human_request(self, method: str, path: str, **kw: Any) -> None:
         url = f"{self.service.url}/v4/spreadsheets/{self.key}{path}"
         response = requests.request(method, url, headers={"Authorization": "Bearer human"}, timeout=10, **kw)
         assert response.ok, response.text
 
-    def _sheet_id(self, tab: str) -> int:
+    def sheet_id(self, tab: str) -> int:
         return int(self.state.sheet_properties(self.key, tab)["sheetId"])
 
     def _dimension(self, kind: str, tab: str, index: int) -> None:
         span = {
-            "sheetId": self._sheet_id(tab),
+            "sheetId": self.sheet_id(tab),
             "dimension": "COLUMNS",
             "startIndex": index,
             "endIndex": index + 1,
         }
-        self._human("POST", ":batchUpdate", json={"requests": [{kind: {"range": span}}]})
+        self.human_request("POST", ":batchUpdate", json={"requests": [{kind: {"range": span}}]})
 
     def grid(self, tab: str) -> list[list[Any]]:
         return rows_of(self.state.grid(self.key, tab))
@@ -175,8 +175,6 @@ class GoogleHarness:
     def fingerprint(self) -> Any:
         return self.state.snapshot()
 
-    # The stand-in's own counters, not its request log: the log entry is added after the response
-    # has gone out, so a count taken right after a call could miss the last request.
     def requests(self) -> int:
         return self.state.read_requests - self.base_reads + self.writes()
 
@@ -190,11 +188,11 @@ class GoogleHarness:
         return [_seen_google(c["spec"]) for c in self.state.sheet_metadata(self.key, tab).get("charts", [])]
 
     def add_human_chart(self, tab: str, title: str) -> None:
-        box = {"sheetId": self._sheet_id(tab), "startRowIndex": 0, "endRowIndex": 2}
+        box = {"sheetId": self.sheet_id(tab), "startRowIndex": 0, "endRowIndex": 2}
         box |= {"startColumnIndex": 2, "endColumnIndex": 3}
         basic = {"chartType": "LINE", "series": [{"series": {"sourceRange": {"sources": [box]}}}]}
-        chart = {"spec": {"title": title, "basicChart": basic}, "position": {"sheetId": self._sheet_id(tab)}}
-        self._human("POST", ":batchUpdate", json={"requests": [{"addChart": {"chart": chart}}]})
+        chart = {"spec": {"title": title, "basicChart": basic}, "position": {"sheetId": self.sheet_id(tab)}}
+        self.human_request("POST", ":batchUpdate", json={"requests": [{"addChart": {"chart": chart}}]})
 
 
 def _a1_column(col: int, first_row: int, last_row: int) -> str:

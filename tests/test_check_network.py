@@ -182,7 +182,7 @@ def test_check_prints_the_fail_row_and_exits_1_without_a_traceback(
     scenario: tuple[Path, Case], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path, case = scenario
-    monkeypatch.setattr(cli.console, "_width", 400)  # one line per row, to find the row
+    monkeypatch.setattr(cli.console, "width", 400)  # one line per row, to find the row
     result = CliRunner().invoke(app, ["check", "--config", str(path)])
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), result.exception  # typer.Exit, not a crash

@@ -5,9 +5,13 @@ Prefect's server and prefect-docker's worker both accept. (No Docker daemon is n
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import re
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
 from typing import Any
 
 import pytest
@@ -29,29 +33,100 @@ DOCKER_YAML = yaml.safe_load((PROJECT_DIR / "prefect-docker.yaml").read_text(enc
 TEMPLATE = json.loads((PROJECT_DIR / "deploy" / "docker-job-template.json").read_text(encoding="utf-8"))
 
 
-def pinned() -> dict[str, str]:
-    text = (PROJECT_DIR / "requirements.lock").read_text(encoding="utf-8")
+LOCKS = ("requirements.lock", "requirements-dev.lock")
+PYPROJECT = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+SHIPPED = ("connectors", "domain", "flows", "sandbox")  # what the image carries; the demo runs the sandbox
+TESTS_ONLY = ("sandbox/contracts",)  # the stand-ins' contract checks, on only in tests (their imports: dev)
+
+
+def pinned(lock: str) -> dict[str, str]:
+    text = (PROJECT_DIR / lock).read_text(encoding="utf-8")
     return {canonicalize_name(m[1]): m[2] for m in re.finditer(r"^([A-Za-z0-9_.\-]+)==(\S+)", text, re.M)}
 
 
-def test_the_lock_pins_every_dependency_of_pyproject_within_its_range() -> None:
-    import tomllib
+def declared(*extras: str) -> list[Requirement]:
+    lines = [
+        *PYPROJECT["dependencies"],
+        *(line for e in extras for line in PYPROJECT["optional-dependencies"][e]),
+    ]
+    return [Requirement(line) for line in lines]
 
-    project = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    versions = pinned()
-    for line in project["dependencies"]:
-        requirement = Requirement(line)
+
+@pytest.mark.parametrize(("lock", "extras"), [(LOCKS[0], ()), (LOCKS[1], ("dev", "bench"))])
+def test_each_lock_pins_what_pyproject_declares_within_its_range(lock: str, extras: tuple[str, ...]) -> None:
+    versions = pinned(lock)
+    for requirement in declared(*extras):
         name = canonicalize_name(requirement.name)
-        assert name in versions, f"{name} is not in requirements.lock: run `make lock`"
+        assert name in versions, f"{name} is not in {lock}: run `make lock`"
         assert requirement.specifier.contains(versions[name]), f"{name}=={versions[name]} vs {requirement}"
+
+
+@pytest.mark.parametrize("lock", LOCKS)
+def test_every_pin_carries_hashes_so_pip_can_require_them(lock: str) -> None:
+    entries = re.split(r"\n(?=[A-Za-z0-9])", (PROJECT_DIR / lock).read_text(encoding="utf-8"))
+    pins = [e for e in entries if re.match(r"[A-Za-z0-9_.\-]+==", e)]
+    assert len(pins) == len(pinned(lock)) > 50
+    unhashed = [p.split(" ", 1)[0] for p in pins if "--hash=sha256:" not in p]
+    assert not unhashed, f"{lock}: no hash for {unhashed}: run `make lock`"
+
+
+def test_the_two_locks_pin_each_shared_package_alike_and_the_runtime_lock_has_no_peers() -> None:
+    runtime, dev = pinned(LOCKS[0]), pinned(LOCKS[1])
+    assert {name: dev[name] for name in runtime} == runtime
+    peers = {canonicalize_name(r.name) for r in declared("bench")} - {
+        canonicalize_name(r.name) for r in declared()
+    }
+    assert peers and not peers & set(runtime), "the benchmark's peers are not runtime dependencies"
+
+
+def test_prefect_yaml_names_the_locked_prefect() -> None:
+    project = yaml.safe_load((PROJECT_DIR / "prefect.yaml").read_text(encoding="utf-8"))
+    assert project["prefect-version"] == pinned(LOCKS[0])["prefect"]
+
+
+def third_party_imports(folder: str) -> dict[str, str]:
+    """Top-level modules imported by the code under `folder` that are neither its own nor the standard
+    library's, each with one file importing it."""
+    found: dict[str, str] = {}
+    for path in sorted((PROJECT_DIR / folder).rglob("*.py")):
+        if any(path.is_relative_to(PROJECT_DIR / skip) for skip in TESTS_ONLY):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top not in (*SHIPPED, "bench", "__future__"):
+                    found.setdefault(top, str(path.relative_to(PROJECT_DIR)))
+    return found
+
+
+def test_runtime_dependencies_are_what_the_shipped_code_imports() -> None:
+    distributions = packages_distributions()
+    runtime = {canonicalize_name(r.name) for r in declared()}
+    imported = {top: where for folder in SHIPPED for top, where in third_party_imports(folder).items()}
+    used: set[str] = set()
+    for top, where in imported.items():
+        providers = {canonicalize_name(d) for d in distributions.get(top, [])} & runtime
+        assert providers, f"{where} imports {top}, which no runtime dependency provides"
+        used |= providers
+    # Pillow is never imported by name: openpyxl loads it to keep a workbook's pictures
+    assert runtime - used == {"pillow"}, f"declared but not imported: {runtime - used - {'pillow'}}"
 
 
 def test_the_image_is_slim_unprivileged_and_installs_only_the_lock() -> None:
     assert re.search(r"^FROM python:3\.1[1-9]-slim\b", DOCKERFILE, re.M)
     users = re.findall(r"^USER (\S+)", DOCKERFILE, re.M)
     assert users and users[-1].split(":")[0] not in ("root", "0")
-    assert "pip install --no-deps -r /tmp/requirements.lock" in DOCKERFILE
+    assert "pip install --require-hashes -r /tmp/requirements.lock" in DOCKERFILE
     assert "pip install --no-deps ." in DOCKERFILE  # the project itself adds nothing unpinned
+
+
+def test_make_installs_the_hashed_dev_lock_and_then_the_project_alone() -> None:
+    makefile = (PROJECT_DIR / "Makefile").read_text(encoding="utf-8")
+    assert "pip install --quiet --require-hashes -r requirements-dev.lock" in makefile
+    assert "pip install --quiet --no-deps -e ." in makefile
 
 
 def test_the_image_holds_the_code_where_the_docker_deployments_run_it() -> None:

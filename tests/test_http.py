@@ -109,7 +109,7 @@ def heal_after_first_attempt(svc: RunningService, slept: SleepRecorder) -> None:
 
 
 def logged(svc: RunningService) -> list[LoggedRequest]:
-    """The server's log: an entry is added before its answer leaves, so it holds every answered request."""
+    """Every request the server answered, in order."""
     return svc.log.entries
 
 

@@ -102,8 +102,8 @@ def test_reads_writes_and_other_systems_pass_their_own_gate_only() -> None:
     reads, writes = Counting(), Counting()
     with gated("Gated", reads=reads, writes=writes):
         for method in ("GET", "HEAD", "POST", "PUT", None):
-            http._admit("Gated", method)
-        http._admit("Some other system", "POST")
+            http.admit("Gated", method)
+        http.admit("Some other system", "POST")
     assert (reads.count, writes.count) == (3, 2)  # None is a GET, as requests sends it
 
 
@@ -111,7 +111,7 @@ def test_nested_uses_share_the_first_gate_and_it_goes_when_its_use_ends() -> Non
     outer, inner = Counting(), Counting()
     with gated("Gated", reads=None, writes=outer):
         with gated("Gated", reads=None, writes=inner):
-            http._admit("Gated", "POST")
-        http._admit("Gated", "POST")
-    http._admit("Gated", "POST")
+            http.admit("Gated", "POST")
+        http.admit("Gated", "POST")
+    http.admit("Gated", "POST")
     assert (outer.count, inner.count) == (2, 0)

@@ -37,10 +37,12 @@ def type_cells(harness: Harness, tab: str, a1: str, rows: list[list[Any]]) -> No
 
 def delete_tab(harness: Harness, tab: str) -> None:
     if isinstance(harness, GoogleHarness):
-        sheet_id = harness._sheet_id(tab)
-        harness._human("POST", ":batchUpdate", json={"requests": [{"deleteSheet": {"sheetId": sheet_id}}]})
+        sheet_id = harness.sheet_id(tab)
+        harness.human_request(
+            "POST", ":batchUpdate", json={"requests": [{"deleteSheet": {"sheetId": sheet_id}}]}
+        )
     else:
-        with harness._edit() as wb:
+        with harness.edit_workbook() as wb:
             del wb[tab]
 
 
@@ -132,17 +134,17 @@ def add_human_rule(harness: Harness, tab: str, col: int, first_row: int, to_end:
     """A person's "less than 0" rule over one column from `first_row` (0-based): open-ended (`E2:E`)
     or, in a workbook, a whole column's worth of rows as Excel stores `E:E`."""
     if isinstance(harness, GoogleHarness):
-        box = {"sheetId": harness._sheet_id(tab), "startRowIndex": first_row}
+        box = {"sheetId": harness.sheet_id(tab), "startRowIndex": first_row}
         box |= {"startColumnIndex": col, "endColumnIndex": col + 1}
         condition = {"type": "NUMBER_LESS", "values": [{"userEnteredValue": "0"}]}
         bold = {"textFormat": {"bold": True}}
         rule = {"ranges": [box], "booleanRule": {"condition": condition, "format": bold}}
-        harness._human(
+        harness.human_request(
             "POST", ":batchUpdate", json={"requests": [{"addConditionalFormatRule": {"rule": rule}}]}
         )
         return
     letter = chr(ord("A") + col)
-    with harness._edit() as wb:
+    with harness.edit_workbook() as wb:
         cells = f"{letter}{first_row + 1}:{letter}{1048576 if to_end else 50}"
         wb[tab].conditional_formatting.add(
             cells, CellIsRule(operator="lessThan", formula=["0"], font=Font(b=True))

@@ -196,7 +196,7 @@ def test_effective_value_read_neither_builds_whole_cells_nor_formats_them(
         raise AssertionError("the masked read did work the mask did not ask for")
 
     monkeypatch.setattr(griddata_module, "format_value", forbidden)
-    monkeypatch.setattr(griddata_module, "_full_cell", forbidden)
+    monkeypatch.setattr(griddata_module, "full_cell", forbidden)
     view = spreadsheet_view(state.spreadsheets[sid], [], False, field_mask(EFFECTIVE))
     first = view["sheets"][0]["data"][0]["rowData"][0]["values"][0]
     assert first == {"effectiveValue": {"stringValue": "x"}}

@@ -54,9 +54,8 @@ def google(sandbox: tuple[RunningService, SheetsState], title: str = "Team budge
     return GoogleHarness(service, state, title)
 
 
-def settled_log(service: RunningService, state: SheetsState) -> list[Any]:
-    """Every answered request, refused ones included: the stand-in logs a request before its answer
-    leaves, so the log already holds every request `state` counted."""
+def logged(service: RunningService, state: SheetsState) -> list[Any]:
+    """Every answered request, refused ones included: at least every one the stand-in's state counted."""
     entries = service.log.entries
     assert len(entries) >= state.read_requests + state.write_requests
     return entries
@@ -69,7 +68,7 @@ def test_google_sync_is_one_guarded_batch_whose_cells_are_literal(
     harness.sheet.sync([table(["a", "b", "c"])], today=TODAY)  # new tab: structure, layout, cells
     harness.sheet.sync([table(["b", "d", "c"], version=3)], today=TODAY)  # a row deleted: structure
     harness.sheet.sync([table(["b", "d", "c"], version=4)], today=TODAY)  # values only
-    entries = settled_log(*sandbox)
+    entries = logged(*sandbox)
     routes = [f"{e.method} {e.path.rsplit('/', 1)[-1]}" for e in entries]
     key = harness.key
     assert routes.count(f"GET {key}") == 3 and len(routes) == 6  # one read (spreadsheets.get) per sync
@@ -148,7 +147,7 @@ def test_google_chart_rides_in_the_one_structural_batch(sandbox: tuple[RunningSe
     harness.sheet.sync([charted(["a", "b"])], today=TODAY)
     (old,) = state.sheet_metadata(harness.key, "Budget")["charts"]
     harness.sheet.sync([charted(["a", "b", "c"])], today=TODAY)  # one more row: the chart is re-laid out
-    structural = [e.body for e in settled_log(service, state) if e.path.endswith(":batchUpdate")]
+    structural = [e.body for e in logged(service, state) if e.path.endswith(":batchUpdate")]
     structural = [b for b in structural if "requests" in b]
     assert len(structural) == 2  # one per sync, the chart inside it
     kinds = [[next(iter(r)) for r in body["requests"]] for body in structural]
@@ -173,7 +172,7 @@ def test_google_write_quota_is_waited_out_without_lost_or_doubled_writes(tmp_pat
         harness = GoogleHarness(service, state, policy=patient)
         for version, keys in enumerate([["a", "b"], ["b", "c", "d"], ["d"]], start=1):
             harness.sheet.sync([table(keys, version)], today=TODAY)
-        entries = settled_log(service, state)
+        entries = logged(service, state)
         assert any(e.status == 429 for e in entries)  # the quota did bite
         admitted = [e for e in entries if e.method == "POST" and e.status == 200]
         assert len(admitted) == state.write_requests

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 import requests
@@ -182,17 +183,22 @@ def test_a_run_killed_between_split_requests_leaves_whole_rows_and_the_next_run_
 ) -> None:
     harness = split
     monkeypatch.setattr(google_backend, "PAYLOAD_BUDGET", 7_000)  # the new rows take two RAW chunks
-    send_chunks = GoogleBackend._write_values
+    backend = harness.sheet.backend
+    assert isinstance(backend, GoogleBackend)
+    sent: list[object] = []
+    send_chunk = backend.http.values_batch_update  # gspread's client, which sends each RAW chunk
 
-    def die_after_one_chunk(self: GoogleBackend, chunks: list) -> None:
-        assert len(chunks) > 1
-        send_chunks(self, chunks[:1])
-        raise KeyboardInterrupt("killed")
+    def die_after_one_chunk(*args: Any, **kwargs: Any) -> Any:
+        if sent:
+            raise KeyboardInterrupt("killed")
+        sent.append(send_chunk(*args, **kwargs))
+        return sent[-1]
 
     with monkeypatch.context() as killed:
-        killed.setattr(GoogleBackend, "_write_values", die_after_one_chunk)
+        killed.setattr(backend.http, "values_batch_update", die_after_one_chunk)
         with pytest.raises(KeyboardInterrupt):
             harness.sheet.sync([wide_table()], today=TODAY)
+    assert len(sent) == 1
     header, *rows = harness.grid("Issues")
     assert header[: len(WIDE)] == [c.name for c in WIDE]
     assert 0 < len(rows) < ROWS

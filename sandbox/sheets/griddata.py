@@ -96,7 +96,7 @@ def _cell_renderer(mask: Tree) -> Callable[[Cell | None], dict[str, Any]]:
     Stored values are shared, not copied: cells are replaced, never edited (model.set_cell), and
     the view is serialised before the state lock is released."""
     if not mask or "*" in mask:
-        return lambda cell: select(_full_cell(cell), mask) if cell else {}
+        return lambda cell: select(full_cell(cell), mask) if cell else {}
     plan = [(name, _COMPUTED.get(name), sub) for name, sub in mask.items()]
 
     def render(cell: Cell | None) -> dict[str, Any]:
@@ -112,7 +112,8 @@ def _cell_renderer(mask: Tree) -> Callable[[Cell | None], dict[str, Any]]:
     return render
 
 
-def _full_cell(cell: Cell) -> dict[str, Any]:
+def full_cell(cell: Cell) -> dict[str, Any]:
+    """The whole CellData of a cell, computed values included: what an unmasked read renders."""
     out = dict(cell)
     effective = effective_value(cell)
     if effective is not None:

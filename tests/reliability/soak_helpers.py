@@ -60,14 +60,14 @@ class WorkbookEditor:
         self.harness.set_cells(tab, a1(row, col), [[value]])
 
     def insert_row(self, tab: str, index: int) -> None:
-        with self.harness._edit() as wb:
+        with self.harness.edit_workbook() as wb:
             wb[tab].insert_rows(index + 1)
 
     def insert_column(self, tab: str, index: int) -> None:
         self.harness.insert_column(tab, index)
 
     def reorder_rows(self, tab: str, first: int, order: list[int]) -> None:
-        with self.harness._edit() as wb:
+        with self.harness.edit_workbook() as wb:
             ws = wb[tab]
             width = ws.max_column
             block = range(first, first + len(order))
