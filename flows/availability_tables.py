@@ -15,9 +15,9 @@ from connectors.sheets.table import Value
 from domain.actuals import percent_of_capacity
 from domain.allocation import Allocation, seconds_to_hours
 from domain.availability import team_sums
+from domain.availability_model import AvailabilityModel, PersonWeeks
 from domain.people import BAMBOOHR_KEY_PREFIX, NO_BAMBOOHR_MATCH, NO_JIRA_USER, Person, PersonOverride
 from domain.weeks import week_label
-from flows.availability_model import AvailabilityModel, PersonWeeks
 
 AVAILABILITY, CAPACITY, ALLOCATED, TEAMS = "Availability", "Capacity", "Allocated", "Teams"
 ISSUES, ACTUALS, PEOPLE, SYNC_LOG = "Issues", "Actuals", "People", "Sync log"

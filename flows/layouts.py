@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from connectors.sheets import Table
+from domain.availability_model import Calendar, Sources, compute_availability
 from flows import budgets_tables as bt
-from flows.availability_model import Calendar, Sources, compute_availability
 from flows.availability_tables import availability_tables
 from flows.budgets_explained import empty_explanation
 from flows.config import Config

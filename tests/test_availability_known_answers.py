@@ -20,9 +20,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from domain.availability_model import UNKNOWN_CAPACITY, Calendar, Sources, compute_availability
 from domain.people import MATCHED_BY_NAME, NO_BAMBOOHR_MATCH, PersonOverride
 from domain.records import Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
-from flows.availability_model import UNKNOWN_CAPACITY, Calendar, Sources, compute_availability
 from flows.availability_report import build_report, person_labels
 from flows.availability_tables import availability_tables
 

@@ -1,7 +1,7 @@
 """The availability computation: source records in, every figure the sheet shows out.
 
-Pure wiring of the domain rules (people matching, capacity, allocation, availability, actuals) so
-the flow's compute step can be tested without Prefect, stand-ins or a sheet.
+The domain rules (people matching, capacity, allocation, availability, actuals) composed in one call,
+the flow's compute step, so it is tested without Prefect, stand-ins or a sheet.
 """
 
 from __future__ import annotations
@@ -77,6 +77,9 @@ class Sources:
     overrides: list[PersonOverride] = field(default_factory=list)
     # Worklogs of issues outside `issues` (done or unassigned work in scope): they count in Actuals only.
     worklogs: list[Worklog] = field(default_factory=list)
+    # The days `time_off` and `holidays` were read for (capacity_range's, taken before reading them);
+    # None when none were read, and capacity is needed on the days capacity_range gives.
+    capacity_days: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ def compute_availability(
     )
     names = TeamNames((e.team for e in sources.employees), (o.team for o in sources.overrides))
     people = [replace(p, team=names.canonical(p.team)) for p in people]  # `platform` typed is Platform
-    start, end = capacity_range(sources.issues, calendar)
+    start, end = sources.capacity_days or capacity_range(sources.issues, calendar)
     planned = [p for p in people if not p.excluded]
     warnings = region_warnings(((p.name, p.country) for p in planned if p.capacity_known), regions)
     daily: dict[str, dict[date, float]] = {}
