@@ -50,8 +50,7 @@ def flow_under_test(name: str, clock: DomainClock) -> Callable[..., Any]:
         return module.sync_resource_availability
     import flows.budgets as module
 
-    module.compute_budgets = clock.timed(module.compute_budgets)
-    module.parse_ledger = clock.timed(module.parse_ledger)
+    module.compute_team_budgets = clock.timed(module.compute_team_budgets)
     return module.sync_team_budgets
 
 
