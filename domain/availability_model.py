@@ -24,7 +24,8 @@ from domain.availability import (
 )
 from domain.availability_warnings import actuals_warnings, issue_warnings, people_warnings
 from domain.capacity import daily_capacity, weekly
-from domain.people import Person, PersonOverride, match_people
+from domain.overrides import PersonOverride
+from domain.people import Person, match_people
 from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
 from domain.regions import RegionRules, region_warnings
 from domain.teams import TeamNames

@@ -27,7 +27,7 @@ from domain.availability_model import (
     capacity_range,
     compute_availability,
 )
-from domain.people import PersonOverride
+from domain.overrides import PersonOverride
 from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
 from domain.regions import RegionRules
 from flows.artifacts import publish_run_artifacts, sheet_url

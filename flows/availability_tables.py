@@ -15,7 +15,8 @@ from connectors.sheets.table import Value
 from domain.actuals import percent_of_capacity
 from domain.allocation import Allocation, seconds_to_hours
 from domain.availability_model import AvailabilityModel, PersonWeeks
-from domain.people import BAMBOOHR_KEY_PREFIX, NO_BAMBOOHR_MATCH, NO_JIRA_USER, Person, PersonOverride
+from domain.overrides import PersonOverride
+from domain.people import BAMBOOHR_KEY_PREFIX, NO_BAMBOOHR_MATCH, NO_JIRA_USER, Person
 from domain.weeks import week_label
 
 AVAILABILITY, CAPACITY, ALLOCATED, TEAMS = "Availability", "Capacity", "Allocated", "Teams"

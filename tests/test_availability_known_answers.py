@@ -22,7 +22,8 @@ from typing import Any
 
 from domain.availability import NO_TEAM
 from domain.availability_model import UNKNOWN_CAPACITY, Calendar, Sources, compute_availability
-from domain.people import MATCHED_BY_NAME, NO_BAMBOOHR_MATCH, PersonOverride
+from domain.overrides import PersonOverride
+from domain.people import MATCHED_BY_NAME, NO_BAMBOOHR_MATCH
 from domain.records import Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
 from flows.availability_report import build_report, person_labels
 from flows.availability_tables import availability_tables

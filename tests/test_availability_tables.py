@@ -14,7 +14,8 @@ import pytest
 
 from connectors.sheets import ConditionalRule, Table
 from domain.availability_model import Calendar, Sources, capacity_range, compute_availability
-from domain.people import NO_BAMBOOHR_MATCH, PersonOverride
+from domain.overrides import PersonOverride
+from domain.people import NO_BAMBOOHR_MATCH
 from domain.records import Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
 from flows.availability_tables import (
     TABS,
