@@ -200,8 +200,8 @@ class Written:
 def _compute_and_write(config: Config, settings: BudgetSettings, day: date, report: RunReport) -> Written:
     logger = get_run_logger()
     staff = fetch_people(config)
-    # quoted(): Prefect would otherwise walk every record of these arguments looking for futures.
     ledger = read_ledger(config, settings)
+    # quoted(): Prefect would otherwise walk every record of these arguments looking for futures.
     model = compute(quoted(staff), quoted(ledger), budget_setup(settings), day)
     report.warnings += model.warnings
     for warning in report.warnings:
