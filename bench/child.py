@@ -50,8 +50,7 @@ def flow_under_test(name: str, clock: DomainClock) -> Callable[..., Any]:
         return module.sync_resource_availability
     import flows.budgets as budgets
 
-    budgets.compute_budgets = clock.timed(budgets.compute_budgets)
-    budgets.parse_ledger = clock.timed(budgets.parse_ledger)
+    budgets.compute_team_budgets = clock.timed(budgets.compute_team_budgets)
     return budgets.sync_team_budgets
 
 

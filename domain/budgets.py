@@ -189,3 +189,8 @@ def compute_budgets(
             if period in wanted:
                 lines.append(line)
     return lines
+
+
+def over_budget(lines: Iterable[BudgetLine], period_label: str) -> list[BudgetLine]:
+    """Lines of the period whose spend exceeds what was available."""
+    return [line for line in lines if line.period_label == period_label and line.remaining < 0]

@@ -136,6 +136,50 @@ def counted_spans(employee: Employee, history: History, excluded_statuses: Colle
     ]
 
 
+@dataclass(frozen=True)
+class RosterEntry:
+    """A person counted for a team in a period: days in the team, and the first and last of them."""
+
+    team: str
+    employee_id: str
+    name: str
+    days: int
+    first_day: date
+    last_day: date
+
+
+def memberships(
+    employees: Iterable[Employee],
+    job_history: Iterable[JobInfoEntry],
+    period: Period,
+    excluded_statuses: Collection[str] = (),
+    status_history: Iterable[StatusEntry] = (),
+) -> list[RosterEntry]:
+    """One entry per team and person with at least one counted day in the period; a transfer gives a
+    person one entry in each team. Head-days and the roster are both read off these."""
+    history = History.of(job_history, status_history)
+    parts: dict[tuple[str, str], list[tuple[date, date, int]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for employee in employees:
+        names[employee.id] = employee.name
+        for span in counted_spans(employee, history, excluded_statuses):
+            counted = overlap_days(period, span.start, span.end)
+            if counted:
+                first, last = max(span.start, period.start), min(span.end, period.end)
+                parts[(span.team, employee.id)].append((first, last, counted))
+    return [
+        RosterEntry(
+            team=team,
+            employee_id=employee_id,
+            name=names[employee_id],
+            days=sum(p[2] for p in spans),
+            first_day=min(p[0] for p in spans),
+            last_day=max(p[1] for p in spans),
+        )
+        for (team, employee_id), spans in parts.items()
+    ]
+
+
 def head_days(
     employees: Iterable[Employee],
     job_history: Iterable[JobInfoEntry],
@@ -147,12 +191,7 @@ def head_days(
 
     Only people with at least one day in the period appear; a transfer puts a person under both teams.
     """
-    history = History.of(job_history, status_history)
     result: dict[str, dict[str, int]] = defaultdict(dict)
-    for employee in employees:
-        for span in counted_spans(employee, history, excluded_statuses):
-            counted = overlap_days(period, span.start, span.end)
-            if counted:
-                per_person = result[span.team]
-                per_person[employee.id] = per_person.get(employee.id, 0) + counted
+    for entry in memberships(employees, job_history, period, excluded_statuses, status_history):
+        result[entry.team][entry.employee_id] = entry.days
     return dict(result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -64,6 +65,11 @@ def period_containing(kind: PeriodKind, day: date) -> Period:
 def days(period: Period) -> int:
     """Number of calendar days in the period, both ends included."""
     return (period.end - period.start).days + 1
+
+
+def period_label(day: date, periods: Sequence[Period]) -> str:
+    """The label of the period `day` falls in, "" when it is in none of them."""
+    return next((p.label for p in periods if p.start <= day <= p.end), "")
 
 
 def overlap_days(period: Period, first: date, last: date) -> int:

@@ -9,7 +9,7 @@ the same way, and the config accepts it as written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from domain.records import Employee, JobInfoEntry
@@ -55,3 +55,9 @@ def canonical_people(
         [replace(j, team=names.canonical(j.team)) for j in job_history],
         names,
     )
+
+
+def spreadsheet_keys(teams: Iterable[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """team (canonical spelling) → spreadsheet key, team names compared as `team_key` does."""
+    by_name = {team_key(name): key for name, key in mapping.items()}
+    return {team: by_name[team_key(team)] for team in teams if team_key(team) in by_name}

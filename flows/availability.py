@@ -20,17 +20,17 @@ from connectors.jira import JiraConnector, JiraFetch
 from connectors.redaction import masking_errors
 from connectors.sheets import OnChange, Spreadsheet, SyncResult, Table
 from connectors.sheets.values import is_blank
-from domain.people import PersonOverride
-from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
-from domain.regions import RegionRules
-from flows.artifacts import publish_run_artifacts, sheet_url
-from flows.availability_model import (
+from domain.availability_model import (
     AvailabilityModel,
     Calendar,
     Sources,
     capacity_range,
     compute_availability,
 )
+from domain.overrides import PersonOverride
+from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
+from domain.regions import RegionRules
+from flows.artifacts import publish_run_artifacts, sheet_url
 from flows.availability_report import FLOW_NAME, build_report
 from flows.availability_tables import (
     PEOPLE,
@@ -194,10 +194,12 @@ def _sync(config: Config, dry_run: bool, today: str | None) -> RunReport:
     jira_future = fetch_jira.submit(config, since)
     employees_future = fetch_employees.submit(config)
     jira, employees = jira_future.result(), employees_future.result()
-    time_off, holidays = fetch_time_off(config, *capacity_range(jira.issues, calendar))
+    needed = capacity_range(jira.issues, calendar)
+    time_off, holidays = fetch_time_off(config, *needed)
     sources = Sources(
-        jira.issues, jira.users, jira.hours_per_day, employees, time_off, holidays, overrides, jira.worklogs
-    )
+        jira.issues, jira.users, jira.hours_per_day, employees, time_off, holidays, overrides, jira.worklogs,
+        capacity_days=needed,
+    )  # fmt: skip
     model = compute(quoted(sources), calendar, settings)
 
     report = build_report(model, [*override_warnings, *jira.warnings], dry_run)

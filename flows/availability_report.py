@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from domain.availability_model import AvailabilityModel
 from domain.people import Person
-from flows.availability_model import AvailabilityModel
 from flows.report import RunReport
 
 FLOW_NAME = "sync_resource_availability"

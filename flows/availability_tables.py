@@ -14,10 +14,10 @@ from connectors.sheets import Column, ConditionalRule, Table
 from connectors.sheets.table import Value
 from domain.actuals import percent_of_capacity
 from domain.allocation import Allocation, seconds_to_hours
-from domain.availability import team_sums
-from domain.people import BAMBOOHR_KEY_PREFIX, NO_BAMBOOHR_MATCH, NO_JIRA_USER, Person, PersonOverride
+from domain.availability_model import AvailabilityModel, PersonWeeks
+from domain.overrides import PersonOverride
+from domain.people import BAMBOOHR_KEY_PREFIX, NO_BAMBOOHR_MATCH, NO_JIRA_USER, Person
 from domain.weeks import week_label
-from flows.availability_model import AvailabilityModel, PersonWeeks
 
 AVAILABILITY, CAPACITY, ALLOCATED, TEAMS = "Availability", "Capacity", "Allocated", "Teams"
 ISSUES, ACTUALS, PEOPLE, SYNC_LOG = "Issues", "Actuals", "People", "Sync log"
@@ -142,24 +142,17 @@ def allocated_table(model: AvailabilityModel) -> Table:
 
 
 def teams_table(model: AvailabilityModel) -> Table:
-    """Team × week sums of capacity, allocation and availability: three rows per team. People whose
-    capacity is unknown are left out: their work would otherwise weigh on capacity nobody has."""
+    """Team × week sums of capacity, allocation and availability: three rows per team."""
     weeks = model.calendar.weeks
-    known = [row for row in model.planned if row.capacity is not None and row.available is not None]
-    team_of = {row.person.key: row.person.team for row in known}
-    grids = {
-        "Capacity": {row.person.key: row.capacity or {} for row in known},
-        "Allocated": {row.person.key: row.allocated for row in known},
-        "Available": {row.person.key: row.available or {} for row in known},
-    }
-    sums = {measure: team_sums(grid, team_of, weeks) for measure, grid in grids.items()}
+    sums = model.team_weeks
+    grids = {"Capacity": sums.capacity, "Allocated": sums.allocated, "Available": sums.available}
     labels = tuple(week_label(monday) for monday in weeks)
     columns = [Column(TEAM, "text", 140), Column(MEASURE, "text", 100), *week_columns(weeks)]
     table = Table(TEAMS, columns, key=(TEAM, MEASURE), rules=[ConditionalRule("negative", labels)])
     table.rows = [
-        {TEAM: team, MEASURE: measure, **_week_cells(sums[measure][team], weeks)}
-        for team in sums["Capacity"]
-        for measure in grids
+        {TEAM: team, MEASURE: measure, **_week_cells(grid[team], weeks)}
+        for team in sums.capacity
+        for measure, grid in grids.items()
     ]
     return table
 

@@ -20,11 +20,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from connectors.redaction import masking_errors
 from connectors.sheets import SyncResult, Table
-from domain.budgets import BudgetLine, BudgetRules, compute_budgets
-from domain.ledger import REQUIRED_COLUMNS, Rejection, parse_ledger
-from domain.periods import BudgetHistory, Period, budget_history
-from domain.records import Employee, JobInfoEntry, LedgerRow, Spend, StatusEntry
-from domain.teams import canonical_people
+from domain.budget_model import BudgetModel, BudgetSetup, Staff, compute_team_budgets
+from domain.budgets import BudgetRules
+from domain.ledger import REQUIRED_COLUMNS
+from domain.periods import Period, budget_history
+from domain.records import LedgerRow
 from flows import budgets_tables as bt
 from flows.artifacts import publish_run_artifacts, sheet_url
 from flows.budgets_explained import explanation_table
@@ -48,16 +48,9 @@ class BudgetSyncFailed(RuntimeError):
     """Some spreadsheets could not be written; the message names each one and its fix."""
 
 
-@dataclass(frozen=True)
-class People:
-    employees: list[Employee]
-    job_history: list[JobInfoEntry]
-    status_history: list[StatusEntry]
-
-
 @read_task("fetch_people", retries=READ_RETRIES, delay_s=READ_RETRY_DELAY_S)
 @masking_errors
-def fetch_people(config: Config) -> People:
+def fetch_people(config: Config) -> Staff:
     """Employees (name, dates, team, statuses only), their job history (transfers) and their
     employment-status history (what a leaver was before "Terminated", conversions)."""
     if config.bamboohr is None:
@@ -66,7 +59,7 @@ def fetch_people(config: Config) -> People:
     team_field = config.bamboohr.team_field
     employees = client.employees(team_field, places=False)  # where people live is no budget's business
     history = client.job_history(team_field)
-    people = People(employees, history, client.employment_statuses())
+    people = Staff(employees, history, client.employment_statuses())
     get_run_logger().info(
         "BambooHR: %d employees, %d job history rows, %d employment status rows",
         len(people.employees), len(people.job_history), len(people.status_history),
@@ -84,22 +77,11 @@ def read_ledger(config: Config, settings: BudgetSettings) -> list[LedgerRow]:
     return [LedgerRow(number, cells, formats) for number, cells, formats in rows]
 
 
-@task(cache_policy=NO_CACHE)
-def parse_spend(
-    rows: list[LedgerRow], teams: list[str], currency: str, id_column: str | None = None
-) -> tuple[list[Spend], list[Rejection]]:
-    spends, rejections = parse_ledger(rows, teams, currency, id_column)
-    get_run_logger().info("Ledger: %d rows accepted, %d rejected", len(spends), len(rejections))
-    return spends, rejections
-
-
-@task(cache_policy=NO_CACHE)
-def compute_team_budgets(
-    people: People, spends: list[Spend], rules: BudgetRules, periods: list[Period], teams: list[str]
-) -> list[BudgetLine]:
-    return compute_budgets(
-        people.employees, people.job_history, spends, rules, periods, teams, people.status_history
-    )
+@task(name="compute_team_budgets", cache_policy=NO_CACHE)
+def compute(staff: Staff, ledger: list[LedgerRow], setup: BudgetSetup, today: date) -> BudgetModel:
+    model = compute_team_budgets(staff, ledger, setup, today)
+    get_run_logger().info("Ledger: %d rows accepted, %d rejected", len(model.spends), len(model.rejections))
+    return model
 
 
 @task(cache_policy=NO_CACHE)
@@ -117,12 +99,6 @@ def write_spreadsheet(
     return result
 
 
-def canonical(people: People, settings: BudgetSettings) -> People:
-    """Every team in one spelling (domain.teams): `platform` in history and `Platform` today are one."""
-    employees, history, _ = canonical_people(people.employees, people.job_history, settings.teams)
-    return People(employees, history, people.status_history)
-
-
 def run_day(config: Config, today: str | None) -> date:
     if today:
         return date.fromisoformat(today)
@@ -134,18 +110,8 @@ def periods_to_date(settings: BudgetSettings, today: date) -> list[Period]:
     return budget_history(settings.period, today, settings.keep_years).kept
 
 
-def history_of(settings: BudgetSettings, today: date, people: People, spends: list[Spend]) -> BudgetHistory:
-    """The kept periods, and the archived years back to the first with data (a hire, an expense): a late
-    expense for an old period still counts in it, and a year leaving the kept ones moves to the Archive
-    tab instead of disappearing."""
-    years = [s.day.year for s in spends] + [e.hire_date.year for e in people.employees if e.hire_date]
-    years += [j.effective.year for j in people.job_history]
-    first_year = min(years, default=None)
-    return budget_history(settings.period, today, settings.keep_years, settings.archive_years, first_year)
-
-
-def budget_rules(settings: BudgetSettings) -> BudgetRules:
-    return BudgetRules(
+def budget_setup(settings: BudgetSettings) -> BudgetSetup:
+    rules = BudgetRules(
         period_kind=settings.period,
         allowance_per_head=settings.allowance_per_head,
         overrides=dict(settings.overrides),
@@ -153,44 +119,35 @@ def budget_rules(settings: BudgetSettings) -> BudgetRules:
         carry_over=settings.carry_over,
         currency=settings.currency,
     )
+    return BudgetSetup(
+        rules, settings.teams, settings.keep_years, settings.archive_years, settings.ledger.id_column
+    )
 
 
 Target = tuple[str, str, list[Table]]  # (name in the report, spreadsheet key, tables)
 
 
-def _targets(
-    settings: BudgetSettings,
-    keys: dict[str, str],
-    lines: list[BudgetLine],
-    spends: list[Spend],
-    rejections: list[Rejection],
-    history: BudgetHistory,
-    people: People,
-) -> list[Target]:
+def _targets(settings: BudgetSettings, model: BudgetModel) -> list[Target]:
     """Every spreadsheet to write: one per mapped team, then the overview; each with an Archive tab
     when older years are archived."""
-    currency, carry, current = settings.currency, settings.carry_over, history.current
-    kept = [line for line in lines if line.period_label in history.kept_labels]
-    archived = [line for line in lines if line.period_label not in history.kept_labels]
-    roster = bt.roster(
-        people.employees, people.job_history, current, settings.excluded_statuses, people.status_history
-    )
-    employees = {e.id: e for e in people.employees}
+    currency, carry, current, history = settings.currency, settings.carry_over, model.current, model.history
+    kept, archived = model.kept, model.archived
+    employees = {e.id: e for e in model.employees}
     targets: list[Target] = []
-    for team, key in sorted(keys.items()):
-        members = roster.get(team, []) if settings.roster else None
+    for team, key in sorted(model.keys.items()):
+        members = model.roster.get(team, []) if settings.roster else None
         tables = bt.team_tables(
-            team, kept, spends, history.all, members, currency, carry, settings.ledger.id_column
+            team, kept, model.spends, history.all, members, currency, carry, settings.ledger.id_column
         )
         if history.archived:
             tables.append(bt.budget_table(team, archived, currency, carry, tab=bt.ARCHIVE_TAB))
-        line = next(x for x in kept if x.team == team and x.period_label == current.label)
         tables.append(
-            explanation_table(team, line, current, roster, employees, currency=currency, carry_over=carry,
+            explanation_table(team, model.current_line(team), current, model.roster, employees,
+                              currency=currency, carry_over=carry,
                               excluded_statuses=settings.excluded_statuses, names=settings.roster)
         )  # fmt: skip
         targets.append((f"Budget {team}", key, tables))
-    overview = bt.overview_tables(kept, rejections, currency, carry, current_period=current.label)
+    overview = bt.overview_tables(kept, model.rejections, currency, carry, current_period=current.label)
     if history.archived:
         overview.append(bt.overview_table(archived, currency, carry, tab=bt.ARCHIVE_TAB))
     return [*targets, (OVERVIEW_NAME, settings.overview_spreadsheet, overview)]
@@ -215,8 +172,8 @@ def _write_all(config: Config, targets: list[Target], today: date, dry_run: bool
         report.links[name] = sheet_url(config, key)
 
 
-def _summarise(report: RunReport, lines: list[BudgetLine], current: Period, rejected: int) -> None:
-    over = bt.over_budget(lines, current.label)
+def _summarise(report: RunReport, model: BudgetModel) -> None:
+    current, over = model.current, model.over_budget
     shown = ", ".join(
         f"{line.team} ({line.pct_used} %)" if line.pct_used is not None else line.team for line in over
     )
@@ -226,40 +183,33 @@ def _summarise(report: RunReport, lines: list[BudgetLine], current: Period, reje
         if over
         else f"No team over budget in {current.label}"
     )
+    rejected = len(model.rejections)
     report.summary.append(
         f"Rejected ledger rows: {rejected}" + (" (see the Rejected tab)" if rejected else "")
     )
     report.summary.append(f"Warnings: {len(report.warnings)}")
-    report.table = bt.figures(lines, current.label)
+    report.table = bt.figures(model.lines, current.label)
 
 
 @dataclass(frozen=True)
 class Written:
-    lines: list[BudgetLine]
-    rejected: int
+    model: BudgetModel
     count: int  # spreadsheets attempted
-    current: Period
 
 
 def _compute_and_write(config: Config, settings: BudgetSettings, day: date, report: RunReport) -> Written:
     logger = get_run_logger()
-    people = canonical(fetch_people(config), settings)
-    teams = bt.canonical_teams(people.employees, people.job_history, settings.teams)
+    staff = fetch_people(config)
+    ledger = read_ledger(config, settings)
     # quoted(): Prefect would otherwise walk every record of these arguments looking for futures.
-    ledger = quoted(read_ledger(config, settings))
-    spends, rejections = parse_spend(ledger, teams, settings.currency, settings.ledger.id_column)
-    keys = bt.spreadsheet_keys(teams, settings.teams)
-    history = history_of(settings, day, people, spends)
-    rules = budget_rules(settings)
-    lines = compute_team_budgets(quoted(people), quoted(spends), rules, history.all, sorted(keys))
-    report.warnings += bt.mapping_warnings([x for x in lines if x.period_label in history.kept_labels], keys)
-    report.warnings += bt.uncounted_spend_warnings(spends, history.all)
+    model = compute(quoted(staff), quoted(ledger), budget_setup(settings), day)
+    report.warnings += model.warnings
     for warning in report.warnings:
         logger.warning(warning)
 
-    targets = _targets(settings, keys, lines, spends, rejections, history, people)
+    targets = _targets(settings, model)
     _write_all(config, targets, day, report.dry_run, report)
-    return Written(lines, len(rejections), len(targets), history.current)
+    return Written(model, len(targets))
 
 
 # Prefect types `task_runner` as TaskRunner[PrefectFuture[Any]], which its own ThreadPoolTaskRunner
@@ -281,7 +231,7 @@ def sync_team_budgets(
     with shared_sheets_quota(config):  # the ledger read counts against the same per-user quota
         targets = _compute_and_write(config, settings, day, report)
 
-    _summarise(report, targets.lines, targets.current, targets.rejected)
+    _summarise(report, targets.model)
     publish_run_artifacts(FLOW_NAME, summary_md=report.markdown(), table=report.table, links=report.links)
     if report.failures:
         raise BudgetSyncFailed(

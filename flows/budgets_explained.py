@@ -9,28 +9,17 @@ Pure: no Prefect, no I/O.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 
 from connectors.sheets import Column, Table
 from domain.budgets import BudgetLine
+from domain.headcount import RosterEntry
 from domain.periods import Period
 from domain.records import Employee
-from flows.budgets_tables import RosterEntry
+from domain.roster import CHANGE_KINDS, Change, roster_changes
 
 EXPLAINED_TAB = "How it's computed"
 TOPIC, HOW = "Topic", "How"
-
-
-@dataclass(frozen=True)
-class Change:
-    """One person's start or end in the team within the period, and why."""
-
-    kind: str  # "Joined", "Left", "Moved in", "Moved out", "Counted from", "Counted until"
-    entry: RosterEntry
-    day: date
-    other_team: str | None = None
 
 
 def explanation_table(
@@ -57,8 +46,8 @@ def explanation_table(
         ("Spent", f"{money(line.spent)}: this team's ledger rows dated {period.start} – {period.end} "
          f"(Spend tab); remaining {money(line.remaining)}"),
     ]  # fmt: skip
-    changes = _changes(team, period, roster, employees)
-    for kind in ("Joined", "Left", "Moved in", "Moved out", "Counted from", "Counted until"):
+    changes = roster_changes(team, period, roster, employees)
+    for kind in CHANGE_KINDS:
         of_kind = [c for c in changes if c.kind == kind]
         if of_kind:
             rows.append((kind, "; ".join(_describe(c) for c in of_kind) if names else _count(of_kind)))
@@ -84,32 +73,6 @@ def _head_days_rule(excluded_statuses: Collection[str]) -> str:
     if excluded_statuses:
         rule += f"; days with employment status {', '.join(sorted(excluded_statuses))} do not count"
     return rule
-
-
-def _changes(
-    team: str, period: Period, roster: Mapping[str, Sequence[RosterEntry]], employees: Mapping[str, Employee]
-) -> list[Change]:
-    elsewhere = {
-        (entry.employee_id, day): other
-        for other, entries in roster.items()
-        if other != team
-        for entry in entries
-        for day in (entry.first_day, entry.last_day)
-    }
-    changes = []
-    for entry in sorted(roster.get(team, []), key=lambda e: (e.first_day, e.name.casefold())):
-        employee = employees.get(entry.employee_id)
-        if entry.first_day > period.start:
-            came_from = elsewhere.get((entry.employee_id, entry.first_day - timedelta(days=1)))
-            hired = employee is not None and employee.hire_date == entry.first_day
-            kind = "Joined" if hired else "Moved in" if came_from else "Counted from"
-            changes.append(Change(kind, entry, entry.first_day, came_from))
-        if entry.last_day < period.end:
-            went_to = elsewhere.get((entry.employee_id, entry.last_day + timedelta(days=1)))
-            left = employee is not None and employee.termination_date == entry.last_day
-            kind = "Left" if left else "Moved out" if went_to else "Counted until"
-            changes.append(Change(kind, entry, entry.last_day, went_to))
-    return changes
 
 
 def _describe(change: Change) -> str:

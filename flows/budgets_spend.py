@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from connectors.sheets import Column, Table
 from connectors.sheets.table import Value
-from domain.periods import Period
+from domain.periods import Period, period_label
 from domain.records import Spend
 
 SPEND_TAB = "Spend"
@@ -65,7 +65,3 @@ def _content(s: Spend, periods: Sequence[Period]) -> dict[str, Value]:
         "Amount": s.amount,
         "Description": s.description,
     }
-
-
-def period_label(day: date, periods: Sequence[Period]) -> str:
-    return next((p.label for p in periods if p.start <= day <= p.end), "")

@@ -10,22 +10,19 @@ rule (>= 0.9 amber, > 1.0 red) and the "percent" number format both expect.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
 from connectors.sheets import ChartSpec, Column, ConditionalRule, Table
 from connectors.sheets.table import Value
 from domain.budgets import BudgetLine, total_line
-from domain.headcount import History, counted_spans
+from domain.headcount import RosterEntry
 from domain.ledger import LEDGER_COLUMNS, Rejection
-from domain.periods import Period, overlap_days
-from domain.records import Employee, JobInfoEntry, Spend, StatusEntry
-from domain.teams import TeamNames, team_key
-from flows.budgets_spend import DEFAULT_ID_COLUMN, period_label, spend_table
+from domain.periods import Period
+from domain.records import Spend
+from flows.budgets_spend import DEFAULT_ID_COLUMN, spend_table
 
 BUDGET_TAB, ROSTER_TAB = "Budget", "Roster"
 OVERVIEW_TAB, REJECTED_TAB, CURRENT_TAB = "Overview", "Rejected", "Current period"
@@ -39,70 +36,9 @@ TOTAL = "All teams"  # the Team cell of the Overview's total rows
 _BUDGET_RULES = [ConditionalRule("budget", (PCT_USED,)), ConditionalRule("negative", ("Remaining",))]
 
 
-@dataclass(frozen=True)
-class RosterEntry:
-    """A person counted for a team in a period: days in the team, and the first and last of them."""
-
-    team: str
-    employee_id: str
-    name: str
-    days: int
-    first_day: date
-    last_day: date
-
-
 def used_fraction(line: BudgetLine) -> Decimal | None:
     """BudgetLine.pct_used (percent, one decimal) as the share the sheet's percent format shows."""
     return None if line.pct_used is None else line.pct_used / 100
-
-
-def canonical_teams(
-    employees: Iterable[Employee], job_history: Iterable[JobInfoEntry], configured: Iterable[str]
-) -> list[str]:
-    """Every team name known, one spelling each: BambooHR's first, configured names only when BambooHR
-    lacks them (see domain.teams)."""
-    return TeamNames((e.team for e in employees), (j.team for j in job_history), configured).names()
-
-
-def spreadsheet_keys(teams: Iterable[str], mapping: Mapping[str, str]) -> dict[str, str]:
-    """team (canonical spelling) → spreadsheet key, team names compared as domain.teams.team_key does."""
-    by_name = {team_key(name): key for name, key in mapping.items()}
-    return {team: by_name[team_key(team)] for team in teams if team_key(team) in by_name}
-
-
-def roster(
-    employees: Iterable[Employee],
-    job_history: Iterable[JobInfoEntry],
-    period: Period,
-    excluded_statuses: Collection[str] = (),
-    status_history: Iterable[StatusEntry] = (),
-) -> dict[str, list[RosterEntry]]:
-    """team → people counted in the period, by name; the same rules as domain.headcount.head_days."""
-    history = History.of(job_history, status_history)
-    spans: dict[tuple[str, str], list[tuple[date, date, int]]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for employee in employees:
-        names[employee.id] = employee.name
-        for span in counted_spans(employee, history, excluded_statuses):
-            counted = overlap_days(period, span.start, span.end)
-            if counted:
-                first, last = max(span.start, period.start), min(span.end, period.end)
-                spans[(span.team, employee.id)].append((first, last, counted))
-    result: dict[str, list[RosterEntry]] = defaultdict(list)
-    for (team, employee_id), parts in spans.items():
-        entry = RosterEntry(
-            team=team,
-            employee_id=employee_id,
-            name=names[employee_id],
-            days=sum(p[2] for p in parts),
-            first_day=min(p[0] for p in parts),
-            last_day=max(p[1] for p in parts),
-        )
-        result[team].append(entry)
-    return {
-        team: sorted(entries, key=lambda e: (e.name.casefold(), e.employee_id))
-        for team, entries in result.items()
-    }
 
 
 def _money_columns(carry_over: bool) -> list[Column]:
@@ -295,11 +231,6 @@ def overview_tables(
     ]
 
 
-def over_budget(lines: Iterable[BudgetLine], period_label: str) -> list[BudgetLine]:
-    """Lines of the period whose spend exceeds what was available."""
-    return [line for line in lines if line.period_label == period_label and line.remaining < 0]
-
-
 def figures(lines: Iterable[BudgetLine], period_label: str) -> list[dict[str, object]]:
     """The run's key figures (artifact table): the period's line per team."""
     return [
@@ -313,39 +244,4 @@ def figures(lines: Iterable[BudgetLine], period_label: str) -> list[dict[str, ob
         }
         for line in lines
         if line.period_label == period_label
-    ]
-
-
-def mapping_warnings(lines: Iterable[BudgetLine], keys: Mapping[str, str]) -> list[str]:
-    """Teams with people or spend but no spreadsheet, and configured teams nobody is in (a typo?)."""
-    lines = list(lines)
-    active = {line.team for line in lines if line.head_days or line.spent}
-    unmapped = [
-        f"team '{team}' has people or spend but no spreadsheet: add '{team}: <spreadsheet key>' "
-        f"under budgets.teams in the config"
-        for team in sorted(active - set(keys))
-    ]
-    empty = [
-        f"budgets.teams names '{team}', but nobody in BambooHR is in it in the periods shown and it has no "
-        f"spend: check the spelling against the BambooHR team field{_did_you_mean(team, active)}"
-        for team in sorted(set(keys) - active)
-    ]
-    return unmapped + empty
-
-
-def _did_you_mean(team: str, known: Collection[str]) -> str:
-    close = difflib.get_close_matches(team_key(team), [team_key(k) for k in known], n=1, cutoff=0.75)
-    spelled = next((k for k in known if close and team_key(k) == close[0]), None)
-    return f" (did you mean '{spelled}'?)" if spelled else ""
-
-
-def uncounted_spend_warnings(spends: Iterable[Spend], periods: Sequence[Period]) -> list[str]:
-    """Accepted ledger rows dated outside the periods computed (another year, or a future period)."""
-    outside = sorted(s.row_number for s in spends if not period_label(s.day, periods))
-    if not outside:
-        return []
-    shown = ", ".join(str(n) for n in outside[:10]) + (" …" if len(outside) > 10 else "")
-    return [
-        f"{len(outside)} ledger row(s) dated outside {periods[0].start} – {periods[-1].end} are not "
-        f"counted (rows {shown}): check their dates"
     ]

@@ -9,7 +9,7 @@ from datetime import date
 from connectors.errors import ApiError
 from connectors.jira import JiraConnector
 from connectors.jira_checks import missing_projects, validate_jql
-from flows.availability_model import Calendar
+from domain.availability_model import Calendar
 from flows.check import Probe, failed, unexpected
 from flows.clients import jira_connector, jira_queries, worklog_queries
 from flows.config import Config, ConfigError, JiraSettings

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from connectors.sheets import Table
+from domain.availability_model import Calendar, Sources, compute_availability
+from domain.headcount import RosterEntry
 from flows import budgets_tables as bt
-from flows.availability_model import Calendar, Sources, compute_availability
 from flows.availability_tables import availability_tables
 from flows.budgets_explained import empty_explanation
 from flows.config import Config
@@ -56,7 +57,7 @@ def budget_layouts(config: Config, today: date) -> list[SheetLayout]:
     settings = config.budgets
     assert settings is not None
     periods = periods_to_date(settings, today)
-    roster: list[bt.RosterEntry] | None = [] if settings.roster else None
+    roster: list[RosterEntry] | None = [] if settings.roster else None
     ledger = SheetLayout(
         "Spend ledger",
         settings.ledger.spreadsheet,

@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 
 from connectors.jira import JiraConnector
+from domain.availability_model import Calendar, Sources, compute_availability
 from domain.records import Employee
 from flows.availability import fetch_issues_and_worklogs
-from flows.availability_model import Calendar, Sources, compute_availability
 from flows.clients import worklog_queries
 from flows.config import JiraSettings
 from sandbox.jira import JiraState, start_jira_sandbox

@@ -20,9 +20,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from domain.people import MATCHED_BY_NAME, NO_BAMBOOHR_MATCH, PersonOverride
+from domain.availability import NO_TEAM
+from domain.availability_model import UNKNOWN_CAPACITY, Calendar, Sources, compute_availability
+from domain.overrides import PersonOverride
+from domain.people import MATCHED_BY_NAME, NO_BAMBOOHR_MATCH
 from domain.records import Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
-from flows.availability_model import UNKNOWN_CAPACITY, Calendar, Sources, compute_availability
 from flows.availability_report import build_report, person_labels
 from flows.availability_tables import availability_tables
 
@@ -135,6 +137,16 @@ def test_the_people_tab_still_overrides_a_name_match() -> None:
     chloe = next(p for p in built.people if p.key == "acc-chloe")
     assert (chloe.employee_id, chloe.team, MATCHED_BY_NAME in chloe.flags) == ("1", "Platform", False)
     assert any(p.key == "bamboohr:3" for p in built.people)  # the real Chloé, now without a Jira user
+
+
+def test_team_sums_leave_out_people_whose_capacity_is_unknown() -> None:
+    built = model()
+    kim = next(row for row in built.planned if row.person.key == "acc-kim")
+    assert kim.capacity is None and kim.person.team is None and kim.unscheduled == 6.0
+    sums = built.team_weeks
+    assert NO_TEAM not in sums.allocated and NO_TEAM not in sums.available  # no "(no team)" rows for Kim
+    monday = built.calendar.weeks[0]  # W49
+    assert sum(team[monday] for team in sums.capacity.values()) == 32 + 0 + 32 + 32
 
 
 def test_a_name_shared_by_two_active_employees_is_not_guessed() -> None:

@@ -10,10 +10,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from connectors.sheets import ConditionalRule, Table
-from domain.people import NO_BAMBOOHR_MATCH, PersonOverride
+from domain.availability_model import Calendar, Sources, capacity_range, compute_availability
+from domain.overrides import PersonOverride
+from domain.people import NO_BAMBOOHR_MATCH
 from domain.records import Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
-from flows.availability_model import Calendar, Sources, capacity_range, compute_availability
 from flows.availability_tables import (
     TABS,
     RunFacts,
@@ -217,6 +220,16 @@ def test_capacity_is_needed_up_to_the_latest_issue_end_beyond_the_horizon() -> N
     later = [issue("A-1", "acc-ana", 4, date(2027, 3, 1))]
     assert capacity_range(later, CALENDAR) == (date(2026, 11, 9), date(2027, 3, 1))
     assert capacity_range([], CALENDAR) == (date(2026, 11, 9), date(2026, 12, 6))
+
+
+def test_capacity_is_computed_on_the_days_time_off_was_read_for() -> None:
+    later = [issue("A-1", "acc-ana", 16, date(2027, 3, 1))]
+    read_for = capacity_range(later, CALENDAR)
+    given = compute_availability(sources(issues=later, capacity_days=read_for), CALENDAR)
+    assert given == compute_availability(sources(issues=later), CALENDAR)
+    horizon_only = (CALENDAR.first_day, CALENDAR.last_day)  # too few days for an issue ending in March
+    with pytest.raises(ValueError, match="capacity is missing"):
+        compute_availability(sources(issues=later, capacity_days=horizon_only), CALENDAR)
 
 
 def test_match_text_lists_flags_after_the_verdict() -> None:

@@ -14,11 +14,13 @@ import pytest
 
 from connectors.bamboohr import BambooHRClient
 from connectors.http import RetryPolicy
+from domain.budget_model import mapping_warnings
 from domain.budgets import BudgetRules, compute_budgets
 from domain.ledger import parse_ledger
 from domain.periods import periods_in_year
 from domain.records import Employee, JobInfoEntry, LedgerRow, StatusEntry
-from domain.teams import canonical_people
+from domain.roster import roster
+from domain.teams import canonical_people, spreadsheet_keys
 from flows import budgets_tables as bt
 from flows.budgets_explained import explanation_table
 from flows.config import ConfigError, parse_config
@@ -125,25 +127,25 @@ def test_history_spelled_differently_is_the_same_team_and_both_heads_count() -> 
         [LedgerRow(2, {"Date": "2026-08-03", "Team": " PLATFORM", "Amount": "10"})], names.names(), "EUR"
     )
     assert [(s.team, s.amount) for s in spends] == [("Platform", Decimal("10.00"))] and not rejected
-    assert bt.spreadsheet_keys(names.names(), {"platform ": "k1"}) == {"Platform": "k1"}
+    assert spreadsheet_keys(names.names(), {"platform ": "k1"}) == {"Platform": "k1"}
 
 
 def test_team_mapping_warnings_name_a_value_the_config_accepts() -> None:
     employees = [Employee("1", "Ana", None, "Platform", "DE", "Active", "Full-Time", date(2020, 1, 6), None)]
     lines = compute_budgets(employees, [], [], RULES, [Q3], ["Platfrom"])
-    unmapped, warning = bt.mapping_warnings(lines, {"Platfrom": "k1"})
+    unmapped, warning = mapping_warnings(lines, {"Platfrom": "k1"})
     assert unmapped.startswith("team 'Platform' has people or spend but no spreadsheet")
     assert "did you mean 'Platform'?" in warning
     suggested = warning.split("did you mean '")[1].split("'")[0]
     config = parse_config({"budgets": {"ledger": {"spreadsheet": "L"}, "teams": {suggested: "k1"}}})
-    assert config.budgets is not None and bt.spreadsheet_keys(["Platform"], config.budgets.teams) == {
+    assert config.budgets is not None and spreadsheet_keys(["Platform"], config.budgets.teams) == {
         "Platform": "k1"
     }
     team = unmapped.split("team '")[1].split("'")[0]
     config = parse_config({"budgets": {"ledger": {"spreadsheet": "L"}, "teams": {team: "k1"}}})
     assert (
         config.budgets is not None
-        and bt.mapping_warnings(lines, bt.spreadsheet_keys([team], config.budgets.teams)) == []
+        and mapping_warnings(lines, spreadsheet_keys([team], config.budgets.teams)) == []
     )
 
 
@@ -207,9 +209,9 @@ def test_people_counted_and_average_heads_are_told_apart() -> None:
 
 def test_each_team_spreadsheet_explains_its_budget_with_its_own_figures() -> None:
     lines = q4_lines()
-    roster = bt.roster(STAFF, HISTORY, Q4, CONTRACTORS)
+    counted = roster(STAFF, HISTORY, Q4, CONTRACTORS)
     platform = next(line for line in lines if line.team == "Platform")
-    table = explanation_table("Platform", platform, Q4, roster, {e.id: e for e in STAFF}, currency="EUR",
+    table = explanation_table("Platform", platform, Q4, counted, {e.id: e for e in STAFF}, currency="EUR",
                               excluded_statuses=CONTRACTORS, carry_over=False, names=True)  # fmt: skip
     how = {row["Topic"]: row["How"] for row in table.rows}
     assert how["Budget 2026-Q4"] == (
@@ -221,7 +223,7 @@ def test_each_team_spreadsheet_explains_its_budget_with_its_own_figures() -> Non
     assert how["Moved out"] == "Dia to Data (until 2026-11-30, 61 days in this team)"
     assert "Contractor" in how["Head-days"]
     data = next(line for line in lines if line.team == "Data")
-    moved_in = explanation_table("Data", data, Q4, roster, {e.id: e for e in STAFF}, currency="EUR",
+    moved_in = explanation_table("Data", data, Q4, counted, {e.id: e for e in STAFF}, currency="EUR",
                                  excluded_statuses=CONTRACTORS, carry_over=False, names=False)  # fmt: skip
     data_how = {row["Topic"]: row["How"] for row in moved_in.rows}
     assert data_how["Moved in"] == "1 person (31 head-days in this team)"  # Roster off: no names

@@ -42,7 +42,8 @@ from domain.availability import (
     unscheduled_by_person,
 )
 from domain.capacity import daily_capacity, weekly
-from domain.people import PersonOverride, match_people
+from domain.overrides import PersonOverride
+from domain.people import match_people
 from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, Sprint, TimeOffDay
 from domain.weeks import horizon
 

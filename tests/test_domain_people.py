@@ -2,16 +2,8 @@ from datetime import date
 
 import pytest
 
-from domain.people import (
-    NO_BAMBOOHR_MATCH,
-    NO_JIRA_USER,
-    Person,
-    PersonOverride,
-    match_people,
-    parse_flag,
-    parse_fte,
-    parse_weekly_hours,
-)
+from domain.overrides import PersonOverride, parse_flag, parse_fte, parse_weekly_hours
+from domain.people import NO_BAMBOOHR_MATCH, NO_JIRA_USER, Person, match_people
 from domain.records import Employee, JiraUser
 
 

@@ -17,8 +17,8 @@ import pytest
 
 from connectors.sheets import Spreadsheet
 from connectors.sheets.layout import GREEN, RED, WHITE
+from domain.availability_model import Calendar, Sources, compute_availability
 from domain.records import Employee, JiraIssue, JiraUser
-from flows.availability_model import Calendar, Sources, compute_availability
 from flows.availability_tables import AVAILABILITY, availability_table
 from sandbox.sheets import SheetsState
 from tests.conditional_colours import (

@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connectors.jira_parse import CustomFieldIds, parse_issue
+from domain.availability_model import Calendar, Sources, compute_availability
 from domain.records import Employee, JiraIssue, JiraUser
 from domain.weeks import local_date
-from flows.availability_model import Calendar, Sources, compute_availability
 from flows.config import Config
 
 H = 3600

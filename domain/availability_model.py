@@ -1,7 +1,7 @@
 """The availability computation: source records in, every figure the sheet shows out.
 
-Pure wiring of the domain rules (people matching, capacity, allocation, availability, actuals) so
-the flow's compute step can be tested without Prefect, stand-ins or a sheet.
+The domain rules (people matching, capacity, allocation, availability, actuals) composed in one call,
+the flow's compute step, so it is tested without Prefect, stand-ins or a sheet.
 """
 
 from __future__ import annotations
@@ -19,23 +19,18 @@ from domain.availability import (
     available,
     on_weeks,
     overbooked_weeks,
+    team_sums,
     unscheduled_by_person,
 )
+from domain.availability_warnings import actuals_warnings, issue_warnings, people_warnings
 from domain.capacity import daily_capacity, weekly
-from domain.people import (
-    MATCHED_BY_NAME,
-    NO_BAMBOOHR_MATCH,
-    NO_JIRA_USER,
-    Person,
-    PersonOverride,
-    match_people,
-)
+from domain.overrides import PersonOverride
+from domain.people import Person, match_people
 from domain.records import CompanyHoliday, Employee, JiraIssue, JiraUser, TimeOffDay, Worklog
 from domain.regions import RegionRules, region_warnings
 from domain.teams import TeamNames
 from domain.weeks import horizon, past_weeks
 
-MAX_LISTED_KEYS = 10
 UNKNOWN_CAPACITY = (
     "the assignee has no BambooHR match, so their capacity is unknown: map the account in the People tab"
 )
@@ -77,6 +72,9 @@ class Sources:
     overrides: list[PersonOverride] = field(default_factory=list)
     # Worklogs of issues outside `issues` (done or unassigned work in scope): they count in Actuals only.
     worklogs: list[Worklog] = field(default_factory=list)
+    # The days `time_off` and `holidays` were read for (capacity_range's, taken before reading them);
+    # None when none were read, and capacity is needed on the days capacity_range gives.
+    capacity_days: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +90,15 @@ class PersonWeeks:
     unscheduled: float
     overbooked_weeks: int | None
     at_risk: tuple[str, ...] = ()  # keys of issues due before any free day of this person
+
+
+@dataclass(frozen=True)
+class TeamWeeks:
+    """Team × week sums, teams sorted: team → week (Monday) → hours."""
+
+    capacity: dict[str, dict[date, float]]
+    allocated: dict[str, dict[date, float]]
+    available: dict[str, dict[date, float]]
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,19 @@ class AvailabilityModel:
     def unknown_capacity(self) -> list[PersonWeeks]:
         return [row for row in self.planned if row.capacity is None]
 
+    @property
+    def team_weeks(self) -> TeamWeeks:
+        """Capacity, allocation and availability per team and horizon week. People whose capacity is
+        unknown are left out: their work would otherwise weigh on capacity nobody has."""
+        weeks = self.calendar.weeks
+        known = [row for row in self.planned if row.capacity is not None and row.available is not None]
+        team_of = {row.person.key: row.person.team for row in known}
+        return TeamWeeks(
+            capacity=team_sums({row.person.key: row.capacity or {} for row in known}, team_of, weeks),
+            allocated=team_sums({row.person.key: row.allocated for row in known}, team_of, weeks),
+            available=team_sums({row.person.key: row.available or {} for row in known}, team_of, weeks),
+        )
+
 
 def capacity_range(issues: Sequence[JiraIssue], calendar: Calendar) -> tuple[date, date]:
     """Days capacity (and so time off) is needed for: the actuals weeks, the horizon, and every day an
@@ -144,7 +164,7 @@ def compute_availability(
     )
     names = TeamNames((e.team for e in sources.employees), (o.team for o in sources.overrides))
     people = [replace(p, team=names.canonical(p.team)) for p in people]  # `platform` typed is Platform
-    start, end = capacity_range(sources.issues, calendar)
+    start, end = sources.capacity_days or capacity_range(sources.issues, calendar)
     planned = [p for p in people if not p.excluded]
     warnings = region_warnings(((p.name, p.country) for p in planned if p.capacity_known), regions)
     daily: dict[str, dict[date, float]] = {}
@@ -161,8 +181,8 @@ def compute_availability(
     counted = [p for p in people if p.capacity_known]  # hours of an unmatched user count for nobody
     zone = ZoneInfo(calendar.zone)
     actuals = logged_hours(worklogs, counted, calendar.past, zone=zone) if calendar.past else Actuals({}, {})
-    warnings = _people_warnings(people) + warnings + _issue_warnings(sources.issues, allocations)
-    warnings += _actuals_warnings(actuals, people)
+    warnings = people_warnings(people) + warnings + issue_warnings(sources.issues, allocations)
+    warnings += actuals_warnings(actuals, people)
     return AvailabilityModel(calendar, people, rows, sources.issues, allocations, actuals, warnings)
 
 
@@ -203,48 +223,3 @@ def _person_weeks(
         row = PersonWeeks(person, ahead, past, booked, free, unscheduled.get(person.key, 0.0), 0)
         rows.append(replace(row, overbooked_weeks=overbooked_weeks(free), at_risk=tuple(at_risk[person.key])))
     return rows
-
-
-def _people_warnings(people: list[Person]) -> list[str]:
-    warnings = []
-    for person in people:
-        if person.excluded:
-            continue
-        others = [flag for flag in person.flags if flag not in (NO_BAMBOOHR_MATCH, NO_JIRA_USER)]
-        if NO_BAMBOOHR_MATCH in person.flags and not person.capacity_known:
-            why = "".join(f"; {flag}" for flag in others)
-            warnings.append(
-                f"Jira user {person.name} ({person.key}) has no BambooHR match, so their capacity is "
-                f"unknown (left blank) and their issues are not planned{why}; map the account to an "
-                f"Employee id in the People tab (or give Weekly hours), or set Exclude"
-            )
-        elif MATCHED_BY_NAME in person.flags:
-            warnings.append(
-                f"Jira user {person.name} ({person.jira_account_id}) was matched to BambooHR employee "
-                f"{person.employee_id} by display name, since Jira hides the email: check it, or set "
-                f"Employee id in the People tab"
-            )
-        else:
-            warnings += [f"{person.name}: {flag}" for flag in others if flag != MATCHED_BY_NAME]
-    return warnings
-
-
-def _issue_warnings(issues: list[JiraIssue], allocations: dict[str, Allocation]) -> list[str]:
-    warnings = [f"{issue.key}: {warning}" for issue in issues for warning in issue.warnings]
-    unestimated = [key for key, a in allocations.items() if a.unestimated]
-    if unestimated:
-        listed = ", ".join(unestimated[:MAX_LISTED_KEYS])
-        more = f" (+{len(unestimated) - MAX_LISTED_KEYS} more)" if len(unestimated) > MAX_LISTED_KEYS else ""
-        warnings.append(
-            f"{len(unestimated)} issue(s) have no estimate and are allocated nothing: {listed}{more}"
-        )
-    return warnings
-
-
-def _actuals_warnings(actuals: Actuals, people: list[Person]) -> list[str]:
-    names = {p.key: f"{p.name} ({p.key})" for p in people}
-    return [
-        f"{hours:.1f} h logged by {names.get(author, author)} count for nobody: the author is not matched "
-        f"to a BambooHR employee; map the account in the People tab"
-        for author, hours in sorted(actuals.unmatched.items())
-    ]
