@@ -72,7 +72,7 @@ class HumanEdits:
     def new_column(self: Soak) -> None:
         grid, header, _, _ = self.layout()
         at = self.rng.randint(0, max(len(r) for r in grid))
-        name = f"Notes {len(self.human_columns) + 1}"
+        name = f"Notes {self.figures.human_edits['column inserted'] + 1}"  # never a name used before
         self.editor.insert_column(TAB, at)
         self.type(header, at, name, "column inserted")
         self.human_columns.append(name)
@@ -296,7 +296,7 @@ class HumanEdits:
 
         def rename() -> None:
             _, header, cols, _ = self.layout()
-            new = f"{name} (notes {len(self.human_columns)})"
+            new = f"{name} (notes {self.figures.human_edits['column renamed as the refusal says'] + 1})"
             self.type(header, cols[name], new, "column renamed as the refusal says")
             self.human_columns[self.human_columns.index(name)] = new
             self.human = {(k, new if h == name else h): v for (k, h), v in self.human.items()}

@@ -163,7 +163,13 @@ class GoogleEditor:
             self.state.human_batch(self.key, body)
             return
         url = f"{self.harness.service.url}/v4/spreadsheets/{self.key}:batchUpdate"
-        response = requests.post(
-            url, json={"requests": body}, headers={"Authorization": "Bearer human"}, timeout=10
-        )
+        with self.state.lock:  # edits waiting for opsheets' write must not land on the human's own
+            waiting, self.state.before_write[:] = list(self.state.before_write), []
+        try:
+            response = requests.post(
+                url, json={"requests": body}, headers={"Authorization": "Bearer human"}, timeout=10
+            )
+        finally:
+            with self.state.lock:
+                self.state.before_write[:0] = waiting
         assert response.ok, response.text
