@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils.cell import get_column_letter
 
-from connectors.sheets import SYNC_STATUS
 from connectors.sheets.ownership import canonical
 from tests.reliability.soak_helpers import cell, find_header
 
@@ -41,10 +40,7 @@ class HumanEdits:
         if self.editor.name == "google" and self.rng.random() < 0.5:
             self.schedule_mid_run()
         if self.rng.random() < 0.2:
-            risky = [self.delete_owned_column, self.human_column_like_owned]
-            if self.editor.name == "workbook":  # the Google backend does not read merges (a limit)
-                risky.append(self.merge_owned)
-            self.rng.choice(risky)()
+            self.risky_edit()  # soak_refusals.py
 
     def layout(self: Soak) -> tuple[list[list[Any]], int, dict[str, int], dict[str, int]]:
         """The tab as the human sees it; rows by their key as opsheets compares keys."""
@@ -266,74 +262,3 @@ class HumanEdits:
         if self.rng.random() < 0.5 and MEMORY_TAB in self.editor.tabs():
             self.editor.delete_tab(MEMORY_TAB)
             self.figures.human_edits["memory tab deleted"] += 1
-
-    # -- edits a sync must refuse (one a round at most; the human then does what it says) --------
-    def delete_owned_column(self: Soak) -> None:
-        _, header, cols, _ = self.layout()
-        name = self.rng.choice([c.name for c in self.columns() if c.name != KEY])
-        at = cols[name]
-        self.editor.delete_column(TAB, at)
-        self.forget_column(name)  # a total's formula in it went with it
-        self.figures.human_edits["owned column deleted"] += 1
-
-        def undo() -> None:
-            self.editor.insert_column(TAB, at)
-            self.type(header, at, name, "owned column put back")
-
-        self.expect("owned column deleted", "the owned header is missing", undo)
-
-    def human_column_like_owned(self: Soak) -> None:
-        name = "Team" if not self.team_column else f"W{self.weeks[-1] + 1:02d}"
-        self.new_column()
-        _, header, cols, rows = self.layout()
-        made = self.human_columns.pop()
-        self.type(header, cols[made], name, "column named like one opsheets adds")
-        self.human_columns.append(name)
-        key = self.rng.choice(sorted(rows))
-        self.type(rows[key], cols[made], "mine, not a figure", "note typed")
-        self.remember(key, name, "mine, not a figure")
-        self.forced_column = name
-
-        def rename() -> None:
-            _, header, cols, _ = self.layout()
-            new = f"{name} (notes {self.figures.human_edits['column renamed as the refusal says'] + 1})"
-            self.type(header, cols[name], new, "column renamed as the refusal says")
-            self.human_columns[self.human_columns.index(name)] = new
-            self.human = {(k, new if h == name else h): v for (k, h), v in self.human.items()}
-            self.formulas = {(k, new if h == name else h) for k, h in self.formulas}
-            self.keyless = Counter({(new if h == name else h, v): n for (h, v), n in self.keyless.items()})
-            for marked in (self.rules, self.dropdowns):
-                marked.update({m: new for m, h in marked.items() if h == name})
-
-        self.expect("person's column named like one opsheets adds", "the column there is a person's", rename)
-
-    def merge_owned(self: Soak) -> None:
-        grid, _, cols, rows = self.layout()
-        owned = {c.name for c in self.columns()} - {KEY, SYNC_STATUS}
-        at = {i: h for h, i in cols.items() if h in owned}
-        live = sorted(k for k in rows if k in self.source)
-        key = self.rng.choice(live) if live else ""
-        pairs = [c for c in sorted(at) if live and c + 1 in at and cell(grid, rows[key], c + 1) != ""]
-        if not pairs:
-            return
-        col = self.rng.choice(pairs)
-        box = (rows[key], col, rows[key], col + 1)
-        self.editor.merge(TAB, box)
-        self.pinned.add(key)
-        self.figures.human_edits["merge over owned cells"] += 1
-        self.expect(
-            "merge over an owned cell", "inside the merged range", lambda: self.editor.unmerge(TAB, box)
-        )
-
-    # -- during a sync (Google) ----------------------------------------------------------------
-    def schedule_mid_run(self: Soak) -> None:
-        kinds = [self.sort, self.blank_row, self.delete_row, self.new_column, self.note, self.formula]
-        kinds += [self.total_row, self.retype_key, self.keyless_note, self.delete_human_column]
-        for _ in range(self.rng.randint(1, 2)):
-            edit = self.rng.choice(kinds)
-            self.editor.during_next_write(lambda edit=edit: self.land(edit))
-
-    def land(self: Soak, edit: Callable[[], None]) -> None:
-        if self.syncing:
-            self.figures.mid_run_edits[edit.__name__] += 1
-        edit()

@@ -22,6 +22,7 @@ from connectors.sheets.ownership import canonical
 from tests.reliability.soak_checks import SoakChecks
 from tests.reliability.soak_edits import HumanEdits
 from tests.reliability.soak_helpers import HumanEditor
+from tests.reliability.soak_refusals import RefusedAndMidRunEdits
 
 TAB = "Plan"
 KEY = "Key"
@@ -61,7 +62,7 @@ def key_kind(n: int) -> str:
     return [f"K{n:03d}", str(100 + n), f"user{n}@example.com"][n % 3]
 
 
-class Soak(HumanEdits, SoakChecks):
+class Soak(HumanEdits, RefusedAndMidRunEdits, SoakChecks):
     def __init__(self, editor: HumanEditor, seed: int) -> None:
         self.editor = editor
         self.rng = random.Random(seed)
