@@ -75,6 +75,12 @@ class HumanEdits:
 
     def pick_cell(self: Soak) -> tuple[str, int, int, str] | None:
         _, _, cols, rows = self.layout()
+        if self.syncing:
+            # A known limit: a cell typed into a row at the moment opsheets' write deletes that row (it
+            # left the source and had no human cell when read) goes with the row. Mid-run, the human
+            # types into rows that stay.
+            noted = {k for k, _ in self.human}
+            rows = {k: r for k, r in rows.items() if k in self.source or k in noted or k in self.human_rows}
         if not self.human_columns or not rows:
             return None
         key = self.rng.choice(sorted(rows))
@@ -208,10 +214,16 @@ class HumanEdits:
         if bare:
             name = self.rng.choice(bare)
             _, _, cols, _ = self.layout()
-            self.editor.delete_column(TAB, cols[name])
+            self.delete_column(cols[name])
             self.forget_column(name)
             self.human_columns.remove(name)
             self.figures.human_edits["human column deleted"] += 1
+
+    def delete_column(self: Soak, col: int) -> None:
+        self.editor.delete_column(TAB, col)
+        if self.title is not None and not any(m[0] == 0 for m in self.editor.merges(TAB)):
+            self.title = None  # the title merge was two cells wide and lost one: it is no merge any more
+            self.figures.human_edits["title merge undone by a column delete"] += 1
 
     def forget_column(self: Soak, name: str) -> None:
         for cell_key in [k for k in self.human if k[1] == name]:

@@ -27,7 +27,7 @@ class RefusedAndMidRunEdits:
         _, header, cols, _ = self.layout()
         name = self.rng.choice([c.name for c in self.columns() if c.name != KEY])
         at = cols[name]
-        self.editor.delete_column(TAB, at)
+        self.delete_column(at)
         self.forget_column(name)  # a total's formula in it went with it
         self.figures.human_edits["owned column deleted"] += 1
 
