@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench chaos contracts clean pictures lock
+.PHONY: install demo test lint bench chaos soak contracts clean pictures lock
 
 # Everything installs from the hashed lock (pip refuses a file whose hash is not in it); the project
 # itself goes on top with --no-deps, so it adds nothing unpinned.
@@ -38,6 +38,10 @@ clean:
 EXAMPLES ?= 50
 contracts: $(STAMP)
 	OPSHEETS_CONTRACT_EXAMPLES=$(EXAMPLES) $(BIN)/python -m pytest -q -m contracts tests/test_contract_fuzz.py
+
+# The long human-edit soak alone (both backends, seeded; a few minutes): prints each run's figures.
+soak: $(STAMP)
+	$(BIN)/python -m pytest -q -s -m soak tests/reliability/test_soak.py
 
 # The long reliability suite (full fault matrix, crash loop, soak) plus the fast subset; prints the figures.
 chaos: $(STAMP) contracts

@@ -167,6 +167,18 @@ def test_week_columns_roll_keeping_human_columns_to_the_right() -> None:
     assert plan.delete_cols == [1] and plan.insert_cols == [2] and plan.relayout
 
 
+def test_two_new_columns_keep_their_headers_when_the_second_lands_left_of_the_first() -> None:
+    """A person moved Name to the front: X goes after Hours, then Y after Name, left of X."""
+    cols = [Column("Key"), Column("Hours", "hours"), Column("X"), Column("Name"), Column("Y")]
+    source = Table(
+        "T", cols, key=("Key",), rows=[{"Key": "a", "Name": "Ann", "Hours": 8.0, "X": "x", "Y": "y"}]
+    )
+    sheet = [["Name", "Key", "Hours", SYNC_STATUS], ["Ann", "a", 8, None]]
+    grid = apply(plan_tab("B", source, sheet, ours("a"), TODAY), sheet)
+    assert grid[0] == ["Name", "Y", "Key", "Hours", "X", SYNC_STATUS]
+    assert grid[1][:5] == ["Ann", "y", "a", 8, "x"]
+
+
 def test_fill_mode_fills_empty_cells_only_and_never_deletes() -> None:
     sheet = [["Key", "Name", "Hours"], ["a", "Annie (edited)", None], ["x", "Gone", 1]]
     source = table([("a", "Ann", 8.0), ("b", "Bob", 4.0)], mode="fill")

@@ -205,9 +205,11 @@ class _Planner(RowPlanning):
                     if col < len(row):
                         del row[col]
         layout = self.header_layout()
+        added: list[str] = []
         for i, name in enumerate(self.names):
             if name in layout:
                 continue
+            added.append(name)
             before = [layout.index(n) for n in self.names[:i] if n in layout]
             after = [layout.index(n) for n in self.names[i + 1 :] if n in layout]
             col = before[-1] + 1 if before else min(after)
@@ -218,7 +220,8 @@ class _Planner(RowPlanning):
                     row.insert(col, name if r == plan.header_row else "")
                 elif r == plan.header_row:
                     row.extend([""] * (col - len(row)) + [name])
-            plan.writes.append(CellWrite(plan.header_row, col, name))
+        # Header writes use the final layout: a column inserted left of one added earlier shifts it.
+        plan.writes.extend(CellWrite(plan.header_row, layout.index(n), n) for n in added)
         plan.positions = {n: layout.index(n) for n in self.names}
         plan.relayout = bool(plan.delete_cols or plan.insert_cols or self.remembered is None)
 

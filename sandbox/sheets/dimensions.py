@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.sheets.errors import invalid
+from sandbox.sheets.merges import drop_collapsed_merges
 from sandbox.sheets.model import Sheet, Spreadsheet, apply_mask, cell_value
 from sandbox.sheets.ranges import check_within, count_of, dimension_name, dimension_span, remap_ranges
 from sandbox.sheets.values import format_value
@@ -42,6 +43,7 @@ def delete_dimension(book: Spreadsheet, body: dict[str, Any]) -> Reply:
 
     _reindex(sheet, span.dimension, lambda i: -1 if a <= i < b else squeeze(i))
     remap_ranges(sheet, span.dimension, squeeze, squeeze)
+    drop_collapsed_merges(sheet)
     frozen_key = "frozenRowCount" if span.dimension == "ROWS" else "frozenColumnCount"
     if sheet.grid.get(frozen_key):
         sheet.grid[frozen_key] = squeeze(sheet.grid[frozen_key])

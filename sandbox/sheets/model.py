@@ -25,6 +25,7 @@ class Sheet:
     conditional_formats: list[dict[str, Any]] = field(default_factory=list)
     protected_ranges: list[dict[str, Any]] = field(default_factory=list)
     charts: list[dict[str, Any]] = field(default_factory=list)
+    merges: list[dict[str, Any]] = field(default_factory=list)  # GridRanges (merges.py)
     developer_metadata: list[dict[str, Any]] = field(default_factory=list)  # SHEET-located (metadata.py)
 
     @property
@@ -76,6 +77,7 @@ class Sheet:
             ("conditionalFormats", self.conditional_formats),
             ("protectedRanges", self.protected_ranges),
             ("charts", self.charts),
+            ("merges", self.merges),
         ):
             if items:
                 out[key] = copy.deepcopy(items)
@@ -105,6 +107,7 @@ def copy_sheet(sheet: Sheet) -> Sheet:
         conditional_formats=json_copy(sheet.conditional_formats),
         protected_ranges=json_copy(sheet.protected_ranges),
         charts=json_copy(sheet.charts),
+        merges=json_copy(sheet.merges),
         developer_metadata=json_copy(sheet.developer_metadata),
     )
 

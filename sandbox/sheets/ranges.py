@@ -89,6 +89,7 @@ def sheet_grid_ranges(sheet: Sheet) -> Iterator[dict[str, Any]]:
         if "range" in protected:
             yield protected["range"]
         yield from protected.get("unprotectedRanges", [])
+    yield from sheet.merges
 
 
 def remap_ranges(

@@ -6,7 +6,7 @@ import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sandbox.sheets import dimensions, metadata, objects, sorting
+from sandbox.sheets import dimensions, merges, metadata, objects, sorting
 from sandbox.sheets.errors import SheetsError, invalid
 from sandbox.sheets.model import (
     DEFAULT_COLUMNS,
@@ -244,4 +244,7 @@ HANDLERS: dict[str, Handler] = {
     "updateDeveloperMetadata": metadata.update_developer_metadata,
     "deleteDeveloperMetadata": metadata.delete_developer_metadata,
     "sortRange": sorting.sort_range,
+    "mergeCells": merges.merge_cells,
+    "unmergeCells": merges.unmerge_cells,
+    "setDataValidation": merges.set_data_validation,
 }

@@ -9,3 +9,4 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "chaos: long reliability runs (full fault matrix, crash loop); run by `make chaos`"
     )
+    config.addinivalue_line("markers", "soak: the long human-edit soak; run by `make soak` and `make chaos`")

@@ -90,6 +90,24 @@ def boundaries(rows: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def soak(rows: list[dict[str, Any]]) -> list[str]:
+    out = ["## Human-edit soak", ""]
+    out += [
+        "| backend | seed | rounds | edits | mid-run | human cells checked | lost | wrong row "
+        "| owned cells on their row | refusals | s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        edits, mid = sum(r["human_edits"].values()), sum(r["mid_run_edits"].values())
+        refusals = sum(r["refusals"].values())
+        out.append(
+            f"| {r['backend']} | {r['seed']} | {r['rounds']} | {edits} | {mid} | {r['human_cells_checked']} "
+            f"| {r['lost']} | {r['wrong_row']} | {r['owned_cells_right_row']} | {refusals} | {r['seconds']} |"
+        )
+    messages = {kind: text for r in rows for kind, text in r["refusal_messages"].items()}
+    return [*out, "", *(f"- {kind}: {text}" for kind, text in sorted(messages.items()))]
+
+
 def main() -> None:
     parts = load(Path(sys.argv[1] if len(sys.argv) > 1 else "out/reliability/figures.jsonl"))
     lines: list[str] = []
@@ -98,6 +116,7 @@ def main() -> None:
         ("outage", outages),
         ("crash", crashes),
         ("write-boundaries", boundaries),
+        ("soak", soak),
     ):
         if parts.get(name):
             lines += [*render(parts.pop(name)), ""]

@@ -1,23 +1,28 @@
 """A seeded soak: a changing source and a human editing the same tab, checked after every sync.
 
-The model remembers every cell a human typed, by (row key, column header). After each sync the tab
-must show: every source row once with the source's values (human edits to owned cells overwritten),
-every remembered human cell on the row of its key (or on its keyless row), rows gone from the source
-kept and marked when they carry a human cell and removed otherwise, and human formulas still formulas.
+The model remembers every cell a human typed, by (row key, column header), keys compared as people
+type them. The human's edits are in soak_edits.py, the check after each sync in soak_checks.py.
+An edit opsheets must refuse (an owned column deleted, a person's column named like one opsheets
+is about to add, a merge over an owned cell) is expected: the sync must refuse it with its message
+and write nothing; the human then does what the message says, and the sync runs again.
 """
 
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from connectors.sheets import SYNC_STATUS, Column, Table
-from connectors.sheets.merge import REMOVED_MARK
-from connectors.sheets.values import normalise
-from tests.reliability.soak_helpers import HumanEditor, cell, find_header
+from connectors.sheets import Column, SheetLayoutError, Table
+from connectors.sheets.ownership import canonical
+from tests.reliability.soak_checks import SoakChecks
+from tests.reliability.soak_edits import HumanEdits
+from tests.reliability.soak_helpers import HumanEditor
+from tests.reliability.soak_refusals import RefusedAndMidRunEdits
 
 TAB = "Plan"
 KEY = "Key"
@@ -30,12 +35,34 @@ class SoakFigures:
     syncs: int = 0
     source_changes: Counter[str] = field(default_factory=Counter)
     human_edits: Counter[str] = field(default_factory=Counter)
+    mid_run_edits: Counter[str] = field(default_factory=Counter)
+    refusals: Counter[str] = field(default_factory=Counter)
+    refusal_messages: dict[str, str] = field(default_factory=dict)  # the first message of each kind
     human_cells_checked: int = 0
+    owned_cells_right_row: int = 0
     owned_overwrites_checked: int = 0
     kept_rows_checked: int = 0
+    objects_checked: int = 0  # rules, dropdowns, merges, pictures seen where the human left them
+    lost: int = 0
+    wrong_row: int = 0
+    seconds: float = 0.0
 
 
-class Soak:
+@dataclass
+class Expected:
+    """A refusal the human's last edit must cause, and what the human does about it."""
+
+    kind: str
+    says: str
+    resolve: Callable[[], None]
+
+
+def key_kind(n: int) -> str:
+    """Keys as people type them: codes, ID numbers kept as text, and email addresses."""
+    return [f"K{n:03d}", str(100 + n), f"user{n}@example.com"][n % 3]
+
+
+class Soak(HumanEdits, RefusedAndMidRunEdits, SoakChecks):
     def __init__(self, editor: HumanEditor, seed: int) -> None:
         self.editor = editor
         self.rng = random.Random(seed)
@@ -44,13 +71,24 @@ class Soak:
         self.next_key = 1
         self.weeks = [1, 2, 3]
         self.team_column = False
-        self.source: dict[str, dict[str, Any]] = {}
-        self.human: dict[tuple[str, str], Any] = {}  # (key, header) → typed value
+        self.source: dict[str, dict[str, Any]] = {}  # canonical key → row as the source sends it
+        self.human: dict[tuple[str, str], Any] = {}  # (canonical key, header) → typed value
         self.keyless: Counter[tuple[str, Any]] = Counter()  # (header, value) on rows without a key
         self.formulas: set[tuple[str, str]] = set()
+        self.human_rows: set[str] = set()  # canonical keys of rows a human added (totals)
+        self.retyped: dict[str, Any] = {}  # canonical key → the key as the human retyped it
         self.human_columns: list[str] = []
+        self.rules: dict[str, str] = {}  # marker → header of the human column it is on
+        self.dropdowns: dict[str, str] = {}
+        self.pictures = 0
+        self.title: str | None = None
         self.owned_edits: list[str] = []
+        self.expected: Expected | None = None
+        self.forced_column: str | None = None  # the source adds this column this round
+        self.pinned: set[str] = set()  # keys the source keeps this round
+        self.syncing = False
         self.today = START
+        self.keys_seen: dict[str, str] = {}  # canonical key → the key as the source sent it
         for _ in range(8):
             self.add_row()
 
@@ -76,12 +114,13 @@ class Soak:
         return values
 
     def add_row(self) -> None:
-        gone = [k for k, _ in self.human if k not in self.source]
+        gone = sorted({k for k, _ in self.human if k not in self.source and k not in self.human_rows})
         if gone and self.rng.random() < 0.3:
-            key = self.rng.choice(gone)  # a removed row comes back
+            key = self.keys_seen[gone[self.rng.randrange(len(gone))]]  # a removed row comes back
         else:
-            key, self.next_key = f"K{self.next_key:03d}", self.next_key + 1
-        self.source[key] = {KEY: key, **self.fresh_values()}
+            key, self.next_key = key_kind(self.next_key), self.next_key + 1
+        self.keys_seen[canonical(key)] = key
+        self.source[canonical(key)] = {KEY: key, **self.fresh_values()}
 
     def change_source(self) -> None:
         rng, changes = self.rng, self.figures.source_changes
@@ -91,12 +130,31 @@ class Soak:
         for _ in range(rng.randint(0, 2)):
             if len(self.source) > 2:
                 noted = [k for k, _ in self.human if k in self.source]
-                key = rng.choice(noted) if noted and rng.random() < 0.5 else rng.choice(list(self.source))
-                del self.source[key]
-                changes["row removed"] += 1
-        for key in rng.sample(list(self.source), min(len(self.source), rng.randint(0, 4))):
+                key = rng.choice(noted) if noted and rng.random() < 0.5 else rng.choice(sorted(self.source))
+                if key not in self.pinned:
+                    self.remove_source_row(key)
+                    changes["row removed"] += 1
+        for key in rng.sample(sorted(self.source), min(len(self.source), rng.randint(0, 4))):
             self.source[key].update(self.fresh_values())
             changes["row changed"] += 1
+        self.change_columns()
+
+    def remove_source_row(self, key: str) -> None:
+        del self.source[key]
+        if not any(k == key for k, _ in self.human):
+            self.retyped.pop(key, None)  # the row goes, and the key the human retyped with it
+
+    def change_columns(self) -> None:
+        rng, changes = self.rng, self.figures.source_changes
+        if self.forced_column:
+            if self.forced_column == "Team":
+                self.team_column = True
+            else:
+                self.weeks.append(self.weeks[-1] + 1)
+            changes[f"{'Team' if self.forced_column == 'Team' else 'week'} column added"] += 1
+            return
+        if self.expected:  # an owned column the human deleted stays in the source this round
+            return
         if rng.random() < 0.3:
             self.weeks.append(self.weeks[-1] + 1)
             changes["week column added"] += 1
@@ -107,195 +165,65 @@ class Soak:
             self.team_column = not self.team_column
             changes["Team column " + ("added" if self.team_column else "removed")] += 1
 
-    # -- the human -----------------------------------------------------------------------------
-    def human_round(self) -> None:
-        edits = [
-            self.new_column,
-            self.note,
-            self.note,
-            self.note,
-            self.formula,
-            self.clear_note,
-            self.sort,
-            self.blank_row,
-            self.keyless_note,
-            self.edit_owned,
-        ]
-        if not self.human_columns:
-            self.new_column()
-        for _ in range(self.rng.randint(2, 5)):
-            self.rng.choice(edits)()
-
-    def layout(self) -> tuple[list[list[Any]], int, dict[str, int], dict[str, int]]:
-        grid = self.editor.grid(TAB)
-        header = find_header(grid, KEY)
-        cols = {v: i for i, v in enumerate(grid[header]) if isinstance(v, str) and v}
-        k = cols[KEY]
-        rows = {cell(grid, r, k): r for r in range(header + 1, len(grid)) if cell(grid, r, k) != ""}
-        return grid, header, cols, rows
-
-    def type(self, row: int, col: int, value: Any, kind: str) -> None:
-        self.editor.type_cell(TAB, row, col, value)
-        self.figures.human_edits[kind] += 1
-
-    def new_column(self) -> None:
-        grid, header, _, _ = self.layout()
-        at = self.rng.randint(0, max(len(r) for r in grid))
-        name = f"Notes {len(self.human_columns) + 1}"
-        self.editor.insert_column(TAB, at)
-        self.type(header, at, name, "column inserted")
-        self.human_columns.append(name)
-
-    def pick_cell(self) -> tuple[str, int, int, str] | None:
-        if not self.human_columns:
-            return None
-        _, _, cols, rows = self.layout()
-        key = self.rng.choice(sorted(rows))
-        header = self.rng.choice(self.human_columns)
-        return key, rows[key], cols[header], header
-
-    def note(self) -> None:
-        target = self.pick_cell()
-        if target:
-            key, row, col, header = target
-            text = f"note {self.rng.randint(1, 10**6)} — call Ana"
-            value = self.rng.choice([text, self.rng.randint(1, 99)])
-            self.type(row, col, value, "note typed")
-            self.human[(key, header)] = value
-            self.formulas.discard((key, header))
-
-    def formula(self) -> None:
-        target = self.pick_cell()
-        if target:
-            key, row, col, header = target
-            value = f"=SUM({self.rng.randint(1, 9)},{self.rng.randint(1, 9)})"
-            self.type(row, col, value, "formula typed")
-            self.human[(key, header)] = value
-            self.formulas.add((key, header))
-
-    def clear_note(self) -> None:
-        if not self.human:
-            return
-        key, header = self.rng.choice(sorted(self.human, key=str))
-        _, _, cols, rows = self.layout()
-        self.type(rows[key], cols[header], "", "note cleared")
-        del self.human[(key, header)]
-        self.formulas.discard((key, header))
-
-    def sort(self) -> None:
-        grid, header, cols, _ = self.layout()
-        by = cols[self.rng.choice([KEY, "Name", "Hours", *self.human_columns])]
-        first, last = header + 1, len(grid)
-        rows = list(range(first, last))
-        blank = [r for r in rows if not any(v != "" for v in grid[r])]
-        filled = sorted((r for r in rows if r not in blank), key=lambda r: str(cell(grid, r, by)))
-        if self.rng.random() < 0.5:
-            filled.reverse()
-        self.editor.reorder_rows(TAB, first, filled + blank)  # like the UI: blanks sort last
-        self.figures.human_edits["rows sorted"] += 1
-
-    def blank_row(self) -> None:
-        grid, header, _, _ = self.layout()
-        above_header = header < 5 and self.rng.random() < 0.1
-        at = self.rng.randint(0, header) if above_header else self.rng.randint(header + 1, len(grid))
-        self.editor.insert_row(TAB, at)
-        self.figures.human_edits["blank row inserted" + (" above header" if above_header else "")] += 1
-
-    def keyless_note(self) -> None:
-        if not self.human_columns:
-            return
-        grid, header, cols, _ = self.layout()
-        blank = [r for r in range(header + 1, len(grid)) if not any(v != "" for v in grid[r])]
-        if not blank:
-            return
-        name = self.rng.choice(self.human_columns)
-        value = f"subtotal note {self.rng.randint(1, 10**6)}"
-        self.type(self.rng.choice(blank), cols[name], value, "note on a row without key")
-        self.keyless[(name, value)] += 1
-
-    def edit_owned(self) -> None:
-        _, _, cols, rows = self.layout()
-        live = sorted(k for k in rows if k in self.source)
-        owned = [c.name for c in self.columns() if c.name != KEY]
-        key, name = self.rng.choice(live), self.rng.choice(owned)
-        self.type(rows[key], cols[name], "typed over by a human", "owned cell edited")
-        self.owned_edits.append(key)
-
     # -- a round -------------------------------------------------------------------------------
     def sync(self) -> int:
-        result = self.editor.sheet.sync([self.table()], today=self.today)
+        self.syncing = True
+        try:
+            result = self.editor.sheet.sync([self.table()], today=self.today)
+        finally:
+            self.syncing = False
         self.figures.syncs += 1
         return result.cells_written
+
+    def sync_as_expected(self) -> None:
+        """Sync; a refusal must be the one expected, with nothing written; edits meant to land mid-run
+        that found no write to land before are made now, and the sync runs again."""
+        while True:
+            before = self.editor.grid(TAB) if self.expected else None
+            try:
+                self.sync()
+            except SheetLayoutError as refused:
+                self.refused(str(refused), before)
+                continue
+            assert self.expected is None, f"{self.where()}: {self.expected.kind} was not refused"
+            late = self.editor.pending_mid_run()
+            for edit in late:
+                edit()
+            if not late:
+                return
+
+    def refused(self, message: str, before: list[list[Any]] | None) -> None:
+        expected = self.expected
+        assert expected is not None, f"{self.where()}: refused unexpectedly: {message}"
+        assert expected.says in message, f"{self.where()}: {expected.kind} refused as {message!r}"
+        assert self.editor.grid(TAB) == before, f"{self.where()}: a refused sync changed the tab"
+        self.figures.refusals[expected.kind] += 1
+        self.figures.refusal_messages.setdefault(expected.kind, message)
+        self.expected = None
+        expected.resolve()
+
+    def expect(self, kind: str, says: str, resolve: Callable[[], None]) -> None:
+        self.expected = Expected(kind, says, resolve)
+
+    def where(self) -> str:
+        return f"{self.editor.name} seed {self.seed} round {self.figures.rounds}"
 
     def round(self) -> None:
         self.human_round()
         self.change_source()
         self.today += timedelta(days=1)
-        self.sync()
+        self.sync_as_expected()
+        self.forced_column, self.pinned = None, set()
         self.check()
         if self.figures.rounds % 5 == 4:
-            assert self.sync() == 0, "an unchanged rerun wrote cells"
+            assert self.sync() == 0, f"{self.where()}: an unchanged rerun wrote cells"
         self.figures.rounds += 1
 
     def run(self, rounds: int) -> SoakFigures:
+        started = time.monotonic()
         self.sync()
         self.check()
         for _ in range(rounds):
             self.round()
+        self.figures.seconds += time.monotonic() - started
         return self.figures
-
-    # -- the check -----------------------------------------------------------------------------
-    def check(self) -> None:
-        where = f"{self.editor.name} seed {self.seed} round {self.figures.rounds}"
-        grid, header, cols, rows = self.layout()
-        owned = [c.name for c in self.columns()] + [SYNC_STATUS]
-        assert sorted(h for h in grid[header] if h in owned or h in self.human_columns) == sorted(
-            owned + self.human_columns
-        ), f"{where}: header {grid[header]}"
-        stale = {f"W{w:02d}" for w in range(1, 200)} - {f"W{w:02d}" for w in self.weeks}
-        assert not stale & set(cols), f"{where}: week columns left the source but stayed: {stale & set(cols)}"
-        self.check_source_rows(where, grid, cols, rows)
-        self.check_human_cells(where, grid, cols, rows)
-        self.check_kept_rows(where, grid, cols, rows)
-        self.check_keyless(where, grid, header, cols)
-
-    def check_source_rows(self, where: str, grid: list, cols: dict, rows: dict) -> None:
-        keys = [cell(grid, r, cols[KEY]) for r in range(len(grid))]
-        for key, values in self.source.items():
-            assert keys.count(key) == 1, f"{where}: {key} on {keys.count(key)} rows"
-            for column in self.columns():
-                got = normalise(cell(grid, rows[key], cols[column.name]), column.kind)
-                assert got == normalise(values[column.name], column.kind), f"{where}: {key}.{column.name}"
-            assert cell(grid, rows[key], cols[SYNC_STATUS]) == "", f"{where}: {key} marked"
-        self.figures.owned_overwrites_checked += sum(1 for k in self.owned_edits if k in self.source)
-        self.owned_edits.clear()
-
-    def check_human_cells(self, where: str, grid: list, cols: dict, rows: dict) -> None:
-        for (key, header), value in self.human.items():
-            assert key in rows, f"{where}: row {key} with a human cell in '{header}' is gone"
-            got = cell(grid, rows[key], cols[header])
-            assert normalise(got) == normalise(value), f"{where}: {key}.{header} is {got!r}, typed {value!r}"
-            if (key, header) in self.formulas:
-                is_formula = self.editor.is_formula(TAB, rows[key], cols[header])
-                assert is_formula, f"{where}: {key}.{header} is no longer a formula"
-            self.figures.human_cells_checked += 1
-        self.figures.human_cells_checked += len(self.human_columns)  # their headers, checked above
-
-    def check_kept_rows(self, where: str, grid: list, cols: dict, rows: dict) -> None:
-        noted = {k for k, _ in self.human}
-        for key, row in rows.items():
-            if key in self.source:
-                continue
-            assert key in noted, f"{where}: {key} left the source without a human cell but was kept"
-            mark = cell(grid, row, cols[SYNC_STATUS])
-            assert str(mark).startswith(REMOVED_MARK), f"{where}: kept row {key} marked {mark!r}"
-            self.figures.kept_rows_checked += 1
-
-    def check_keyless(self, where: str, grid: list, header: int, cols: dict) -> None:
-        found: Counter[tuple[str, Any]] = Counter()
-        for r in range(header + 1, len(grid)):
-            if cell(grid, r, cols[KEY]) == "":
-                notes = ((h, cell(grid, r, cols[h])) for h in self.human_columns)
-                found.update(note for note in notes if note[1] != "")
-        assert found == self.keyless, f"{where}: notes on keyless rows {found} != {self.keyless}"
-        self.figures.human_cells_checked += sum(found.values())
