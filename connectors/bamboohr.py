@@ -27,6 +27,8 @@ WHOS_OUT_PATH = "/api/v1/time_off/whos_out"
 TABLE_PATH = "/api/v1/employees/all/tables/{table}"  # a history table, every employee's rows
 # Fields the report must return for headcount and capacity to be right; the others may be withheld.
 REQUIRED_FIELDS = ("status", "hireDate", "terminationDate")
+SUPERVISOR_FIELD = "supervisorEmail"  # the work email of the person's supervisor
+YES = frozenset({"yes", "true", "1", "x", "y", "lead"})  # how a yes/no or checkbox field reads
 HINTS = {
     401: "check the API key in bamboohr.api_key (BAMBOOHR_API_KEY by default) and bamboohr.company",
     404: "check bamboohr.company (the subdomain in https://<company>.bamboohr.com) and bamboohr.base_url",
@@ -39,10 +41,11 @@ class FeatureDisabledError(AuthError):
     """403 on an endpoint whose feature is off for this company, or not granted to this key."""
 
 
-def report_fields(team_field: str, places: bool = True) -> list[str]:
+def report_fields(team_field: str, places: bool = True, leads: tuple[str, ...] = ()) -> list[str]:
     """The employee fields opsheets asks BambooHR for: nothing beyond name, dates, team and status, and
-    with `places` the country, state and location that decide public holidays (budgets need none)."""
-    fields = ["firstName", "lastName", "workEmail", team_field, "status"]
+    with `places` the country, state and location that decide public holidays (budgets need none);
+    `leads`: the fields a team's lead is found by (the supervisor's email, a field marking leads)."""
+    fields = ["firstName", "lastName", "workEmail", team_field, "status", *leads]
     fields += ["country", "state", "location"] if places else []
     fields += ["employmentHistoryStatus", "hireDate", "terminationDate"]
     return list(dict.fromkeys(fields))
@@ -68,10 +71,15 @@ class BambooHRClient:
             rewrite=rewrite,
         )
 
-    def employees(self, team_field: str = "department", *, places: bool = True) -> list[Employee]:
+    def employees(
+        self, team_field: str = "department", *, places: bool = True, leads: bool = False,
+        lead_field: str | None = None,
+    ) -> list[Employee]:  # fmt: skip
         """Active and inactive employees (leavers matter for pro-rated headcount); `places`: with the
-        fields public holidays follow."""
-        body = {"title": "opsheets", "fields": report_fields(team_field, places)}
+        fields public holidays follow; `leads`: with whom each reports to and `lead_field`, a field
+        (yes/no) marking team leads."""
+        wanted = (SUPERVISOR_FIELD, *([lead_field] if lead_field else [])) if leads else ()
+        body = {"title": "opsheets", "fields": report_fields(team_field, places, wanted)}
         report = _feature_call(
             "custom reports",
             REPORT_PATH,
@@ -79,7 +87,7 @@ class BambooHRClient:
             lambda: self.api.post_json(REPORT_PATH, body, params={"format": "json"}),
         )
         _check_report_fields(report, team_field)
-        return [_employee(row, team_field) for row in report.get("employees") or []]
+        return [_employee(row, team_field, lead_field) for row in report.get("employees") or []]
 
     def job_history(self, team_field: str = "department") -> list[JobInfoEntry]:
         """Every jobInfo row with an effective date, oldest first: transfers between teams."""
@@ -176,7 +184,7 @@ def _check_report_fields(report: Any, team_field: str) -> None:
         )
 
 
-def _employee(row: Mapping[str, Any], team_field: str) -> Employee:
+def _employee(row: Mapping[str, Any], team_field: str, lead_field: str | None = None) -> Employee:
     employee_id = _id(row.get("id"))
     name = " ".join(part for part in (_text(row.get("firstName")), _text(row.get("lastName"))) if part)
     return Employee(
@@ -191,6 +199,8 @@ def _employee(row: Mapping[str, Any], team_field: str) -> Employee:
         termination_date=_date(row.get("terminationDate"), f"terminationDate of employee {employee_id}"),
         state=_text(row.get("state")),
         location=_text(row.get("location")),
+        supervisor_email=_text(row.get(SUPERVISOR_FIELD)),
+        marked_lead=bool(lead_field) and str(row.get(lead_field) or "").strip().casefold() in YES,
     )
 
 

@@ -28,6 +28,7 @@ from domain.teams import canonical_people
 from flows import budgets_tables as bt
 from flows.artifacts import publish_run_artifacts, sheet_url
 from flows.budgets_explained import explanation_table
+from flows.budgets_teams import provision_and_share
 from flows.clients import bamboohr_client, open_sheet
 from flows.config import BudgetSettings, Config, ConfigError, load_config
 from flows.deployments import not_configured_state
@@ -64,7 +65,11 @@ def fetch_people(config: Config) -> People:
         raise ConfigError("the config has no 'bamboohr' section; budgets need it for headcount")
     client = bamboohr_client(config)
     team_field = config.bamboohr.team_field
-    employees = client.employees(team_field, places=False)  # where people live is no budget's business
+    provision = config.budgets.provision if config.budgets else None
+    # Where people live is no budget's business; whom they report to is, when leads get their sheet.
+    employees = client.employees(
+        team_field, places=False, leads=provision is not None, lead_field=provision and provision.lead_field
+    )
     history = client.job_history(team_field)
     people = People(employees, history, client.employment_statuses())
     get_run_logger().info(
@@ -166,6 +171,7 @@ def _targets(
     rejections: list[Rejection],
     history: BudgetHistory,
     people: People,
+    extra: list[Table],
 ) -> list[Target]:
     """Every spreadsheet to write: one per mapped team, then the overview; each with an Archive tab
     when older years are archived."""
@@ -193,6 +199,7 @@ def _targets(
     overview = bt.overview_tables(kept, rejections, currency, carry, current_period=current.label)
     if history.archived:
         overview.append(bt.overview_table(archived, currency, carry, tab=bt.ARCHIVE_TAB))
+    overview += extra  # with provisioning: the Teams and Access tabs
     return [*targets, (OVERVIEW_NAME, settings.overview_spreadsheet, overview)]
 
 
@@ -250,14 +257,22 @@ def _compute_and_write(config: Config, settings: BudgetSettings, day: date, repo
     spends, rejections = parse_spend(ledger, teams, settings.currency, settings.ledger.id_column)
     keys = bt.spreadsheet_keys(teams, settings.teams)
     history = history_of(settings, day, people, spends)
+    extra: list[Table] = []
+    if settings.provision is not None:
+        records = (people.employees, people.job_history, people.status_history)
+        made = provision_and_share(
+            config, settings, records, teams, history.current, day, report, OVERVIEW_NAME
+        )
+        keys, extra = made.keys, made.overview_tables
     rules = budget_rules(settings)
     lines = compute_team_budgets(quoted(people), quoted(spends), rules, history.all, sorted(keys))
-    report.warnings += bt.mapping_warnings([x for x in lines if x.period_label in history.kept_labels], keys)
+    kept = [x for x in lines if x.period_label in history.kept_labels]
+    report.warnings += bt.mapping_warnings(kept, keys, provisioned=settings.provision is not None)
     report.warnings += bt.uncounted_spend_warnings(spends, history.all)
     for warning in report.warnings:
         logger.warning(warning)
 
-    targets = _targets(settings, keys, lines, spends, rejections, history, people)
+    targets = _targets(settings, keys, lines, spends, rejections, history, people, extra)
     _write_all(config, targets, day, report.dry_run, report)
     return Written(lines, len(rejections), len(targets), history.current)
 

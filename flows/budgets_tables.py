@@ -316,10 +316,20 @@ def figures(lines: Iterable[BudgetLine], period_label: str) -> list[dict[str, ob
     ]
 
 
-def mapping_warnings(lines: Iterable[BudgetLine], keys: Mapping[str, str]) -> list[str]:
-    """Teams with people or spend but no spreadsheet, and configured teams nobody is in (a typo?)."""
+def mapping_warnings(
+    lines: Iterable[BudgetLine], keys: Mapping[str, str], provisioned: bool = False
+) -> list[str]:
+    """Teams with people or spend but no spreadsheet, and configured teams nobody is in (a typo?).
+    With provisioning, a team without a spreadsheet gets one (or the run says why not): no advice to
+    add it under budgets.teams; a team nobody is in any more is marked in the Teams tab instead."""
     lines = list(lines)
     active = {line.team for line in lines if line.head_days or line.spent}
+    if provisioned:
+        return [
+            f"team '{team}' has a spreadsheet but no people or spend in the periods shown: the spreadsheet "
+            f"is kept and marked in the Teams tab{_did_you_mean(team, active)}"
+            for team in sorted(set(keys) - active)
+        ]
     unmapped = [
         f"team '{team}' has people or spend but no spreadsheet: add '{team}: <spreadsheet key>' "
         f"under budgets.teams in the config"

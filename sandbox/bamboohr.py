@@ -40,6 +40,7 @@ FIELD_TYPES: dict[str, tuple[str, str]] = {
     "employmentHistoryStatus": ("list", "Employment Status"),
     "hireDate": ("date", "Hire Date"),
     "terminationDate": ("date", "Termination Date"),
+    "supervisorEmail": ("email", "Supervisor email"),
     "payRate": ("currency", "Pay rate"),
     "dateOfBirth": ("date", "Birth Date"),
 }
