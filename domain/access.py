@@ -131,15 +131,15 @@ def _unexpected(
     if leads_other:
         notes.append(f"lead of {leads_other}")
         plan.findings.append(f"{team}: {email}, the lead of {leads_other}, has {access.role} access")
-    if email == former_lead and not access.inherited:
+    if email == former_lead:
         notes.append("former lead")
-        if mode == "enforce":
+        if mode == "enforce" and not access.inherited:
             plan.revoke.append((access.permission_id, email))
             return  # gone: no row
-        else:
-            plan.findings.append(f"{team}: {email}, the former lead, still has {access.role} access")
-    elif access.inherited:
+        where = " through the shared drive or a folder (remove it there)" if access.inherited else ""
+        plan.findings.append(f"{team}: {email}, the former lead, still has {access.role} access{where}")
+    if access.inherited:
         notes.append("shared drive or folder member")
-    elif not leads_other:
+    elif not leads_other and email != former_lead:
         plan.findings.append(f"{team}: {email} has {access.role} access and is not expected")
     plan.rows.append(AccessRow(email, access.role, False, "; ".join(notes) or "not expected"))

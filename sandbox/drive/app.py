@@ -109,8 +109,18 @@ def _permission_routes(app: FastAPI, state: DriveState) -> None:
         caller = _caller(request, state)
         with state.lock:
             found = state.file(file_id, caller, _flag(request, "supportsAllDrives"))
-            body = {"kind": "drive#permissionList", "permissions": permissions_json(state, found)}
-            return _answer(body, request, ("kind", "permissions(" + ",".join(PERMISSION_DEFAULT) + ")"))
+            listed = permissions_json(state, found)
+            size = _int(request.query_params.get("pageSize"), len(listed) or 1, 1, 100)
+            start = _int(request.query_params.get("pageToken"), 0, 0, len(listed))
+            body: dict[str, Any] = {
+                "kind": "drive#permissionList",
+                "permissions": listed[start : start + size],
+            }
+            if start + size < len(listed):
+                body["nextPageToken"] = str(start + size)
+            return _answer(
+                body, request, ("kind", "nextPageToken", "permissions(" + ",".join(PERMISSION_DEFAULT) + ")")
+            )
 
     @app.post(PREFIX + "/{file_id}/permissions")
     async def create_permission(file_id: str, request: Request) -> JSONResponse:
