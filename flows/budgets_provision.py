@@ -15,11 +15,11 @@ from datetime import date
 from connectors.drive import DriveClient, DriveItem, SharedDriveRequired
 from connectors.errors import ApiError
 from connectors.sheets import Column, Table
-from domain.budgets import BudgetLine
 from domain.periods import Period
 from domain.provisioning import SheetPlan, members_on, merged_mapping, plan_sheets, renamed_teams
-from domain.records import Employee, JobInfoEntry
+from domain.records import Employee, JobInfoEntry, StatusEntry
 from domain.teams import team_key
+from flows import budgets_tables as bt
 from flows.clients import open_sheet
 from flows.config import BudgetSettings, Config
 from flows.provision_config import ProvisionSettings
@@ -71,8 +71,16 @@ def read_registry(
     return registry
 
 
-def active_teams(lines: list[BudgetLine], current: Period) -> set[str]:
-    return {line.team for line in lines if line.period_label == current.label and line.head_days}
+def active_teams_of(
+    employees: list[Employee],
+    history: list[JobInfoEntry],
+    statuses: list[StatusEntry],
+    settings: BudgetSettings,
+    current: Period,
+) -> set[str]:
+    """Teams with people counted in the current period (as the Roster tab counts them)."""
+    roster = bt.roster(employees, history, current, settings.excluded_statuses, statuses)
+    return {team for team, entries in roster.items() if entries}
 
 
 def plan_team_sheets(

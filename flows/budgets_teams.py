@@ -16,12 +16,12 @@ from domain.periods import Period
 from domain.provisioning import Lead, members_on, team_leads
 from domain.records import Employee, JobInfoEntry, StatusEntry
 from domain.teams import TeamNames, team_key
-from flows import budgets_tables as bt
 from flows.artifacts import sheet_url
 from flows.budgets_access import Sheet, access_table, share_all
 from flows.budgets_provision import (
     Provisioned,
     Registered,
+    active_teams_of,
     create_team_sheets,
     plan_team_sheets,
     read_registry,
@@ -58,8 +58,7 @@ def provision_and_share(
         )
     registry = read_registry(config, settings, provision)
     employees, history, statuses = people
-    roster = bt.roster(employees, history, current, settings.excluded_statuses, statuses)
-    active = {team for team, entries in roster.items() if entries}
+    active = active_teams_of(employees, history, statuses, settings, current)
     done = Provisioned(plan_team_sheets(settings, registry, employees, history, active, day), registry)
     drive = drive_client(config)
     try:
