@@ -70,3 +70,17 @@ def test_permissions_are_read_across_pages_shared_and_removed(world: tuple[Drive
     )
     drive.unshare(TEMPLATE_ID, shared.id)
     assert "lead@x.com" not in stand_in.drive_state.direct_emails(TEMPLATE_ID)
+
+
+def test_gspreads_own_drive_calls_reach_the_drive_stand_in(world: tuple[DriveWorld, DriveClient]) -> None:
+    from connectors.sheets import open_google
+
+    stand_in, _ = world
+    rewrite = {
+        "https://sheets.googleapis.com": stand_in.sheets.url,
+        "https://www.googleapis.com": stand_in.drive.url,
+    }
+    sheet = open_google(TEMPLATE_ID, credentials=Credentials(token=TOKEN), rewrite=rewrite)
+    listed = sheet.backend.http.list_permissions(TEMPLATE_ID)  # type: ignore[attr-defined]
+    assert SERVICE_ACCOUNT in {p.get("emailAddress") for p in listed}
+    assert stand_in.drive.log.count("GET", f"/drive/v3/files/{TEMPLATE_ID}/permissions") == 1
