@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -78,6 +79,7 @@ def measured(env: SandboxEnvironment, phase: str, prefect_env: dict[str, str], w
         "drive_statuses": dict(Counter(str(e.status) for e in drive)),
         "drive_routes": dict(Counter(f"{e.method} {_route(e.path)}" for e in drive)),
         "requests": figures.requests,
+        "sheets_routes": dict(_summed(figures.routes.get("sheets", {}))),
     }
 
 
@@ -89,6 +91,18 @@ def _route(path: str) -> str:
         if parts[0] == "files"
         else path
     )
+
+
+def _sheets_route(route: str) -> str:
+    """POST /v4/spreadsheets/<key>/values:batchUpdate → …/{spreadsheetId}/values:batchUpdate (summed)."""
+    return re.sub(r"^(\S+ /v4/spreadsheets/)[^/:]+", r"\1{spreadsheetId}", route)
+
+
+def _summed(routes: dict[str, int]) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for route, count in routes.items():
+        total[_sheets_route(route)] += count
+    return total
 
 
 def summary(run: dict[str, Any]) -> dict[str, Any]:

@@ -22,12 +22,13 @@ from connectors.redaction import masking_errors
 from connectors.sheets import SyncResult, Table
 from domain.budgets import BudgetLine, BudgetRules, compute_budgets
 from domain.ledger import REQUIRED_COLUMNS, Rejection, parse_ledger
-from domain.periods import BudgetHistory, Period, budget_history
+from domain.periods import BudgetHistory, Period
 from domain.records import Employee, JobInfoEntry, LedgerRow, Spend, StatusEntry
 from domain.teams import canonical_people
 from flows import budgets_tables as bt
 from flows.artifacts import publish_run_artifacts, sheet_url
 from flows.budgets_explained import explanation_table
+from flows.budgets_periods import budget_rules, history_of, run_day
 from flows.budgets_teams import provision_and_share
 from flows.clients import bamboohr_client, open_sheet
 from flows.config import BudgetSettings, Config, ConfigError, load_config
@@ -128,38 +129,6 @@ def canonical(people: People, settings: BudgetSettings) -> People:
     return People(employees, history, people.status_history)
 
 
-def run_day(config: Config, today: str | None) -> date:
-    if today:
-        return date.fromisoformat(today)
-    return config.now().date()
-
-
-def periods_to_date(settings: BudgetSettings, today: date) -> list[Period]:
-    """The periods the Budget and Overview tabs show: the kept past years', then this year's up to today's."""
-    return budget_history(settings.period, today, settings.keep_years).kept
-
-
-def history_of(settings: BudgetSettings, today: date, people: People, spends: list[Spend]) -> BudgetHistory:
-    """The kept periods, and the archived years back to the first with data (a hire, an expense): a late
-    expense for an old period still counts in it, and a year leaving the kept ones moves to the Archive
-    tab instead of disappearing."""
-    years = [s.day.year for s in spends] + [e.hire_date.year for e in people.employees if e.hire_date]
-    years += [j.effective.year for j in people.job_history]
-    first_year = min(years, default=None)
-    return budget_history(settings.period, today, settings.keep_years, settings.archive_years, first_year)
-
-
-def budget_rules(settings: BudgetSettings) -> BudgetRules:
-    return BudgetRules(
-        period_kind=settings.period,
-        allowance_per_head=settings.allowance_per_head,
-        overrides=dict(settings.overrides),
-        excluded_statuses=frozenset(settings.excluded_statuses),
-        carry_over=settings.carry_over,
-        currency=settings.currency,
-    )
-
-
 Target = tuple[str, str, list[Table]]  # (name in the report, spreadsheet key, tables)
 
 
@@ -256,7 +225,7 @@ def _compute_and_write(config: Config, settings: BudgetSettings, day: date, repo
     ledger = quoted(read_ledger(config, settings))
     spends, rejections = parse_spend(ledger, teams, settings.currency, settings.ledger.id_column)
     keys = bt.spreadsheet_keys(teams, settings.teams)
-    history = history_of(settings, day, people, spends)
+    history = history_of(settings, day, people.employees, people.job_history, spends)
     extra: list[Table] = []
     if settings.provision is not None:
         records = (people.employees, people.job_history, people.status_history)
