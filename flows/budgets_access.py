@@ -1,6 +1,7 @@
 """Sharing each team spreadsheet with its lead and the PeopleOps admins, and the Access tab.
 
-One permissions read per spreadsheet per run (Drive's permissions.list), then only what must change:
+One permissions read per team spreadsheet per run (Drive's permissions.list; the overview's only in a
+run where something changed, flows.budgets_teams), then only what must change:
 a new spreadsheet is shared with its lead and the admins (Drive's notification email carries
 `budgets.provision.message`); an admin missing anywhere is shared with; in `enforce` mode a new lead
 is shared with and the former lead's access removed. Every difference is reported
@@ -43,10 +44,12 @@ def share_all(
     service_account: str | None,
     dry_run: bool,
     report: RunReport,
-) -> dict[str, list[AccessRow]]:
-    """Each spreadsheet's access compared, fixed where the rules say so; name -> its Access rows."""
+) -> tuple[dict[str, list[AccessRow]], bool]:
+    """Each spreadsheet's access compared, fixed where the rules say so: name -> its Access rows, and
+    whether an admin lacked access anywhere."""
     current = _read_all(drive, sheets, report)
     rows: dict[str, list[AccessRow]] = {}
+    admin_added = False
     for sheet in sheets:
         if sheet.name not in current:
             continue  # its read failed: in the report's failures
@@ -58,7 +61,8 @@ def share_all(
         report.warnings += [f"access: {finding}" for finding in plan.findings]
         _apply(drive, provision, sheet, plan, dry_run, report)
         rows[sheet.name] = plan.rows
-    return rows
+        admin_added = admin_added or any(why == "admin" for _, _, why in plan.share)
+    return rows, admin_added
 
 
 def _read_all(drive: DriveClient | None, sheets: list[Sheet], report: RunReport) -> dict[str, list[Access]]:

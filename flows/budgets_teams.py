@@ -69,12 +69,15 @@ def provision_and_share(
     keys = {str(names.canonical(team)): key for team, key in done.keys.items()}
     leads = _leads(provision, members_on(employees, day), registry, done)
     sheets = [_sheet(team, keys.get(team), leads, registry, done) for team in sorted({*keys, *done.pending})]
-    sheets.append(Sheet(overview_name, settings.overview_spreadsheet, None, None, new=False))
     other_leads = {lead.email: team for team, lead in leads.items()}
     account = service_account_email(config)
-    rows = share_all(drive, provision, sheets, other_leads, account, report.dry_run, report)
+    rows, admin_added = share_all(drive, provision, sheets, other_leads, account, report.dry_run, report)
+    # The overview is checked when something changed (a first run, a new team, an admin newly
+    # configured, so missing from team spreadsheets): a steady run reads one permission list per team.
+    if not registry or done.created or done.pending or admin_added:
+        overview = [Sheet(overview_name, settings.overview_spreadsheet, None, None, new=False)]
+        share_all(drive, provision, overview, other_leads, account, report.dry_run, report)
     links = {team: sheet_url(config, key) for team, key in keys.items()}
-    links[overview_name] = sheet_url(config, settings.overview_spreadsheet)
     shown = {team: (lead.email, lead.source) for team, lead in leads.items()}
     tables = [teams_table(provision, done, keys, shown, current), access_table(provision, rows, links)]
     return TeamSheets(keys, tables)

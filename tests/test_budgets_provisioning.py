@@ -34,9 +34,19 @@ def test_a_new_team_gets_a_spreadsheet_shared_with_its_lead_and_a_rerun_changes_
     writes = world.sheets.write_requests
     again = sync_team_budgets(config, today=TODAY)
     assert world.drive_writes() == 0 and world.sheets.write_requests == writes
-    # One Drive request per spreadsheet: its permissions.
-    assert len(world.drive_service.log.entries) == len(teams) + 1
+    # One Drive request per team: its spreadsheet's permissions.
+    assert len(world.drive_service.log.entries) == len(teams)
     assert world.team_sheets() == teams and not [w for w in again.warnings if w.startswith("access")]
+
+
+def test_an_admin_added_to_the_config_gets_every_team_sheet_and_the_overview_in_report_mode(
+    world: World,
+) -> None:
+    sync_team_budgets(world.config(), today=TODAY)
+    report = sync_team_budgets(world.config(admins=[ADMIN, "finance@example.org"]), today=TODAY)
+    for key in [*world.team_sheets().values(), OVERVIEW]:
+        assert world.drive.direct_emails(key)["finance@example.org"] == "writer"
+    assert "Shared 'Budgets overview' with finance@example.org (admin, writer)" in report.summary
 
 
 def test_dry_run_says_what_it_would_create_and_share_and_changes_nothing(world: World) -> None:
