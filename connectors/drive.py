@@ -9,6 +9,8 @@ becomes `SharedDriveRequired`, which says to use a shared drive.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +34,7 @@ PERMISSION_FIELDS = (
     "id,type,role,emailAddress,domain,permissionDetails(inherited,inheritedFrom,permissionType)"
 )
 PAGE_SIZE = 100  # Drive's largest page of permissions on a shared-drive item
+RATE_LIMITED = frozenset({"userRateLimitExceeded", "rateLimitExceeded"})
 
 
 class SharedDriveRequired(AuthError):
@@ -97,6 +100,7 @@ class DriveClient:
         policy: RetryPolicy = RetryPolicy(),
         rewrite: Mapping[str, str] | None = None,
     ) -> None:
+        self.policy = policy
         self.api = ApiClient(
             SYSTEM, DRIVE_HOST, auth=GoogleAuth(credentials, policy), policy=policy, rewrite=rewrite
         )
@@ -168,21 +172,36 @@ class DriveClient:
                 return
 
     def _call(self, method: str, path: str, what: str, **kw: Any) -> Any:
+        """One request; Drive's per-user quota answers 403 userRateLimitExceeded (429s are retried by
+        the HTTP layer), which is waited out with capped exponential backoff and jitter, as Google asks."""
         params = {**ALL_DRIVES, **kw.pop("params", {})}
-        response = self.api.request(method, path, params=params, answers=(400, 403, 404), **kw)
-        if response.status_code >= 400:
-            raise _refusal(response, method, what)
-        return response.json() if response.content else {}
+        for attempt in range(1, self.policy.max_attempts + 1):
+            response = self.api.request(method, path, params=params, answers=(400, 403, 404), **kw)
+            if response.status_code < 400:
+                return response.json() if response.content else {}
+            if attempt == self.policy.max_attempts or not _reasons(response) & RATE_LIMITED:
+                break
+            wait = min(self.policy.backoff_cap_s, self.policy.backoff_base_s * 2 ** (attempt - 1))
+            time.sleep(wait * random.uniform(0.5, 1.0))
+        raise _refusal(response, method, what)
+
+
+def _error(response: requests.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return (body.get("error") or {}) if isinstance(body, dict) else {}
+
+
+def _reasons(response: requests.Response) -> set[str]:
+    return {str(e.get("reason")) for e in _error(response).get("errors") or [] if isinstance(e, dict)}
 
 
 def _refusal(response: requests.Response, method: str, what: str) -> FatalAPIError:
     """Drive's error as a named exception that says what to fix."""
-    try:
-        error = response.json().get("error") or {}
-    except ValueError:
-        error = {}
-    reasons = {str(e.get("reason")) for e in error.get("errors") or [] if isinstance(e, dict)}
-    said = str(error.get("message") or response.reason)
+    reasons = _reasons(response)
+    said = str(_error(response).get("message") or response.reason)
     status = response.status_code
     if "storageQuotaExceeded" in reasons:
         return SharedDriveRequired(SYSTEM, (

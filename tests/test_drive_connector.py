@@ -9,6 +9,7 @@ import pytest
 from google.oauth2.credentials import Credentials
 
 from connectors.drive import DriveClient, DriveNotFound, SharedDriveRequired
+from connectors.http import RetryPolicy
 from tests.drive_fixtures import (
     DRIVE_ID,
     FOLDER_ID,
@@ -84,3 +85,13 @@ def test_gspreads_own_drive_calls_reach_the_drive_stand_in(world: tuple[DriveWor
     listed = sheet.backend.http.list_permissions(TEMPLATE_ID)  # type: ignore[attr-defined]
     assert SERVICE_ACCOUNT in {p.get("emailAddress") for p in listed}
     assert stand_in.drive.log.count("GET", f"/drive/v3/files/{TEMPLATE_ID}/permissions") == 1
+
+
+def test_the_per_user_quota_is_waited_out(world: tuple[DriveWorld, DriveClient]) -> None:
+    stand_in, _ = world
+    stand_in.drive_state.quota.limit, stand_in.drive_state.quota.window_s = 2, 0.5
+    policy = RetryPolicy(max_attempts=6, backoff_base_s=0.2, backoff_cap_s=0.5)
+    rewrite = {"https://www.googleapis.com": stand_in.drive.url}
+    drive = DriveClient(Credentials(token=TOKEN), policy=policy, rewrite=rewrite)
+    assert [drive.get_file(FOLDER_ID).id for _ in range(4)] == [FOLDER_ID] * 4
+    assert {e.status for e in stand_in.drive.log.entries} == {200, 403}

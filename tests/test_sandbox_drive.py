@@ -92,7 +92,7 @@ def test_each_account_has_its_own_quota(world: DriveWorld) -> None:
     assert call(world, "GET", f"files/{FOLDER_ID}", params=ALL).status_code == 200
     assert call(world, "GET", f"files/{FOLDER_ID}", params=ALL).status_code == 200
     over = call(world, "GET", f"files/{FOLDER_ID}", params=ALL)
-    assert over.status_code == 429 and over.json()["error"]["errors"][0]["reason"] == "rateLimitExceeded"
+    assert over.status_code == 403 and over.json()["error"]["errors"][0]["reason"] == "userRateLimitExceeded"
 
 
 def test_an_unknown_token_is_refused(world: DriveWorld) -> None:

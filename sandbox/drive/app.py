@@ -3,7 +3,7 @@
 Shared-drive semantics as the live service has them: an item on a shared drive is found only with
 `supportsAllDrives=true` (else 404), and listed only with `includeItemsFromAllDrives=true` too; a
 service account has no storage, so creating a file outside a shared drive is refused with 403
-`storageQuotaExceeded`; each account's requests count against a per-user quota (429).
+`storageQuotaExceeded`; each account's requests count against a per-user quota (403 userRateLimitExceeded).
 """
 
 from __future__ import annotations

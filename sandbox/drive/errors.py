@@ -54,4 +54,5 @@ def invalid(message: str, location: str) -> DriveError:
 
 
 def quota_exceeded() -> DriveError:
-    return DriveError(429, "Rate Limit Exceeded", "rateLimitExceeded", "usageLimits")
+    """The per-user quota, as Drive answers it: 403 (its backend's own checks answer 429)."""
+    return DriveError(403, "User Rate Limit Exceeded", "userRateLimitExceeded", "usageLimits")

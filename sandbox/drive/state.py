@@ -14,7 +14,7 @@ from sandbox.sheets.state import SheetsState, SlidingWindowQuota
 
 FOLDER = "application/vnd.google-apps.folder"
 SPREADSHEET = "application/vnd.google-apps.spreadsheet"
-# Google's Drive API quota: queries per minute per user (the sustained write rate is lower in practice).
+# Drive API requests per minute per user (an older published figure; Google now counts quota units).
 QUERIES_PER_MINUTE = 12_000
 ROLE_RANK = {"reader": 1, "commenter": 2, "writer": 3, "fileOrganizer": 4, "organizer": 5, "owner": 6}
 EDITORS = ("writer", "fileOrganizer", "organizer", "owner")
