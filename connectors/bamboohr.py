@@ -24,7 +24,10 @@ EMPTY_DATES = ("", "0000-00-00")
 REPORT_PATH = "/api/v1/reports/custom"
 TIME_OFF_PATH = "/api/v1/time_off/requests"
 WHOS_OUT_PATH = "/api/v1/time_off/whos_out"
-TABLE_PATH = "/api/v1/employees/all/tables/{table}"  # a history table, every employee's rows
+TABLE_PATH = "/api/v1/employees/all/tables/{table}"
+LISTS_PATH = (
+    "/api/v1/meta/lists"  # list fields and their options, with ids  # a history table, every employee's rows
+)
 # Fields the report must return for headcount and capacity to be right; the others may be withheld.
 REQUIRED_FIELDS = ("status", "hireDate", "terminationDate")
 SUPERVISOR_FIELD = "supervisorEmail"  # the work email of the person's supervisor
@@ -122,6 +125,23 @@ class BambooHRClient:
             if (effective := _date(row.get("date"), f"{table} date")) is not None
         ]
         return sorted(entries, key=lambda entry: (entry.effective, entry.employee_id))
+
+    def list_option_ids(self, field: str) -> dict[str, str]:
+        """name -> option id of a list field (`department`, `division`…): an id stays when BambooHR
+        renames the option. Empty for a field that is not a list (a custom text field, say) or when the
+        key may not read field metadata: then only job history can tell a rename."""
+        try:
+            lists = self.api.get_json(LISTS_PATH)
+        except AuthError:
+            return {}
+        for entry in lists or []:
+            if isinstance(entry, Mapping) and field in (entry.get("alias"), str(entry.get("fieldId"))):
+                return {
+                    str(option["name"]): _id(option.get("id"))
+                    for option in entry.get("options") or []
+                    if isinstance(option, Mapping) and option.get("name") and option.get("archived") != "yes"
+                }
+        return {}
 
     def time_off(self, start: date, end: date) -> list[TimeOffDay]:
         """Approved time off per day between start and end (inclusive), from each request's `dates`."""

@@ -9,6 +9,7 @@ keeps its own, marked (domain.provisioning). A dry run says what it would create
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,6 +30,7 @@ APP_PROPERTY = (
     "opsheetsTeam"  # on each spreadsheet created: the team it was made for (found again after a crash)
 )
 TEAM, SPREADSHEET, LEAD, LEAD_FROM, STATUS = "Team", "Spreadsheet", "Lead", "Lead from", "Status"
+TEAM_ID = "Team ID"  # BambooHR's id of the team's list option: stays when the team is renamed there
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Registered:
     spreadsheet: str
     lead: str | None
     status: str
+    team_id: str = ""
 
 
 @dataclass
@@ -67,7 +70,8 @@ def read_registry(
         key = str(cells.get(SPREADSHEET) or "").strip()
         if team and key:
             lead = str(cells.get(LEAD) or "").strip().casefold() or None
-            registry[team] = Registered(key, lead, str(cells.get(STATUS) or ""))
+            team_id = str(cells.get(TEAM_ID) or "").strip()
+            registry[team] = Registered(key, lead, str(cells.get(STATUS) or ""), team_id)
     return registry
 
 
@@ -90,12 +94,22 @@ def plan_team_sheets(
     history: list[JobInfoEntry],
     active: set[str],
     day: date,
+    team_ids: Mapping[str, str] = {},
 ) -> SheetPlan:
+    """`team_ids`: BambooHR's option id of each team name; a team whose id a Teams row recorded under
+    another name was renamed in BambooHR (which then shows the new name in all history too)."""
     mapping = merged_mapping({team: row.spreadsheet for team, row in registry.items()}, settings.teams)
     known = {team_key(team) for team in mapping}
     today = members_on(employees, day)
     unmapped = {t: people for t, people in today.items() if team_key(t) not in known}
-    return plan_sheets(active, mapping, renamed_teams(unmapped, history, today))
+    successors = renamed_teams(unmapped, history, today)
+    recorded = {row.team_id: team for team, row in registry.items() if row.team_id}
+    ids = {team_key(name): option for name, option in team_ids.items()}
+    for team in unmapped:
+        before = recorded.get(ids.get(team_key(team), ""))
+        if before is not None and team_key(before) != team_key(team):
+            successors[team] = before
+    return plan_sheets(active, mapping, successors)
 
 
 def create_team_sheets(
@@ -160,10 +174,13 @@ def teams_table(
     keys: dict[str, str],
     leads: dict[str, tuple[str, str]],
     current: Period,
+    team_ids: Mapping[str, str],
 ) -> Table:
     """The overview's Teams tab: every team with a spreadsheet, its lead and where it stands."""
-    columns = [Column(TEAM, "text", 160), Column(SPREADSHEET, "text", 280), Column(LEAD, "text", 220),
-               Column(LEAD_FROM, "text", 220), Column(STATUS, "text", 260)]  # fmt: skip
+    widths = {TEAM: 160, SPREADSHEET: 280, LEAD: 220, LEAD_FROM: 220, STATUS: 260, TEAM_ID: 90}
+    columns = [Column(name, "text", width) for name, width in widths.items()]
+    ids = {team_key(name): option for name, option in team_ids.items()}
+    recorded = {team_key(name): row.team_id for name, row in done.registry.items()}
     vanished = {team_key(team) for team in done.plan.vanished}
     renamed = {team_key(new): old for new, old in done.plan.renamed.items()}
     rows = []
@@ -175,5 +192,8 @@ def teams_table(
             status = f"renamed from {renamed[team_key(team)]}"
         else:
             status = "active"
-        rows.append({TEAM: team, SPREADSHEET: key, LEAD: lead, LEAD_FROM: source, STATUS: status})
+        team_id = ids.get(team_key(team)) or recorded.get(team_key(team)) or None
+        rows.append(
+            {TEAM: team, SPREADSHEET: key, LEAD: lead, LEAD_FROM: source, STATUS: status, TEAM_ID: team_id}
+        )
     return Table(provision.teams_tab, columns, (TEAM,), rows)

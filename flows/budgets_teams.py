@@ -27,7 +27,7 @@ from flows.budgets_provision import (
     read_registry,
     teams_table,
 )
-from flows.clients import drive_client, service_account_email, uses_google
+from flows.clients import bamboohr_client, drive_client, service_account_email, uses_google
 from flows.config import BudgetSettings, Config, ConfigError
 from flows.provision_config import ProvisionSettings
 from flows.report import RunReport
@@ -59,7 +59,8 @@ def provision_and_share(
     registry = read_registry(config, settings, provision)
     employees, history, statuses = people
     active = active_teams_of(employees, history, statuses, settings, current)
-    done = Provisioned(plan_team_sheets(settings, registry, employees, history, active, day), registry)
+    ids = team_option_ids(config)
+    done = Provisioned(plan_team_sheets(settings, registry, employees, history, active, day, ids), registry)
     drive = drive_client(config)
     try:
         create_team_sheets(drive, provision, done, report.dry_run, report)
@@ -79,8 +80,18 @@ def provision_and_share(
         share_all(drive, provision, overview, other_leads, account, report.dry_run, report)
     links = {team: sheet_url(config, key) for team, key in keys.items()}
     shown = {team: (lead.email, lead.source) for team, lead in leads.items()}
-    tables = [teams_table(provision, done, keys, shown, current), access_table(provision, rows, links)]
+    tables = [teams_table(provision, done, keys, shown, current, ids), access_table(provision, rows, links)]
     return TeamSheets(keys, tables)
+
+
+def team_option_ids(config: Config) -> dict[str, str]:
+    """BambooHR's id of each team (the team field's list options): what a rename there keeps."""
+    assert config.bamboohr is not None
+    client = bamboohr_client(config)
+    try:
+        return client.list_option_ids(config.bamboohr.team_field)
+    finally:
+        client.api.session.close()
 
 
 def _leads(

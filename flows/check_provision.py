@@ -12,6 +12,7 @@ from domain.periods import budget_history
 from domain.provisioning import members_on, team_leads
 from domain.teams import canonical_people
 from flows.budgets_provision import active_teams_of, plan_team_sheets, read_registry
+from flows.budgets_teams import team_option_ids
 from flows.clients import bamboohr_client, drive_client
 from flows.config import BudgetSettings, Config, ConfigError
 from flows.probes import Probe, failed
@@ -94,7 +95,7 @@ def plan_probes(
         return [failed(check, exc, "fix the BambooHR or overview access named")]
     current = budget_history(settings.period, today, settings.keep_years).current
     active = active_teams_of(employees, history, statuses, settings, current)
-    plan = plan_team_sheets(settings, registry, employees, history, active, today)
+    plan = plan_team_sheets(settings, registry, employees, history, active, today, team_option_ids(config))
     leads = team_leads(members_on(employees, today), provision.leads, provision.lead_field)
     created = ", ".join(plan.to_create) or "none"
     probes = [Probe(check, True, f"{len(plan.keys)} team spreadsheet(s) known; a new one for: {created}")]

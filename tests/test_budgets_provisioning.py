@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flows.budgets import BudgetSyncFailed, sync_team_budgets
+from sandbox.bamboohr_lists import rename_option
 from tests.provision_fixtures import ADMIN, FOLDER, MY_DRIVE_FOLDER, OVERVIEW, TODAY, World, world
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -111,6 +112,16 @@ def test_a_vanished_team_keeps_its_spreadsheet_marked_and_a_renamed_team_keeps_i
     assert rows["Platform"][1] == before["Platform"]
     assert rows["Platform"][4] == "no people in 2026-Q4: spreadsheet kept"
     assert "Data" not in rows
+
+
+def test_a_team_renamed_in_bamboohr_keeps_its_spreadsheet_by_its_id(world: World) -> None:
+    sync_team_budgets(world.config(), today=TODAY)
+    before, created = world.team_sheets(), len(world.drive.files)
+    rename_option(world.bamboo, "department", "Data", "Analytics")  # history shows the new name too
+    sync_team_budgets(world.config(), today=TODAY)
+    rows = {r[0]: r for r in world.sheets.grid(OVERVIEW, "Teams")[1:]}
+    assert rows["Analytics"][1] == before["Data"] and rows["Analytics"][4] == "renamed from Data"
+    assert "Data" not in rows and len(world.drive.files) == created
 
 
 def test_a_folder_in_my_drive_is_refused_with_the_fix(world: World) -> None:

@@ -60,6 +60,7 @@ _BAMBOOHR = (
     Operation("bamboohr", "GET", "/api/v1/time_off/whos_out", (AVAILABILITY,), "company holidays"),
     Operation("bamboohr", "GET", "/api/v1/employees/{id}/tables/{table}", (BUDGETS,), "status history"),
     Operation("bamboohr", "GET", "/api/v1/employees/directory", (), "stand-in only; not called"),
+    Operation("bamboohr", "GET", "/api/v1/meta/lists", (BUDGETS,), "team ids (provisioning: renames)"),
 )
 
 _INTERCOM = (
