@@ -24,9 +24,14 @@ EMPTY_DATES = ("", "0000-00-00")
 REPORT_PATH = "/api/v1/reports/custom"
 TIME_OFF_PATH = "/api/v1/time_off/requests"
 WHOS_OUT_PATH = "/api/v1/time_off/whos_out"
-TABLE_PATH = "/api/v1/employees/all/tables/{table}"  # a history table, every employee's rows
+TABLE_PATH = "/api/v1/employees/all/tables/{table}"
+LISTS_PATH = (
+    "/api/v1/meta/lists"  # list fields and their options, with ids  # a history table, every employee's rows
+)
 # Fields the report must return for headcount and capacity to be right; the others may be withheld.
 REQUIRED_FIELDS = ("status", "hireDate", "terminationDate")
+SUPERVISOR_FIELD = "supervisorEmail"  # the work email of the person's supervisor
+YES = frozenset({"yes", "true", "1", "x", "y", "lead"})  # how a yes/no or checkbox field reads
 HINTS = {
     401: "check the API key in bamboohr.api_key (BAMBOOHR_API_KEY by default) and bamboohr.company",
     404: "check bamboohr.company (the subdomain in https://<company>.bamboohr.com) and bamboohr.base_url",
@@ -39,10 +44,11 @@ class FeatureDisabledError(AuthError):
     """403 on an endpoint whose feature is off for this company, or not granted to this key."""
 
 
-def report_fields(team_field: str, places: bool = True) -> list[str]:
+def report_fields(team_field: str, places: bool = True, leads: tuple[str, ...] = ()) -> list[str]:
     """The employee fields opsheets asks BambooHR for: nothing beyond name, dates, team and status, and
-    with `places` the country, state and location that decide public holidays (budgets need none)."""
-    fields = ["firstName", "lastName", "workEmail", team_field, "status"]
+    with `places` the country, state and location that decide public holidays (budgets need none);
+    `leads`: the fields a team's lead is found by (the supervisor's email, a field marking leads)."""
+    fields = ["firstName", "lastName", "workEmail", team_field, "status", *leads]
     fields += ["country", "state", "location"] if places else []
     fields += ["employmentHistoryStatus", "hireDate", "terminationDate"]
     return list(dict.fromkeys(fields))
@@ -68,10 +74,15 @@ class BambooHRClient:
             rewrite=rewrite,
         )
 
-    def employees(self, team_field: str = "department", *, places: bool = True) -> list[Employee]:
+    def employees(
+        self, team_field: str = "department", *, places: bool = True, leads: bool = False,
+        lead_field: str | None = None,
+    ) -> list[Employee]:  # fmt: skip
         """Active and inactive employees (leavers matter for pro-rated headcount); `places`: with the
-        fields public holidays follow."""
-        body = {"title": "opsheets", "fields": report_fields(team_field, places)}
+        fields public holidays follow; `leads`: with whom each reports to and `lead_field`, a field
+        (yes/no) marking team leads."""
+        wanted = (SUPERVISOR_FIELD, *([lead_field] if lead_field else [])) if leads else ()
+        body = {"title": "opsheets", "fields": report_fields(team_field, places, wanted)}
         report = _feature_call(
             "custom reports",
             REPORT_PATH,
@@ -79,7 +90,7 @@ class BambooHRClient:
             lambda: self.api.post_json(REPORT_PATH, body, params={"format": "json"}),
         )
         _check_report_fields(report, team_field)
-        return [_employee(row, team_field) for row in report.get("employees") or []]
+        return [_employee(row, team_field, lead_field) for row in report.get("employees") or []]
 
     def job_history(self, team_field: str = "department") -> list[JobInfoEntry]:
         """Every jobInfo row with an effective date, oldest first: transfers between teams."""
@@ -114,6 +125,23 @@ class BambooHRClient:
             if (effective := _date(row.get("date"), f"{table} date")) is not None
         ]
         return sorted(entries, key=lambda entry: (entry.effective, entry.employee_id))
+
+    def list_option_ids(self, field: str) -> dict[str, str]:
+        """name -> option id of a list field (`department`, `division`…): an id stays when BambooHR
+        renames the option. Empty for a field that is not a list (a custom text field, say) or when the
+        key may not read field metadata: then only job history can tell a rename."""
+        try:
+            lists = self.api.get_json(LISTS_PATH)
+        except AuthError:
+            return {}
+        for entry in lists or []:
+            if isinstance(entry, Mapping) and field in (entry.get("alias"), str(entry.get("fieldId"))):
+                return {
+                    str(option["name"]): _id(option.get("id"))
+                    for option in entry.get("options") or []
+                    if isinstance(option, Mapping) and option.get("name") and option.get("archived") != "yes"
+                }
+        return {}
 
     def time_off(self, start: date, end: date) -> list[TimeOffDay]:
         """Approved time off per day between start and end (inclusive), from each request's `dates`."""
@@ -176,7 +204,7 @@ def _check_report_fields(report: Any, team_field: str) -> None:
         )
 
 
-def _employee(row: Mapping[str, Any], team_field: str) -> Employee:
+def _employee(row: Mapping[str, Any], team_field: str, lead_field: str | None = None) -> Employee:
     employee_id = _id(row.get("id"))
     name = " ".join(part for part in (_text(row.get("firstName")), _text(row.get("lastName"))) if part)
     return Employee(
@@ -191,6 +219,8 @@ def _employee(row: Mapping[str, Any], team_field: str) -> Employee:
         termination_date=_date(row.get("terminationDate"), f"terminationDate of employee {employee_id}"),
         state=_text(row.get("state")),
         location=_text(row.get("location")),
+        supervisor_email=_text(row.get(SUPERVISOR_FIELD)),
+        marked_lead=marked(row, lead_field),
     )
 
 
@@ -218,6 +248,13 @@ def _id(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return "" if value is None else str(value).strip()
+
+
+def marked(row: Mapping[str, Any], field_name: str | None) -> bool:
+    """A yes/no field (the configured lead marker) set to yes; False when no field is configured."""
+    if not field_name:
+        return False
+    return str(row.get(field_name) or "").strip().casefold() in YES
 
 
 def _text(value: Any) -> str | None:

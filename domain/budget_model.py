@@ -41,6 +41,7 @@ class BudgetSetup:
     keep_years: int = 1
     archive_years: int = 0
     id_column: str | None = None  # the ledger's column of entry IDs
+    provisioned: bool = False  # teams get their spreadsheet made: no advice to map one by hand
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,8 @@ def compute_team_budgets(
     """Every team in one spelling (`platform` in history and `Platform` today are one), the ledger parsed
     against those teams, and every kept and archived period computed for every mapped team."""
     rules = setup.rules
-    employees, job_history, names = canonical_people(staff.employees, staff.job_history, setup.spreadsheets)
-    teams = names.names()
+    canonical, teams = canonical_staff(staff, setup.spreadsheets)
+    employees, job_history = canonical.employees, canonical.job_history
     spends, rejections = parse_ledger(ledger, teams, rules.currency, setup.id_column)
     keys = spreadsheet_keys(teams, setup.spreadsheets)
     first_year = first_year_with_data(employees, job_history, spends)
@@ -90,9 +91,15 @@ def compute_team_budgets(
         employees, job_history, spends, rules, history.all, sorted(keys), staff.status_history
     )
     kept = [line for line in lines if line.period_label in history.kept_labels]
-    warnings = mapping_warnings(kept, keys) + uncounted_spend_warnings(spends, history.all)
+    warnings = mapping_warnings(kept, keys, setup.provisioned) + uncounted_spend_warnings(spends, history.all)
     counted = roster(employees, job_history, history.current, rules.excluded_statuses, staff.status_history)
     return BudgetModel(employees, keys, spends, rejections, history, lines, counted, warnings)
+
+
+def canonical_staff(staff: Staff, spreadsheets: Mapping[str, str]) -> tuple[Staff, list[str]]:
+    """The staff with every team in one spelling, and those team names (the configured spelling wins)."""
+    employees, job_history, names = canonical_people(staff.employees, staff.job_history, spreadsheets)
+    return Staff(employees, job_history, staff.status_history), names.names()
 
 
 def first_year_with_data(
@@ -105,10 +112,20 @@ def first_year_with_data(
     return min(years, default=None)
 
 
-def mapping_warnings(lines: Iterable[BudgetLine], keys: Mapping[str, str]) -> list[str]:
-    """Teams with people or spend but no spreadsheet, and configured teams nobody is in (a typo?)."""
+def mapping_warnings(
+    lines: Iterable[BudgetLine], keys: Mapping[str, str], provisioned: bool = False
+) -> list[str]:
+    """Teams with people or spend but no spreadsheet, and configured teams nobody is in (a typo?).
+    With provisioning, a team without a spreadsheet gets one (or the run says why not): no advice to
+    add it under budgets.teams; a team nobody is in any more is marked in the Teams tab instead."""
     lines = list(lines)
     active = {line.team for line in lines if line.head_days or line.spent}
+    if provisioned:
+        return [
+            f"team '{team}' has a spreadsheet but no people or spend in the periods shown: the spreadsheet "
+            f"is kept and marked in the Teams tab{_did_you_mean(team, active)}"
+            for team in sorted(set(keys) - active)
+        ]
     unmapped = [
         f"team '{team}' has people or spend but no spreadsheet: add '{team}: <spreadsheet key>' "
         f"under budgets.teams in the config"

@@ -30,6 +30,10 @@ class Employee:
     # "Bayern") and the job location ("Edinburgh office"), as BambooHR sends them.
     state: str | None = None
     location: str | None = None
+    # Asked for only when team spreadsheets are provisioned: whom the person reports to, and whether a
+    # configured BambooHR field marks them as their team's lead (domain.provisioning picks the lead).
+    supervisor_email: str | None = None
+    marked_lead: bool = False
 
 
 @dataclass(frozen=True)

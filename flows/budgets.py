@@ -20,14 +20,14 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from connectors.redaction import masking_errors
 from connectors.sheets import SyncResult, Table
-from domain.budget_model import BudgetModel, BudgetSetup, Staff, compute_team_budgets
-from domain.budgets import BudgetRules
+from domain.budget_model import BudgetModel, BudgetSetup, Staff, canonical_staff, compute_team_budgets
 from domain.ledger import REQUIRED_COLUMNS
-from domain.periods import Period, budget_history
 from domain.records import LedgerRow
 from flows import budgets_tables as bt
 from flows.artifacts import publish_run_artifacts, sheet_url
 from flows.budgets_explained import explanation_table
+from flows.budgets_periods import budget_setup, periods_to_date, run_day
+from flows.budgets_teams import provision_and_share
 from flows.clients import bamboohr_client, open_sheet
 from flows.config import BudgetSettings, Config, ConfigError, load_config
 from flows.deployments import not_configured_state
@@ -57,7 +57,14 @@ def fetch_people(config: Config) -> Staff:
         raise ConfigError("the config has no 'bamboohr' section; budgets need it for headcount")
     client = bamboohr_client(config)
     team_field = config.bamboohr.team_field
-    employees = client.employees(team_field, places=False)  # where people live is no budget's business
+    provision = config.budgets.provision if config.budgets else None
+    # Where people live is no budget's business; whom they report to is, when leads get their sheet.
+    employees = client.employees(
+        team_field,
+        places=False,
+        leads=provision is not None,
+        lead_field=provision.lead_field if provision else None,
+    )
     history = client.job_history(team_field)
     people = Staff(employees, history, client.employment_statuses())
     get_run_logger().info(
@@ -99,35 +106,10 @@ def write_spreadsheet(
     return result
 
 
-def run_day(config: Config, today: str | None) -> date:
-    if today:
-        return date.fromisoformat(today)
-    return config.now().date()
-
-
-def periods_to_date(settings: BudgetSettings, today: date) -> list[Period]:
-    """The periods the Budget and Overview tabs show: the kept past years', then this year's up to today's."""
-    return budget_history(settings.period, today, settings.keep_years).kept
-
-
-def budget_setup(settings: BudgetSettings) -> BudgetSetup:
-    rules = BudgetRules(
-        period_kind=settings.period,
-        allowance_per_head=settings.allowance_per_head,
-        overrides=dict(settings.overrides),
-        excluded_statuses=frozenset(settings.excluded_statuses),
-        carry_over=settings.carry_over,
-        currency=settings.currency,
-    )
-    return BudgetSetup(
-        rules, settings.teams, settings.keep_years, settings.archive_years, settings.ledger.id_column
-    )
-
-
 Target = tuple[str, str, list[Table]]  # (name in the report, spreadsheet key, tables)
 
 
-def _targets(settings: BudgetSettings, model: BudgetModel) -> list[Target]:
+def _targets(settings: BudgetSettings, model: BudgetModel, extra: list[Table]) -> list[Target]:
     """Every spreadsheet to write: one per mapped team, then the overview; each with an Archive tab
     when older years are archived."""
     currency, carry, current, history = settings.currency, settings.carry_over, model.current, model.history
@@ -150,6 +132,7 @@ def _targets(settings: BudgetSettings, model: BudgetModel) -> list[Target]:
     overview = bt.overview_tables(kept, model.rejections, currency, carry, current_period=current.label)
     if history.archived:
         overview.append(bt.overview_table(archived, currency, carry, tab=bt.ARCHIVE_TAB))
+    overview += extra  # with provisioning: the Teams and Access tabs
     return [*targets, (OVERVIEW_NAME, settings.overview_spreadsheet, overview)]
 
 
@@ -202,12 +185,20 @@ def _compute_and_write(config: Config, settings: BudgetSettings, day: date, repo
     staff = fetch_people(config)
     ledger = read_ledger(config, settings)
     # quoted(): Prefect would otherwise walk every record of these arguments looking for futures.
-    model = compute(quoted(staff), quoted(ledger), budget_setup(settings), day)
+    setup = budget_setup(settings)
+    extra: list[Table] = []
+    if settings.provision is not None:
+        canonical, teams = canonical_staff(staff, setup.spreadsheets)
+        records = (canonical.employees, canonical.job_history, canonical.status_history)
+        current = periods_to_date(settings, day)[-1]
+        made = provision_and_share(config, settings, records, teams, current, day, report, OVERVIEW_NAME)
+        setup, extra = replace(setup, spreadsheets=made.keys, provisioned=True), made.overview_tables
+    model = compute(quoted(staff), quoted(ledger), setup, day)
     report.warnings += model.warnings
     for warning in report.warnings:
         logger.warning(warning)
 
-    targets = _targets(settings, model)
+    targets = _targets(settings, model, extra)
     _write_all(config, targets, day, report.dry_run, report)
     return Written(model, len(targets))
 

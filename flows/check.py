@@ -59,6 +59,10 @@ def run_checks(path: str | None = None, today: date | None = None) -> list[Probe
         sheets_ok = probes[-1].ok
     if sheets_ok:
         probes += layout_probes(config, day)
+    if sheets_ok and secrets_ok.get("BambooHR") and config.budgets and config.budgets.provision:
+        from flows.check_provision import provision_probes  # only with provisioning configured
+
+        probes += safely("provision", lambda: provision_probes(config, day))
     return probes
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from google.auth.credentials import Credentials
 
 from connectors.bamboohr import BambooHRClient
+from connectors.drive import DRIVE_HOST, DriveClient
 from connectors.http import RetryPolicy, register_secret
 from connectors.intercom import IntercomConnector
 from connectors.jira import JiraConnector
@@ -28,6 +29,8 @@ from flows.sheet_lock import spreadsheet_lock
 T = TypeVar("T")
 
 SHEETS_SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+# Creating team spreadsheets in a folder, copying a template and sharing need Drive itself.
+DRIVE_SCOPES = (*SHEETS_SCOPES, "https://www.googleapis.com/auth/drive")
 GOOGLE_SHEETS_HOST = "https://sheets.googleapis.com"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 
@@ -139,16 +142,37 @@ def open_sheet(config: Config, key: str) -> Spreadsheet:
     """
     if not uses_google(config):
         return open_workbook(Path(config.sheets.workbook_dir) / f"{key}.xlsx")
-    rewrite = {GOOGLE_SHEETS_HOST: config.sheets.api_base} if config.sheets.api_base else None
     credentials = google_credentials(config)
-    sheet = open_google(key, credentials=credentials, policy=retry_policy(config), rewrite=rewrite)
+    sheet = open_google(
+        key, credentials=credentials, policy=retry_policy(config), rewrite=google_rewrite(config)
+    )
     sheet.lock = spreadsheet_lock(key)  # one writer per spreadsheet, across every process
     return sheet
 
 
-def google_credentials(config: Config) -> Credentials:
-    """Credentials limited to the spreadsheets scope (no Drive access is needed): a service-account
-    key, or a user's OAuth credentials (Google's `authorized_user` key, as gcloud writes it)."""
+def google_rewrite(config: Config) -> dict[str, str] | None:
+    """Sandbox/testing: where Sheets and Drive calls (gspread's own Drive calls too) are sent instead."""
+    rewrite = {GOOGLE_SHEETS_HOST: config.sheets.api_base} if config.sheets.api_base else {}
+    if config.sheets.drive_api_base:
+        rewrite[DRIVE_HOST] = config.sheets.drive_api_base
+    return rewrite or None
+
+
+def drive_client(config: Config) -> DriveClient:
+    """Drive, for provisioning team spreadsheets: the same Google key, with the Drive scope."""
+    credentials = google_credentials(config, DRIVE_SCOPES)
+    return DriveClient(credentials, policy=retry_policy(config), rewrite=google_rewrite(config))
+
+
+def service_account_email(config: Config) -> str | None:
+    """The service account's address (a service-account key's `client_email`); None for a user's key."""
+    return getattr(google_credentials(config), "service_account_email", None)
+
+
+def google_credentials(config: Config, scopes: tuple[str, ...] = SHEETS_SCOPES) -> Credentials:
+    """Credentials limited to the spreadsheets scope, unless Drive is needed too (`scopes`): a
+    service-account key, or a user's OAuth credentials (Google's `authorized_user` key, as gcloud
+    writes it)."""
     from google.oauth2 import service_account
 
     # The variable holds a file path (not a secret: left readable in messages) or the key's JSON.
@@ -169,11 +193,11 @@ def google_credentials(config: Config) -> Credentials:
         )
     register_key_secrets(text, info)
     if info.get("type") == "authorized_user":
-        return user_credentials(info)
-    return service_account.Credentials.from_service_account_info(info, scopes=list(SHEETS_SCOPES))
+        return user_credentials(info, scopes)
+    return service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
 
 
-def user_credentials(info: dict[str, Any]) -> Credentials:
+def user_credentials(info: dict[str, Any], scopes: tuple[str, ...] = SHEETS_SCOPES) -> Credentials:
     """An `authorized_user` key. Its access token, when it holds one, is used until Google refuses it;
     without the refresh fields (a token issued elsewhere) a refusal then names the key to fix."""
     from google.oauth2.credentials import Credentials as UserCredentials
@@ -184,7 +208,7 @@ def user_credentials(info: dict[str, Any]) -> Credentials:
         client_id=info.get("client_id"),
         client_secret=info.get("client_secret"),
         token_uri=info.get("token_uri") or GOOGLE_TOKEN_URI,
-        scopes=list(SHEETS_SCOPES),
+        scopes=list(scopes),
     )
 
 

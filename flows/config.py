@@ -33,6 +33,7 @@ from pydantic_core import PydanticCustomError
 
 from connectors.redaction import MIN_SECRET_LEN, install_log_redaction, register_secret
 from flows.cron import check_cron
+from flows.provision_config import ProvisionSettings
 
 DEFAULT_CONFIG_ENV = "OPSHEETS_CONFIG"
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -144,8 +145,9 @@ class SheetsSettings(Strict):
     credentials: SecretRef = SecretRef(env="GOOGLE_APPLICATION_CREDENTIALS")
     # Google's per-user quota (reads and writes each), shared by every worker through the Prefect server.
     requests_per_minute: int = Field(60, ge=10, le=100_000)
-    # Sandbox/testing only: send Google Sheets calls to this base URL instead of Google.
+    # Sandbox/testing only: send Google Sheets (and Drive) calls to this base URL instead of Google.
     api_base: str | None = None
+    drive_api_base: str | None = None
 
 
 class JiraSettings(Strict):
@@ -234,6 +236,7 @@ class BudgetSettings(Strict):
     ledger: LedgerSettings
     overview_spreadsheet: str = "budgets-overview"
     teams: dict[str, str] = Field(default_factory=dict)  # team name -> spreadsheet key
+    provision: ProvisionSettings | None = None  # create and share team spreadsheets on a shared drive
 
     @model_validator(mode="after")
     def _one_team_per_spreadsheet(self) -> BudgetSettings:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
 
 from prefect.states import State
 from rich.console import Console
@@ -42,6 +44,7 @@ def run_demo(out_dir: Path, *, today: date | None = None, console: Console | Non
         reports.append(bridge)
     # Its ports are closed now: a config left behind would point nowhere (`opsheets sandbox` keeps them up).
     env.config_path.unlink(missing_ok=True)
+    reports.append(run_provisioning(dataset, out_dir, today, console))
     print_summary(console, reports, out_dir)
     console.print(
         "\nTo try check, run, serve and prefect deploy against stand-ins that stay up: "
@@ -54,6 +57,48 @@ def ran(outcome: RunReport | State) -> RunReport:
     """The flow's report: the demo configures every job, so none returns a not-configured state."""
     assert isinstance(outcome, RunReport), outcome
     return outcome
+
+
+def run_provisioning(dataset: dict[str, Any], out_dir: Path, today: date, console: Console) -> RunReport:
+    """Budgets once more, on the Sheets and Drive stand-ins with provisioning on: every team's
+    spreadsheet created in a shared-drive folder and shared with its lead; out_dir/access.md says who
+    can open which."""
+    from flows.budgets import sync_team_budgets
+
+    with TemporaryDirectory() as scratch, sandbox_environment(
+        dataset, Path(scratch), sheets="google", provision=True
+    ) as env:  # fmt: skip
+        console.print(
+            f"sandbox up: Google Sheets {env.services['sheets'].url}, Drive {env.services['drive'].url}"
+        )
+        report = ran(sync_team_budgets(config_path=str(env.config_path), today=today.isoformat()))
+        assert env.sheets is not None
+        teams = env.sheets.grid("budgets-overview", "Teams")
+        access = env.sheets.grid("budgets-overview", "Access")
+    write_report(out_dir / "access.md", access_markdown(teams, access))
+    report.flow += " (provisioning on Google Sheets and Drive stand-ins)"
+    return report
+
+
+def access_markdown(teams: list[list[Any]], access: list[list[Any]]) -> str:
+    """One row per team: its name, spreadsheet, lead and everyone with access (from the overview's
+    Teams and Access tabs, as PeopleOps sees them)."""
+    who: dict[str, list[str]] = {}
+    for row in access[1:]:
+        team, person, role = (str(row[i]) if i < len(row) else "" for i in (0, 2, 3))
+        if role and role != "none":
+            who.setdefault(team, []).append(f"{person} ({role})")
+    lines = [
+        "# Who can open each team's budget spreadsheet",
+        "",
+        "| Team | Spreadsheet | Lead | Everyone with access |",
+        "|---|---|---|---|",
+    ]
+    for row in teams[1:]:
+        team, key, lead = (str(row[i]) if i < len(row) else "" for i in range(3))
+        link = f"[{key}](https://docs.google.com/spreadsheets/d/{key})"
+        lines.append(f"| {team} | {link} | {lead or '—'} | {', '.join(who.get(team, [])) or '—'} |")
+    return "\n".join(lines) + "\n"
 
 
 def print_summary(console: Console, reports: list[RunReport], out_dir: Path) -> None:

@@ -52,7 +52,8 @@ def availability_layout(config: Config, today: date) -> SheetLayout:
 
 def budget_layouts(config: Config, today: date) -> list[SheetLayout]:
     from domain.ledger import REQUIRED_COLUMNS
-    from flows.budgets import OVERVIEW_NAME, periods_to_date
+    from flows.budgets import OVERVIEW_NAME
+    from flows.budgets_periods import periods_to_date
 
     settings = config.budgets
     assert settings is not None

@@ -23,11 +23,18 @@ from openpyxl import Workbook
 from connectors.local_files import make_private_dirs, save_private, write_private
 from sandbox.bamboohr import BambooState, start_bamboohr_sandbox
 from sandbox.core import Knobs, RunningService
+from sandbox.drive import DriveState, start_drive_sandbox
 from sandbox.intercom import IntercomState, start_intercom_sandbox
 from sandbox.jira import JiraState, start_jira_sandbox
 from sandbox.sheets import SheetsState, start_sheets_sandbox
 
 LEDGER_COLUMNS = ("Date", "Team", "Amount", "Currency", "Description")
+# The Drive stand-in's world: the service account the sandbox Google key stands for, a shared drive
+# it is a member of, the folder team spreadsheets go to, and PeopleOps' admin.
+SERVICE_ACCOUNT = "opsheets@opsheets-sandbox.iam.gserviceaccount.com"
+SHARED_DRIVE = "0AsandboxTeamBudgets"
+TEAM_FOLDER = "1sandboxTeamBudgetsFolder"
+PEOPLEOPS = "peopleops@demo-org.example"
 # Demo-only secrets: recognisable so tests can prove they never leak.
 SANDBOX_SECRETS = {
     "JIRA_API_TOKEN": "sandbox-jira-token",
@@ -53,6 +60,7 @@ class SandboxEnvironment:
     jira: JiraState
     bamboohr: BambooState
     sheets: SheetsState | None = None
+    drive: DriveState | None = None
     intercom: IntercomState | None = None
     team_keys: dict[str, str] = field(default_factory=dict)
 
@@ -74,9 +82,11 @@ def sandbox_environment(
     knobs: dict[str, Knobs] | None = None,
     config_overrides: dict[str, Any] | None = None,
     config_path: Path | None = None,
+    provision: bool = False,
 ) -> Iterator[SandboxEnvironment]:
     """Start the stand-ins, seed the ledger, write `config_path` (default `out_dir/opsheets.yaml`) and
-    set the demo secrets in this process's environment."""
+    set the demo secrets in this process's environment. `provision` (with `sheets="google"`): a Drive
+    stand-in with a shared-drive folder, and no team spreadsheets: the budgets flow creates them."""
     knobs = knobs or {}
     make_private_dirs(out_dir)
     with ExitStack() as stack:
@@ -101,6 +111,13 @@ def sandbox_environment(
             sheets_service, env.sheets = start_sheets_sandbox(knobs.get("sheets"))
             stack.callback(sheets_service.stop)
             services["sheets"] = sheets_service
+            if provision:
+                drive_service, env.drive = start_drive_sandbox(
+                    knobs.get("drive"), **drive_accounts(env.sheets)
+                )
+                stack.callback(drive_service.stop)
+                services["drive"] = drive_service
+                env.team_keys = {}
             _seed_google(env)
         else:
             write_ledger_workbook(dataset["ledger"], out_dir / "budgets" / "ledger.xlsx")
@@ -165,12 +182,38 @@ def _config(env: SandboxEnvironment, out_dir: Path, sheets: str, jira_mode: str)
     if sheets == "google":
         config["sheets"]["api_base"] = env.services["sheets"].url
         config["sheets"]["credentials"] = {"env": "OPSHEETS_SANDBOX_GOOGLE"}
+    if env.drive is not None:
+        config["sheets"]["drive_api_base"] = env.services["drive"].url
+        config["budgets"]["provision"] = {"folder": TEAM_FOLDER, "admins": [PEOPLEOPS]}
     return config
+
+
+def drive_accounts(sheets: SheetsState) -> dict[str, Any]:
+    """The Drive stand-in's arguments: the Sheets stand-in it creates spreadsheets in, and the sandbox
+    Google token as the service account."""
+    return {"sheets": sheets, "accounts": {_sandbox_google_token(): SERVICE_ACCOUNT},
+            "service_accounts": {SERVICE_ACCOUNT}}  # fmt: skip
+
+
+def _sandbox_google_token() -> str:
+    return str(json.loads(SANDBOX_SECRETS["OPSHEETS_SANDBOX_GOOGLE"])["token"])
+
+
+def _seed_drive(env: SandboxEnvironment) -> None:
+    """A shared drive with the service account and PeopleOps as members, a folder for the team
+    spreadsheets, and the overview in it (PeopleOps made it and gave its key to the config)."""
+    assert env.drive is not None
+    env.drive.add_shared_drive(SHARED_DRIVE, "Team budgets", {SERVICE_ACCOUNT: "fileOrganizer",
+                                                               PEOPLEOPS: "organizer"})  # fmt: skip
+    env.drive.add_folder(TEAM_FOLDER, "Team event budgets", drive_id=SHARED_DRIVE)
+    env.drive.add_spreadsheet("budgets-overview", "Budgets overview", TEAM_FOLDER)
 
 
 def _seed_google(env: SandboxEnvironment) -> None:
     """Spreadsheets exist before a sync (people create and share them); opsheets only adds tabs."""
     assert env.sheets is not None
+    if env.drive is not None:
+        _seed_drive(env)
     rows = [[_as_typed(str(r.get(c, ""))) for c in LEDGER_COLUMNS] for r in env.dataset["ledger"]]
     grid: list[list[object]] = [list(LEDGER_COLUMNS), *([] for _ in rows)]  # room for every row
     env.sheets.create_spreadsheet("Spend ledger", tabs={"Ledger": grid}, spreadsheet_id="budgets-ledger")

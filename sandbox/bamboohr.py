@@ -20,6 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from holidays.registry import COUNTRIES
 
+from sandbox.bamboohr_lists import list_fields
 from sandbox.core import Knobs, RunningService
 
 EMPTY_DATE = "0000-00-00"
@@ -40,6 +41,7 @@ FIELD_TYPES: dict[str, tuple[str, str]] = {
     "employmentHistoryStatus": ("list", "Employment Status"),
     "hireDate": ("date", "Hire Date"),
     "terminationDate": ("date", "Termination Date"),
+    "supervisorEmail": ("email", "Supervisor email"),
     "payRate": ("currency", "Pay rate"),
     "dateOfBirth": ("date", "Birth Date"),
 }
@@ -87,6 +89,7 @@ class BambooState:
     forbidden_fields: set[str] = field(default_factory=set)  # fields this key may not see
     requested_fields: list[str] = field(default_factory=list)  # every field id named in a report
     requested_tables: list[str] = field(default_factory=list)
+    list_options: dict[str, dict[str, int]] = field(default_factory=dict)  # see bamboohr_lists.py
 
     @classmethod
     def from_dataset(
@@ -188,6 +191,10 @@ def create_app(state: BambooState) -> FastAPI:
         if window is None:
             return _error(400, "Invalid start/end date")
         return JSONResponse(_whos_out(state, window))
+
+    @app.get("/api/v1/meta/lists")
+    def meta_lists() -> Response:
+        return JSONResponse(list_fields(state))
 
     @app.get("/api/v1/employees/directory")
     def directory() -> Response:

@@ -50,6 +50,8 @@ def generate_bamboohr(
             status="Active", employmentHistoryStatus="Full-Time", terminationDate="0000-00-00"
         )
         employees[i]["hireDate"] = min(employees[i]["hireDate"], date(today.year - 2, 3, 1).isoformat())
+    for person in employees[len(teams) :]:  # everyone else reports to their team's lead
+        person["supervisorEmail"] = leads[person["department"]]
     converted = _pin_shapes(rng, employees[len(teams) :], today)
     job_info = _job_info(rng, employees, teams, today)
     requests = _time_off(rng, [e for e in employees if e["status"] == "Active"], today, time_off)

@@ -156,6 +156,8 @@ def test_the_middleware_records_before_the_answer_leaves(broken_stand_in: Runnin
 def test_every_stand_in_route_is_a_listed_operation() -> None:
     from sandbox.bamboohr import BambooState
     from sandbox.bamboohr import create_app as bamboohr_app
+    from sandbox.drive import DriveState
+    from sandbox.drive import create_app as drive_app
     from sandbox.intercom import IntercomState
     from sandbox.intercom import create_app as intercom_app
     from sandbox.jira import create_app as jira_app
@@ -169,6 +171,7 @@ def test_every_stand_in_route_is_a_listed_operation() -> None:
         "bamboohr": bamboohr_app(BambooState([], [], [], [], date(2026, 12, 1))),
         "intercom": intercom_app(IntercomState.from_dataset({})),
         "sheets": sheets_app(SheetsState()),
+        "drive": drive_app(DriveState()),
     }
     for api, app in apps.items():
         contract = contract_for(api)

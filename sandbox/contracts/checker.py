@@ -22,7 +22,7 @@ from sandbox.contracts.model import RECORDER, Contract, Exchange, Violation
 from sandbox.core import read_body, replay
 
 ENV = "OPSHEETS_SANDBOX_CONTRACTS"
-APIS = ("jira", "bamboohr", "intercom", "sheets")
+APIS = ("jira", "bamboohr", "intercom", "sheets", "drive")
 
 
 def strict() -> bool:
@@ -32,7 +32,7 @@ def strict() -> bool:
 @cache
 def contract_for(api: str) -> Contract:
     """The API's contract, loaded once per process."""
-    if api == "sheets":
+    if api in ("sheets", "drive"):
         from sandbox.contracts.discovery import DiscoveryContract
 
         return DiscoveryContract.load(api)

@@ -92,6 +92,14 @@ DEPARTURES: tuple[Departure, ...] = (
         "a company holiday in who's out has `employeeId: null`",
         "README (BambooHR: whos_out company holidays are type holiday, employeeId null)",
     ),
+    Departure(
+        "drive", "*", "request", r"query\.(supportsAllDrives|includeItemsFromAllDrives)",
+        r"^'True' is not true or false$",
+        "gspread's own Drive calls send booleans as Python writes them (`supportsAllDrives=True`); the "
+        "discovery document types them boolean, and Google's front end reads `True` as true",
+        "gspread http_client.py / client.py (list_permissions, create, copy), used against shared drives "
+        "in production (burnash/gspread#646, #756)",
+    ),
 )  # fmt: skip
 
 

@@ -63,10 +63,13 @@ def _path_pattern(flat_path: str) -> str:
 
 
 class _Method:
-    def __init__(self, api: str, flat_path: str, method: dict[str, Any], parameters: dict[str, Any]) -> None:
+    def __init__(
+        self, api: str, flat_path: str, method: dict[str, Any], parameters: dict[str, Any], prefix: str = ""
+    ) -> None:
         self.name = f"{method['httpMethod']} {flat_path}"
         self.http_method = method["httpMethod"]
-        self.pattern = re.compile("^/" + _path_pattern(flat_path) + "$")
+        # The service path (Drive's `drive/v3/`) comes before every flatPath on the wire.
+        self.pattern = re.compile("^/" + re.escape(prefix) + _path_pattern(flat_path) + "$")
         self.request = method.get("request", {}).get("$ref")
         self.response = method.get("response", {}).get("$ref")
         self.parameters = {**parameters, **method.get("parameters", {})}
@@ -80,7 +83,13 @@ class DiscoveryContract:
             "response": _definitions(document, nullable=False),
         }
         self._methods = [
-            _Method(api, method["flatPath"], method, document.get("parameters", {}))
+            _Method(
+                api,
+                method["flatPath"],
+                method,
+                document.get("parameters", {}),
+                document.get("servicePath", ""),
+            )
             for method in document["methods"].values()
         ]
         self._validators: dict[tuple[str, Direction], Any] = {}
@@ -192,7 +201,9 @@ def as_openapi(api: str) -> dict[str, Any]:
         if "request" in method:
             schema = {"$ref": f"#/components/schemas/{method['request']['$ref']}"}
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
-        paths.setdefault("/" + method["flatPath"], {})[method["httpMethod"].lower()] = operation
+        paths.setdefault("/" + document.get("servicePath", "") + method["flatPath"], {})[
+            method["httpMethod"].lower()
+        ] = operation
     return {"openapi": "3.1.0", "info": {"title": api, "version": document["version"]}, "paths": paths,
             "components": {"schemas": schemas}}  # fmt: skip
 

@@ -60,6 +60,7 @@ _BAMBOOHR = (
     Operation("bamboohr", "GET", "/api/v1/time_off/whos_out", (AVAILABILITY,), "company holidays"),
     Operation("bamboohr", "GET", "/api/v1/employees/{id}/tables/{table}", (BUDGETS,), "status history"),
     Operation("bamboohr", "GET", "/api/v1/employees/directory", (), "stand-in only; not called"),
+    Operation("bamboohr", "GET", "/api/v1/meta/lists", (BUDGETS,), "team ids (provisioning: renames)"),
 )
 
 _INTERCOM = (
@@ -89,7 +90,18 @@ _SHEETS = (
     Operation("sheets", "POST", f"{S}/{{spreadsheetId}}/developerMetadata:search", (), "stand-in only"),
 )
 
-OPERATIONS: tuple[Operation, ...] = _JIRA + _BAMBOOHR + _INTERCOM + _SHEETS
+D = "files"
+_DRIVE = (
+    Operation("drive", "POST", D, (BUDGETS,), "a team spreadsheet in the shared-drive folder"),
+    Operation("drive", "POST", f"{D}/{{fileId}}/copy", (BUDGETS,), "a copy of the template"),
+    Operation("drive", "GET", f"{D}/{{fileId}}", (BUDGETS, CHECK), "folder on a shared drive, template"),
+    Operation("drive", "GET", D, (BUDGETS,), "spreadsheets already in the folder"),
+    Operation("drive", "GET", f"{D}/{{fileId}}/permissions", (BUDGETS,), "who has access"),
+    Operation("drive", "POST", f"{D}/{{fileId}}/permissions", (BUDGETS,), "share with lead, admins"),
+    Operation("drive", "DELETE", f"{D}/{{fileId}}/permissions/{{permissionId}}", (BUDGETS,), "enforce"),
+)
+
+OPERATIONS: tuple[Operation, ...] = _JIRA + _BAMBOOHR + _INTERCOM + _SHEETS + _DRIVE
 
 
 def of(api: str) -> tuple[Operation, ...]:

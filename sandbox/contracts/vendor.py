@@ -142,6 +142,7 @@ def cut_discovery(document: dict[str, Any], api: str) -> dict[str, Any]:
                 pending |= refs_in(schemas[name])
     return {
         "name": document["name"],
+        "servicePath": document.get("servicePath", ""),
         "version": document["version"],
         "revision": document.get("revision"),
         "parameters": document.get("parameters", {}),

@@ -256,15 +256,20 @@ def test_team_isolation_workbooks(tmp_path: Path) -> None:
 
 
 # --- Google scopes -------------------------------------------------------------------------------
-def test_only_the_spreadsheets_scope_is_requested() -> None:
-    from flows.clients import SHEETS_SCOPES
+def test_only_the_spreadsheets_scope_is_requested_but_to_provision_team_spreadsheets() -> None:
+    """Drive (creating, copying and sharing files) is asked for only by the Drive client, which only
+    provisioning (budgets.provision) and its check build."""
+    from flows.clients import DRIVE_SCOPES, SHEETS_SCOPES
 
     assert SHEETS_SCOPES == ("https://www.googleapis.com/auth/spreadsheets",)
+    assert (*SHEETS_SCOPES, "https://www.googleapis.com/auth/drive") == DRIVE_SCOPES
     sources = [p for d in ("connectors", "flows") for p in Path(d).rglob("*.py")]
     scopes = {
         m for p in sources for m in re.findall(r"https://www\.googleapis\.com/auth/[\w.]+", p.read_text())
     }
-    assert scopes == {"https://www.googleapis.com/auth/spreadsheets"}
+    assert scopes == {"https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"}
+    callers = {p.as_posix() for p in sources if "drive_client(" in p.read_text() and p.name != "clients.py"}
+    assert callers == {"flows/budgets_teams.py", "flows/check_provision.py"}
 
 
 def test_service_account_token_request_asks_for_spreadsheets_only(tmp_path: Path) -> None:
