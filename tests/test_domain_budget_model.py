@@ -90,6 +90,14 @@ def test_warnings_name_unmapped_active_teams_and_configured_teams_nobody_is_in()
     assert mapping_warnings(computed, {"Platform": "k1", "Data": "k2"}) == []
 
 
+def test_with_provisioning_no_advice_to_map_by_hand_and_a_team_nobody_is_in_is_kept() -> None:
+    computed = compute_budgets(STAFF, HISTORY, SPENDS, RULES, QUARTERS, ["Platform", "Data", "Legal"])
+    warnings = mapping_warnings(computed, {"Platform": "k1", "Legal": "k3"}, provisioned=True)
+    assert len(warnings) == 1
+    assert "'Legal' has a spreadsheet but no people or spend" in warnings[0]
+    assert "kept and marked in the Teams tab" in warnings[0] and "budgets.teams" not in warnings[0]
+
+
 def test_spend_outside_the_computed_periods_is_a_warning_naming_its_rows() -> None:
     so_far = QUARTERS[:3]  # as of a day in Q3: Q4 spend is in the future
     late = Spend(9, date(2025, 12, 31), "Data", Decimal("5"), "EUR", "Last year")
