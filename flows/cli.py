@@ -72,6 +72,11 @@ def sandbox(
     config: Path = typer.Option(Path("opsheets.yaml"), "--config", "-c", help="Where to write the config."),
     out: Path = typer.Option(Path("out/sandbox"), help="Folder for sandbox.env and local workbooks."),
     sheets: str = typer.Option("google", help="google: the Sheets stand-in; workbook: local .xlsx files."),
+    provision: bool = typer.Option(
+        False,
+        "--provision",
+        help="Also a Drive stand-in: budgets creates and shares each team's spreadsheet.",
+    ),
 ) -> None:
     """Start Jira, BambooHR, Intercom and Google Sheets stand-ins on loopback until Ctrl-C, and write an
     opsheets.yaml pointing at them: check, run, serve and prefect deploy work with no account."""
@@ -79,8 +84,14 @@ def sandbox(
 
     if sheets not in ("google", "workbook"):
         fail(ConfigError(f"--sheets {sheets!r}: choose google or workbook"))
+    if provision and sheets != "google":
+        fail(
+            ConfigError(
+                "--provision creates Google spreadsheets on a shared drive: use it with --sheets google"
+            )
+        )
     try:
-        run_sandbox(dataset, config, out, sheets, console.print)  # type: ignore[arg-type]  # checked just above
+        run_sandbox(dataset, config, out, sheets, console.print, provision)  # type: ignore[arg-type]  # checked just above
     except user_errors() as exc:
         fail(exc)
 

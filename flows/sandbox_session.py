@@ -24,7 +24,13 @@ from flows.config import ConfigError
 from flows.sandbox_env import CONFIG_HEADER, SANDBOX_SECRETS, SandboxEnvironment, sandbox_environment
 
 ENV_FILE = "sandbox.env"
-SERVICE_NAMES = {"jira": "Jira", "bamboohr": "BambooHR", "intercom": "Intercom", "sheets": "Google Sheets"}
+SERVICE_NAMES = {
+    "jira": "Jira",
+    "bamboohr": "BambooHR",
+    "intercom": "Intercom",
+    "sheets": "Google Sheets",
+    "drive": "Google Drive",
+}
 
 
 def load_dataset(path: Path | None, today: date) -> dict[str, Any]:
@@ -60,15 +66,19 @@ def env_file_text() -> str:
 
 @contextmanager
 def sandbox_session(
-    dataset: dict[str, Any], config: Path, out: Path, sheets: Literal["google", "workbook"]
+    dataset: dict[str, Any],
+    config: Path,
+    out: Path,
+    sheets: Literal["google", "workbook"],
+    provision: bool = False,
 ) -> Iterator[SandboxEnvironment]:
     """The stand-ins, the config and the env file, for as long as the block runs; both files removed
-    after, whatever ends it."""
+    after, whatever ends it. `provision`: a Drive stand-in too, and budgets.provision in the config."""
     config, out = config.resolve(), out.resolve()
     claim_config(config)
     env_file = out / ENV_FILE
     try:
-        with sandbox_environment(dataset, out, sheets=sheets, config_path=config) as env:
+        with sandbox_environment(dataset, out, sheets=sheets, config_path=config, provision=provision) as env:
             write_private(env_file, env_file_text())  # last: its presence means everything is up
             yield env
     finally:
@@ -122,9 +132,10 @@ def run_sandbox(
     out: Path,
     sheets: Literal["google", "workbook"],
     say: Callable[[str], None],
+    provision: bool = False,
 ) -> None:
     dataset = load_dataset(dataset_file, date.today())
-    with sandbox_session(dataset, config, out, sheets) as env:
+    with sandbox_session(dataset, config, out, sheets, provision) as env:
         for line in instructions(env, out):
             say(line)
         wait_until_stopped()

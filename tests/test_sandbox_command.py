@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.config import ConfigError
-from flows.sandbox_session import ENV_FILE, claim_config, load_dataset
+from flows.sandbox_session import ENV_FILE, claim_config, instructions, load_dataset, sandbox_session
 from sandbox.demo_org import dump, generate
 
 OPSHEETS = str(Path(sys.executable).with_name("opsheets"))
@@ -122,3 +122,29 @@ def test_a_bad_dataset_file_is_named(tmp_path: Path, content: str | None, said: 
     with pytest.raises(ConfigError, match=said) as error:
         load_dataset(path, date.fromisoformat(TODAY))
     assert str(path) in str(error.value)
+
+
+def test_with_provision_the_sandbox_serves_drive_and_check_lists_the_spreadsheets_to_create(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset = generate(people=9, teams=3, issues=30, today=date.fromisoformat(TODAY))
+    config, out = tmp_path / "opsheets.yaml", tmp_path / "out"
+    monkeypatch.chdir(tmp_path)
+    with sandbox_session(dataset, config, out, "google", provision=True) as env:
+        lines = instructions(env, out)
+        check = CliRunner().invoke(app, ["check", "--config", str(config)], env={"COLUMNS": "200"})
+    assert any(line.strip().startswith("Google Drive") for line in lines)
+    assert check.exit_code == 0, check.output
+    assert "on shared drive" in check.output
+    for team in dataset["teams"]:
+        assert f"would create '{team['name']} event budget'" in check.output
+    assert not config.exists()
+
+
+def test_provision_without_google_sheets_is_refused_with_the_fix(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["sandbox", "--sheets", "workbook", "--provision", "--config", str(tmp_path / "c.yaml")]
+    )
+    assert result.exit_code != 0
+    assert "--provision" in result.output and "--sheets google" in result.output
+    assert not (tmp_path / "c.yaml").exists()
