@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from flows.check import run_checks
 from flows.cli import app
 from flows.config import ConfigError
 from flows.sandbox_session import ENV_FILE, claim_config, instructions, load_dataset, sandbox_session
@@ -132,12 +133,12 @@ def test_with_provision_the_sandbox_serves_drive_and_check_lists_the_spreadsheet
     monkeypatch.chdir(tmp_path)
     with sandbox_session(dataset, config, out, "google", provision=True) as env:
         lines = instructions(env, out)
-        check = CliRunner().invoke(app, ["check", "--config", str(config)], env={"COLUMNS": "200"})
+        probes = {probe.check: probe for probe in run_checks(str(config), date.fromisoformat(TODAY))}
     assert any(line.strip().startswith("Google Drive") for line in lines)
-    assert check.exit_code == 0, check.output
-    assert "on shared drive" in check.output
+    assert all(probe.ok for probe in probes.values()), [p for p in probes.values() if not p.ok]
+    assert "on shared drive" in probes["drive: folder"].detail
     for team in dataset["teams"]:
-        assert f"would create '{team['name']} event budget'" in check.output
+        assert f"would create '{team['name']} event budget'" in probes[f"provision: {team['name']}"].detail
     assert not config.exists()
 
 
@@ -145,6 +146,7 @@ def test_provision_without_google_sheets_is_refused_with_the_fix(tmp_path: Path)
     result = CliRunner().invoke(
         app, ["sandbox", "--sheets", "workbook", "--provision", "--config", str(tmp_path / "c.yaml")]
     )
+    said = " ".join(result.output.split())  # as one line, however the terminal wrapped it
     assert result.exit_code != 0
-    assert "--provision" in result.output and "--sheets google" in result.output
+    assert "--provision" in said and "--sheets google" in said
     assert not (tmp_path / "c.yaml").exists()
